@@ -1,0 +1,6 @@
+/** The strict canonical binary codec (ARCHITECTURE §4). Browser-safe. */
+export * from './errors.ts';
+export { Reader } from './reader.ts';
+export { Writer } from './writer.ts';
+export * from './codecs.ts';
+export * from './base64url.ts';
