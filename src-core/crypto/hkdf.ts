@@ -8,7 +8,7 @@ export function hkdfSha512_256(
   if (!Number.isSafeInteger(length) || length < 1 || length > 255 * HASH_LEN) throw new RangeError(`hkdf: bad length ${length}`);
   const prk = backend.hmacSha512_256(salt.length > 0 ? salt : new Uint8Array(HASH_LEN), ikm);
   const out = new Uint8Array(length);
-  let block = new Uint8Array(0);
+  let block: Uint8Array = new Uint8Array(0);
   for (let i = 0, off = 0; off < length; i++) {
     const input = new Uint8Array(block.length + info.length + 1);
     input.set(block, 0);
