@@ -20,11 +20,12 @@ export class Writer {
     return at;
   }
 
-  u8(v: number): void { this.view.setUint8(this.reserve(1), v); }
-  u16(v: number): void { this.view.setUint16(this.reserve(2), v); }
-  u32(v: number): void { this.view.setUint32(this.reserve(4), v); }
-  u64(v: bigint): void { this.view.setBigUint64(this.reserve(8), v); }
-  bytes(b: Uint8Array): void { this.buf.set(b, this.reserve(b.length)); }
+  // reserve() may swap buffers, so it runs before `this.view`/`this.buf` are read
+  u8(v: number): void { const at = this.reserve(1); this.view.setUint8(at, v); }
+  u16(v: number): void { const at = this.reserve(2); this.view.setUint16(at, v); }
+  u32(v: number): void { const at = this.reserve(4); this.view.setUint32(at, v); }
+  u64(v: bigint): void { const at = this.reserve(8); this.view.setBigUint64(at, v); }
+  bytes(b: Uint8Array): void { const at = this.reserve(b.length); this.buf.set(b, at); }
 
   /** A copy of what was written. */
   finish(): Uint8Array { return this.buf.slice(0, this.len); }
