@@ -1,0 +1,3 @@
+/** Message types, their codecs, and the signed buffers shared with the original. Browser-safe. */
+export * from './canonical.ts';
+export * from './signed-buffers.ts';
