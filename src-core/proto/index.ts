@@ -1,3 +1,5 @@
 /** Message types, their codecs, and the signed buffers shared with the original. Browser-safe. */
 export * from './canonical.ts';
 export * from './signed-buffers.ts';
+export * from './funder.ts';
+export * from './funder-canonical.ts';
