@@ -1,0 +1,143 @@
+/** History rows: payments and invoices as the wallet lists them. Kept in a real SQL table,
+ *  queryable by time range, kind, counterpart and state, with paging (docs/store.md). */
+import type { Database, SqlValue } from 'sql.js';
+import { type Codec, bytes, list, option, refine, struct, u64, utf8 } from '../codec/index.ts';
+
+export interface HistoryRow {
+  /** Unique; appending a row with an existing id replaces it (e.g. a payment changing state). */
+  readonly id: string;
+  readonly kind: string;
+  /** Milliseconds since the epoch. */
+  readonly time: number;
+  readonly currency: string;
+  /** Stored as decimal TEXT, never REAL; may be negative. */
+  readonly amount: bigint;
+  readonly counterpart?: string;
+  readonly state: string;
+  /** Opaque, e.g. the encoded receipt. */
+  readonly data: Uint8Array;
+}
+
+export const HISTORY_LIMITS = { id: 256, kind: 64, currency: 64, counterpart: 256, state: 64, data: 1 << 20 } as const;
+
+const DECIMAL = /^-?(0|[1-9][0-9]*)$/;
+
+const wire = struct({
+  id: utf8({ maxBytes: HISTORY_LIMITS.id }),
+  kind: utf8({ maxBytes: HISTORY_LIMITS.kind }),
+  time: u64,
+  currency: utf8({ maxBytes: HISTORY_LIMITS.currency }),
+  amount: refine(utf8({ maxBytes: 80 }), (s) => (DECIMAL.test(s) && s !== '-0' ? undefined : 'amount is not a decimal integer')),
+  counterpart: option(utf8({ maxBytes: HISTORY_LIMITS.counterpart })),
+  state: utf8({ maxBytes: HISTORY_LIMITS.state }),
+  data: bytes({ max: HISTORY_LIMITS.data }),
+});
+
+export const historyRowCodec: Codec<HistoryRow> = {
+  encode(w, v) {
+    checkHistoryRow(v);
+    wire.encode(w, { ...v, time: BigInt(v.time), amount: v.amount.toString(), counterpart: v.counterpart });
+  },
+  decode(r) {
+    const v = wire.decode(r);
+    if (v.time > BigInt(Number.MAX_SAFE_INTEGER)) r.fail('invalid', 'time beyond the safe integer range');
+    return toRow({ ...v, time: Number(v.time), amount: BigInt(v.amount) });
+  },
+};
+
+export const historyRowsCodec = list(historyRowCodec, { max: 1_000_000 });
+
+function toRow(v: { id: string; kind: string; time: number; currency: string; amount: bigint; counterpart: string | undefined; state: string; data: Uint8Array }): HistoryRow {
+  const { counterpart, ...rest } = v;
+  return counterpart === undefined ? rest : { ...rest, counterpart };
+}
+
+/** Programmer errors in a row throw TypeError/RangeError before anything is written (STYLE §5). */
+export function checkHistoryRow(v: HistoryRow): void {
+  const str = (name: string, s: unknown, max: number): void => {
+    if (typeof s !== 'string') throw new TypeError(`history row ${name}: string expected`);
+    if (new TextEncoder().encode(s).length > max) throw new RangeError(`history row ${name}: longer than ${max} bytes`);
+  };
+  str('id', v.id, HISTORY_LIMITS.id);
+  str('kind', v.kind, HISTORY_LIMITS.kind);
+  str('currency', v.currency, HISTORY_LIMITS.currency);
+  str('state', v.state, HISTORY_LIMITS.state);
+  if (v.counterpart !== undefined) str('counterpart', v.counterpart, HISTORY_LIMITS.counterpart);
+  if (typeof v.time !== 'number' || !Number.isSafeInteger(v.time) || v.time < 0) throw new RangeError('history row time: non-negative integer milliseconds expected');
+  if (typeof v.amount !== 'bigint') throw new TypeError('history row amount: bigint expected');
+  if (!(v.data instanceof Uint8Array)) throw new TypeError('history row data: Uint8Array expected');
+  if (v.data.length > HISTORY_LIMITS.data) throw new RangeError(`history row data: longer than ${HISTORY_LIMITS.data} bytes`);
+}
+
+export const UPSERT_HISTORY_SQL =
+  'INSERT OR REPLACE INTO history (id, kind, time, currency, amount, counterpart, state, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)';
+
+export function historyParams(v: HistoryRow): SqlValue[] {
+  return [v.id, v.kind, v.time, v.currency, v.amount.toString(), v.counterpart ?? null, v.state, v.data];
+}
+
+export interface HistoryQuery {
+  /** Inclusive lower bound, ms. */
+  readonly from?: number;
+  /** Exclusive upper bound, ms. */
+  readonly to?: number;
+  readonly kind?: string;
+  readonly counterpart?: string;
+  readonly currency?: string;
+  readonly state?: string;
+  /** 'desc' (newest first, the default) or 'asc'. Ties are ordered by id. */
+  readonly order?: 'asc' | 'desc';
+  /** Keyset paging: rows strictly after this one in the chosen order (pass the last row of a page). */
+  readonly after?: { readonly time: number; readonly id: string };
+  /** At most this many rows; default 100, at most 10,000. */
+  readonly limit?: number;
+}
+
+export const MAX_HISTORY_PAGE = 10_000;
+
+function where(q: HistoryQuery, withCursor: boolean): { sql: string; params: SqlValue[] } {
+  const conds: string[] = [];
+  const params: SqlValue[] = [];
+  if (q.from !== undefined) { conds.push('time >= ?'); params.push(q.from); }
+  if (q.to !== undefined) { conds.push('time < ?'); params.push(q.to); }
+  if (q.kind !== undefined) { conds.push('kind = ?'); params.push(q.kind); }
+  if (q.counterpart !== undefined) { conds.push('counterpart = ?'); params.push(q.counterpart); }
+  if (q.currency !== undefined) { conds.push('currency = ?'); params.push(q.currency); }
+  if (q.state !== undefined) { conds.push('state = ?'); params.push(q.state); }
+  if (withCursor && q.after !== undefined) {
+    const op = q.order === 'asc' ? '>' : '<';
+    conds.push(`(time ${op} ? OR (time = ? AND id ${op} ?))`);
+    params.push(q.after.time, q.after.time, q.after.id);
+  }
+  return { sql: conds.length === 0 ? '' : `WHERE ${conds.join(' AND ')}`, params };
+}
+
+export function queryHistoryRows(db: Database, q: HistoryQuery): HistoryRow[] {
+  const limit = q.limit ?? 100;
+  if (!Number.isSafeInteger(limit) || limit < 0 || limit > MAX_HISTORY_PAGE) throw new RangeError(`history limit must be 0..${MAX_HISTORY_PAGE}`);
+  const dir = q.order === 'asc' ? 'ASC' : 'DESC';
+  const w = where(q, true);
+  const stmt = db.prepare(
+    `SELECT id, kind, time, currency, amount, counterpart, state, data FROM history ${w.sql} ORDER BY time ${dir}, id ${dir} LIMIT ?`,
+  );
+  try {
+    stmt.bind([...w.params, limit]);
+    const out: HistoryRow[] = [];
+    while (stmt.step()) {
+      const r = stmt.get();
+      out.push(toRow({
+        id: r[0] as string, kind: r[1] as string, time: r[2] as number, currency: r[3] as string,
+        amount: BigInt(r[4] as string), counterpart: r[5] === null ? undefined : (r[5] as string),
+        state: r[6] as string, data: r[7] as Uint8Array,
+      }));
+    }
+    return out;
+  } finally {
+    stmt.free();
+  }
+}
+
+export function countHistoryRows(db: Database, q: Omit<HistoryQuery, 'after' | 'limit' | 'order'>): number {
+  const w = where(q, false);
+  return db.exec(`SELECT count(*) FROM history ${w.sql}`, w.params)[0]?.values[0]?.[0] as number;
+}

@@ -1,0 +1,543 @@
+/** The durable node store (docs/store.md): a complete sql.js database file written only at
+ *  checkpoints, and between checkpoints an fsynced append-only journal with group commit, so the
+ *  cost of one event does not grow with the database (bench figure store.event_cost_ratio_1m_1k). */
+import { type FileHandle, lstat, open, readFile, unlink } from 'node:fs/promises';
+import type { Database, SqlJsStatic } from 'sql.js';
+import { createFileExclusive, isCode, replaceFile } from './atomic-file.node.ts';
+import { StoreError } from './errors.ts';
+import {
+  type HistoryQuery, type HistoryRow, UPSERT_HISTORY_SQL, checkHistoryRow, countHistoryRows, historyParams, queryHistoryRows,
+} from './history.ts';
+import { JOURNAL_HEADER_SIZE, type JournalEvent, MAX_RECORD_SIZE, encodeFrame, encodeJournalHeader, parseJournal } from './journal-format.ts';
+import { type LockHandle, acquireLock } from './lock.node.ts';
+import { type Migration, MIGRATIONS, SCHEMA_VERSION, createSchema, migrate, readMeta, setGeneration } from './schema.ts';
+import { checkSqliteImage } from './sqlite-image.ts';
+import { loadSqlJs } from './sqljs.node.ts';
+
+/** The files that make up one node database at `path`. */
+export function storeFiles(path: string) {
+  return {
+    db: path,
+    journal: `${path}.oflog`,
+    lock: `${path}.lock`,
+    checkpointTmp: `${path}.checkpoint.tmp`,
+    journalTmp: `${path}.oflog.tmp`,
+    initTmp: `${path}.init.tmp`,
+  } as const;
+}
+
+function checkPublicKey(publicKey: Uint8Array): void {
+  if (!(publicKey instanceof Uint8Array)) throw new TypeError('publicKey: Uint8Array expected');
+  if (publicKey.length !== 32) throw new RangeError(`publicKey: expected 32 bytes, got ${publicKey.length}`);
+}
+
+const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await lstat(path);
+    return true;
+  } catch (e) {
+    if (isCode(e, 'ENOENT')) return false;
+    return true;
+  }
+}
+
+/** Creates a new node database at `path`, bound to the identity `publicKey`. Refuses (StoreError
+ *  'already-exists') to touch an existing file. */
+export async function initNodeDatabase(
+  path: string,
+  publicKey: Uint8Array,
+  opts: { readonly random?: (n: number) => Uint8Array } = {},
+): Promise<void> {
+  checkPublicKey(publicKey);
+  const files = storeFiles(path);
+  const SQL = await loadSqlJs();
+  const lock = await acquireLock(files.lock, `node database ${path}`);
+  try {
+    if (await exists(path)) throw new StoreError('already-exists', `${path} already exists; refusing to overwrite it`, path);
+    const dbId = opts.random?.(16) ?? globalThis.crypto.getRandomValues(new Uint8Array(16));
+    const db = new SQL.Database();
+    let image: Uint8Array;
+    try {
+      createSchema(db, publicKey, dbId);
+      image = db.export();
+    } finally {
+      db.close();
+    }
+    // the journal first: a crash in between leaves no database beside a foreign journal
+    await replaceFile(files.journal, files.journalTmp, encodeJournalHeader(dbId, 1));
+    if (!(await createFileExclusive(path, files.initTmp, image))) {
+      throw new StoreError('already-exists', `${path} already exists; refusing to overwrite it`, path);
+    }
+  } finally {
+    await lock.release();
+  }
+}
+
+/** Minimal clock (the store may not import net/): milliseconds. */
+export interface StoreClock {
+  now(): number;
+}
+
+export interface CheckpointPolicy {
+  /** The journal is due for a checkpoint once it holds this many bytes... (default 1 MiB) */
+  readonly minJournalBytes?: number;
+  /** ...or this fraction of the database file, whichever is larger, so the cost of a checkpoint
+   *  stays proportional to the events it absorbs (default 0.25)... */
+  readonly journalToDbRatio?: number;
+  /** ...but never more than this (bounds the replay at open; default 64 MiB). */
+  readonly maxJournalBytes?: number;
+  /** Due also once this many records wait in the journal (default 100,000). */
+  readonly maxRecords?: number;
+  /** Due also when the oldest unfolded append is this old (default 10 minutes). */
+  readonly maxAgeMs?: number;
+  /** If the owner lets the journal grow to this multiple of the due threshold without calling
+   *  checkpoint(), the store folds it itself (records move into the database; default 4). */
+  readonly autoFoldFactor?: number;
+}
+
+export interface OpenOptions {
+  readonly publicKey: Uint8Array;
+  readonly clock?: StoreClock;
+  readonly checkpoint?: CheckpointPolicy;
+  /** For tests of the migration runner. */
+  readonly migrations?: readonly Migration[];
+}
+
+export interface StoreStats {
+  readonly generation: number;
+  readonly dbBytes: number;
+  readonly journalBytes: number;
+  readonly journalRecords: number;
+  readonly checkpoints: number;
+  readonly flushes: number;
+}
+
+export interface NodeStore {
+  readonly path: string;
+  readonly publicKey: Uint8Array;
+  /** The named component snapshot (e.g. 'funder', 'index-client', 'config') as of the last
+   *  checkpoint that wrote it; undefined if none was ever written. */
+  snapshot(name: string): Uint8Array | undefined;
+  /** The records appended after the last snapshot-carrying checkpoint, in order, as found at
+   *  open: the node applies them to the snapshots to rebuild its state. */
+  readonly replay: readonly Uint8Array[];
+  /** Durably appends one event's records (and history rows) as one unit; resolves after fsync.
+   *  Write-ahead: await this before any resulting message leaves. Concurrent calls share one
+   *  write and one fsync (group commit). */
+  append(records: readonly Uint8Array[], history?: readonly HistoryRow[]): Promise<void>;
+  appendHistory(rows: readonly HistoryRow[]): Promise<void>;
+  /** Durable history rows (appended and acknowledged), newest first unless `order: 'asc'`. */
+  queryHistory(q?: HistoryQuery): HistoryRow[];
+  countHistory(q?: Omit<HistoryQuery, 'after' | 'limit' | 'order'>): number;
+  /** True when the journal has grown past the checkpoint policy: call checkpoint() with fresh
+   *  snapshots at the next quiet moment. */
+  readonly checkpointDue: boolean;
+  /** Writes the database file atomically with the journal folded in, then empties the journal.
+   *  With `snapshots`, they replace the named snapshots and every record appended before this
+   *  call is dropped: the snapshots must already reflect them, for every component that appends
+   *  records. Without, the journal's records are kept (moved into the database) for replay. */
+  checkpoint(snapshots?: ReadonlyMap<string, Uint8Array>): Promise<void>;
+  stats(): StoreStats;
+  /** Flushes, checkpoints (with `snapshots` if given) and releases the lock. Idempotent. */
+  close(snapshots?: ReadonlyMap<string, Uint8Array>): Promise<void>;
+}
+
+/** Opens the node database at `path` for `publicKey` (see NodeStore). Errors are StoreError with
+ *  a code; a rejected file is left exactly as it was. */
+export async function openNodeStore(path: string, opts: OpenOptions): Promise<NodeStore> {
+  checkPublicKey(opts.publicKey);
+  const files = storeFiles(path);
+  const SQL = await loadSqlJs();
+  const lock = await acquireLock(files.lock, `node database ${path}`);
+  let db: Database | undefined;
+  try {
+    let image: Uint8Array;
+    try {
+      image = await readFile(path);
+    } catch (e) {
+      if (isCode(e, 'ENOENT')) throw new StoreError('not-found', `no node database at ${path} (create one with stmgr init-node-db)`, path);
+      throw e;
+    }
+    db = loadImage(SQL, image, path);
+    const meta = readMeta(db, path);
+    if (!equalBytes(meta.publicKey, opts.publicKey)) {
+      throw new StoreError(
+        'identity-mismatch',
+        `${path} belongs to node ${hex(meta.publicKey)}, not to ${hex(opts.publicKey)}; wrong identity or wrong database`,
+        path,
+      );
+    }
+    const migrations = opts.migrations ?? MIGRATIONS;
+    const latest = migrations.length === 0 ? 0 : (migrations[migrations.length - 1] as Migration).version;
+    if (meta.schemaVersion > latest) {
+      throw new StoreError(
+        'newer-schema',
+        `${path} has schema version ${meta.schemaVersion}, newer than this program's ${latest}; upgrade the program`,
+        path,
+      );
+    }
+    const migrated = meta.schemaVersion < latest;
+    if (migrated) migrate(db, meta.schemaVersion, migrations);
+
+    // the journal: this generation's records are replayed; the previous generation's (a crash
+    // between the database rename and the journal reset) are already in the database
+    let journalBytes: Uint8Array | undefined;
+    try {
+      journalBytes = await readFile(files.journal);
+    } catch (e) {
+      if (!isCode(e, 'ENOENT')) throw e;
+    }
+    let events: JournalEvent[] = [];
+    let journalClean = journalBytes !== undefined;
+    if (journalBytes !== undefined) {
+      const j = parseJournal(journalBytes, files.journal);
+      if (!equalBytes(j.dbId, meta.dbId)) {
+        throw new StoreError('journal-foreign', `journal ${files.journal} belongs to another database; refusing to open (move it away if ${path} is right)`, files.journal);
+      }
+      if (j.generation === meta.generation) {
+        events = j.events;
+        journalClean = events.length === 0 && j.tornBytes === 0;
+      } else if (j.generation === meta.generation - 1) {
+        journalClean = false; // stale: reset it
+      } else {
+        throw new StoreError(
+          'journal-corrupt',
+          `journal ${files.journal} is at generation ${j.generation} but the database at ${meta.generation}; refusing to open`,
+          files.journal,
+        );
+      }
+    }
+
+    const replay: Uint8Array[] = [];
+    for (const row of db.exec('SELECT data FROM pending_record ORDER BY seq')[0]?.values ?? []) replay.push(row[0] as Uint8Array);
+    const journalRecords: Uint8Array[] = [];
+    applyHistory(db, events.flatMap((e) => e.history));
+    for (const e of events) for (const r of e.records) { replay.push(r); journalRecords.push(r); }
+
+    for (const tmp of [files.checkpointTmp, files.journalTmp, files.initTmp]) await unlink(tmp).catch(() => undefined);
+
+    const store = new SqlNodeStore(path, files, opts, db, lock, meta.dbId, meta.generation, image.length, replay, journalRecords);
+    if (!journalClean || migrated) await store.checkpoint();
+    else await store.openJournal(journalBytes?.length ?? JOURNAL_HEADER_SIZE);
+    return store;
+  } catch (e) {
+    db?.close();
+    await lock.release();
+    throw e;
+  }
+}
+
+function loadImage(SQL: SqlJsStatic, image: Uint8Array, path: string): Database {
+  const problem = checkSqliteImage(image);
+  if (problem?.kind === 'not-sqlite') throw new StoreError('not-a-database', `${path} is not a node database (${problem.detail})`, path);
+  if (problem?.kind === 'truncated') throw new StoreError('corrupt', `${path} is damaged: ${problem.detail}`, path);
+  let db: Database | undefined;
+  try {
+    db = new SQL.Database(image);
+    const check = db.exec('PRAGMA quick_check')[0]?.values.map((r) => String(r[0])) ?? [];
+    if (check.length !== 1 || check[0] !== 'ok') throw new Error(check.slice(0, 3).join('; '));
+    return db;
+  } catch (e) {
+    db?.close();
+    throw new StoreError('corrupt', `${path} is damaged: ${e instanceof Error ? e.message : String(e)}`, path, { cause: e });
+  }
+}
+
+function applyHistory(db: Database, rows: readonly HistoryRow[]): void {
+  if (rows.length === 0) return;
+  db.exec('BEGIN');
+  const stmt = db.prepare(UPSERT_HISTORY_SQL);
+  try {
+    for (const r of rows) stmt.run(historyParams(r));
+    stmt.free();
+    db.exec('COMMIT');
+  } catch (e) {
+    stmt.free();
+    db.exec('ROLLBACK');
+    throw e;
+  }
+}
+
+interface Batch {
+  readonly events: JournalEvent[];
+  readonly waiters: { resolve(): void; reject(e: unknown): void }[];
+}
+
+const DEFAULT_POLICY: Required<CheckpointPolicy> = {
+  minJournalBytes: 1 << 20,
+  journalToDbRatio: 0.25,
+  maxJournalBytes: 64 << 20,
+  maxRecords: 100_000,
+  maxAgeMs: 10 * 60_000,
+  autoFoldFactor: 4,
+};
+
+class SqlNodeStore implements NodeStore {
+  readonly publicKey: Uint8Array;
+  private readonly policy: Required<CheckpointPolicy>;
+  private readonly clock: StoreClock;
+  private journal: FileHandle | undefined;
+  private journalSize = JOURNAL_HEADER_SIZE;
+  private oldestUnfoldedAt: number | undefined;
+  private tail: Promise<void> = Promise.resolve();
+  private queued: Batch | undefined;
+  private failure: StoreError | undefined;
+  private closed = false;
+  private closing: Promise<void> | undefined;
+  private checkpoints = 0;
+  private flushes = 0;
+
+  constructor(
+    readonly path: string,
+    private readonly files: ReturnType<typeof storeFiles>,
+    opts: OpenOptions,
+    private readonly db: Database,
+    private readonly lock: LockHandle,
+    private readonly dbId: Uint8Array,
+    private generation: number,
+    private dbBytes: number,
+    readonly replay: readonly Uint8Array[],
+    /** Records in the journal, not yet in the database's pending_record table. */
+    private unfolded: Uint8Array[],
+  ) {
+    this.publicKey = opts.publicKey.slice();
+    this.policy = { ...DEFAULT_POLICY, ...opts.checkpoint };
+    this.clock = opts.clock ?? { now: () => Date.now() };
+    if (unfolded.length > 0) this.oldestUnfoldedAt = this.clock.now();
+  }
+
+  async openJournal(size: number): Promise<void> {
+    this.journal = await open(this.files.journal, 'r+');
+    this.journalSize = size;
+  }
+
+  snapshot(name: string): Uint8Array | undefined {
+    this.usable();
+    const v = this.db.exec('SELECT data FROM snapshot WHERE name = ?', [name])[0]?.values[0]?.[0];
+    return v instanceof Uint8Array ? v : undefined;
+  }
+
+  append(records: readonly Uint8Array[], history: readonly HistoryRow[] = []): Promise<void> {
+    try {
+      this.usable();
+      if (!Array.isArray(records)) throw new TypeError('records: array expected');
+      for (const r of records) {
+        if (!(r instanceof Uint8Array)) throw new TypeError('records: Uint8Array expected');
+        if (r.length > MAX_RECORD_SIZE) throw new RangeError(`record too large: ${r.length} bytes`);
+      }
+      for (const h of history) checkHistoryRow(h);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    const event: JournalEvent = { records: records.map((r) => r.slice()), history: history.slice() };
+    return new Promise<void>((resolve, reject) => {
+      let batch = this.queued;
+      if (batch === undefined) {
+        const fresh: Batch = { events: [], waiters: [] };
+        batch = this.queued = fresh;
+        void this.exclusive(() => this.flush(fresh));
+      }
+      batch.events.push(event);
+      batch.waiters.push({ resolve, reject });
+    });
+  }
+
+  appendHistory(rows: readonly HistoryRow[]): Promise<void> {
+    return this.append([], rows);
+  }
+
+  queryHistory(q: HistoryQuery = {}): HistoryRow[] {
+    this.usable();
+    return queryHistoryRows(this.db, q);
+  }
+
+  countHistory(q: Omit<HistoryQuery, 'after' | 'limit' | 'order'> = {}): number {
+    this.usable();
+    return countHistoryRows(this.db, q);
+  }
+
+  get checkpointDue(): boolean {
+    return this.dueFactor() >= 1;
+  }
+
+  /** How far past the due threshold the journal is (>= 1: due). */
+  private dueFactor(): number {
+    const p = this.policy;
+    const threshold = Math.min(p.maxJournalBytes, Math.max(p.minJournalBytes, p.journalToDbRatio * this.dbBytes));
+    const bytes = (this.journalSize - JOURNAL_HEADER_SIZE) / threshold;
+    const records = this.unfolded.length / p.maxRecords;
+    const age = this.oldestUnfoldedAt === undefined ? 0 : (this.clock.now() - this.oldestUnfoldedAt) / p.maxAgeMs;
+    return Math.max(bytes, records, age);
+  }
+
+  checkpoint(snapshots?: ReadonlyMap<string, Uint8Array>): Promise<void> {
+    try {
+      this.usable();
+      if (snapshots !== undefined) {
+        for (const [name, data] of snapshots) {
+          if (typeof name !== 'string' || name.length === 0 || name.length > 64) throw new RangeError('snapshot name: 1..64 characters expected');
+          if (!(data instanceof Uint8Array)) throw new TypeError(`snapshot ${name}: Uint8Array expected`);
+        }
+      }
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return this.checkpointNow(snapshots);
+  }
+
+  private checkpointNow(snapshots?: ReadonlyMap<string, Uint8Array>): Promise<void> {
+    const copy = snapshots === undefined ? undefined : new Map(Array.from(snapshots, ([k, v]) => [k, v.slice()] as const));
+    return this.exclusive(() => this.writeCheckpoint(copy));
+  }
+
+  stats(): StoreStats {
+    return {
+      generation: this.generation,
+      dbBytes: this.dbBytes,
+      journalBytes: this.journalSize,
+      journalRecords: this.unfolded.length,
+      checkpoints: this.checkpoints,
+      flushes: this.flushes,
+    };
+  }
+
+  close(snapshots?: ReadonlyMap<string, Uint8Array>): Promise<void> {
+    this.closing ??= (async () => {
+      let error: unknown;
+      try {
+        if (this.failure === undefined) {
+          const dirty = snapshots !== undefined || this.journalSize > JOURNAL_HEADER_SIZE || this.queued !== undefined;
+          if (dirty) await this.checkpointNow(snapshots);
+          else await this.tail;
+        }
+      } catch (e) {
+        error = e;
+      }
+      this.closed = true;
+      await this.journal?.close().catch(() => undefined);
+      this.journal = undefined;
+      this.db.close();
+      await this.lock.release();
+      if (error !== undefined) throw error;
+    })();
+    return this.closing;
+  }
+
+  private usable(): void {
+    if (this.closed || this.closing !== undefined) throw new StoreError('closed', `node database ${this.path} is closed`, this.path);
+    if (this.failure !== undefined) throw this.failure;
+  }
+
+  /** Runs write operations one at a time, in call order. */
+  private exclusive(op: () => Promise<void>): Promise<void> {
+    const run = this.tail.then(op);
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  private fail(what: string, e: unknown): StoreError {
+    this.failure ??= new StoreError(
+      'failed',
+      `node database ${this.path}: ${what} failed (${e instanceof Error ? e.message : String(e)}); reopen the database`,
+      this.path,
+      { cause: e },
+    );
+    return this.failure;
+  }
+
+  private async flush(batch: Batch): Promise<void> {
+    if (this.queued === batch) this.queued = undefined;
+    try {
+      if (this.failure !== undefined) throw this.failure;
+      const journal = this.journal;
+      if (journal === undefined) throw new StoreError('closed', `node database ${this.path} is closed`, this.path);
+      const frame = encodeFrame(batch.events);
+      try {
+        let done = 0;
+        while (done < frame.length) {
+          const { bytesWritten } = await journal.write(frame, done, frame.length - done, this.journalSize + done);
+          done += bytesWritten;
+        }
+        await journal.datasync();
+      } catch (e) {
+        throw this.fail('journal write', e);
+      }
+      this.journalSize += frame.length;
+      this.flushes++;
+      // durable: now visible
+      try {
+        applyHistory(this.db, batch.events.flatMap((e) => e.history));
+      } catch (e) {
+        throw this.fail('history update', e);
+      }
+      if (this.oldestUnfoldedAt === undefined) this.oldestUnfoldedAt = this.clock.now();
+      for (const e of batch.events) for (const r of e.records) this.unfolded.push(r);
+      for (const w of batch.waiters) w.resolve();
+    } catch (e) {
+      for (const w of batch.waiters) w.reject(e);
+      return;
+    }
+    if (this.dueFactor() >= this.policy.autoFoldFactor) await this.writeCheckpoint(undefined).catch(() => undefined);
+  }
+
+  private async writeCheckpoint(snapshots: ReadonlyMap<string, Uint8Array> | undefined): Promise<void> {
+    if (this.failure !== undefined) throw this.failure;
+    const next = this.generation + 1;
+    const db = this.db;
+    let image: Uint8Array;
+    try {
+      db.exec('BEGIN');
+      try {
+        if (snapshots !== undefined) {
+          const put = db.prepare('INSERT OR REPLACE INTO snapshot (name, data) VALUES (?, ?)');
+          try {
+            for (const [name, data] of snapshots) put.run([name, data]);
+          } finally {
+            put.free();
+          }
+          db.exec('DELETE FROM pending_record');
+        } else if (this.unfolded.length > 0) {
+          const put = db.prepare('INSERT INTO pending_record (data) VALUES (?)');
+          try {
+            for (const r of this.unfolded) put.run([r]);
+          } finally {
+            put.free();
+          }
+        }
+        setGeneration(db, next);
+        db.exec('COMMIT');
+      } catch (e) {
+        db.exec('ROLLBACK');
+        throw e;
+      }
+      image = db.export();
+    } catch (e) {
+      throw this.fail('checkpoint', e);
+    }
+    // from here the in-memory database is at `next`; a failure leaves the files at the previous
+    // generation (still consistent) and this store refuses further writes
+    try {
+      await replaceFile(this.files.db, this.files.checkpointTmp, image);
+      // a crash here leaves the journal one generation behind: recognised as stale at open
+      await this.journal?.close();
+      this.journal = undefined;
+      await replaceFile(this.files.journal, this.files.journalTmp, encodeJournalHeader(this.dbId, next));
+      await this.openJournal(JOURNAL_HEADER_SIZE);
+    } catch (e) {
+      throw this.fail('checkpoint', e);
+    }
+    this.generation = next;
+    this.dbBytes = image.length;
+    this.unfolded = [];
+    this.oldestUnfoldedAt = undefined;
+    this.checkpoints++;
+  }
+}
