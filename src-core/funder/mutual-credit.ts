@@ -6,7 +6,10 @@ import type { CryptoBackend } from '../crypto/index.ts';
 import {
   type CancelOp, type CollectOp, type RequestOp, type ResponseOp, hashLock, responseHash, responseSignatureBuffer,
 } from '../proto/index.ts';
-import { I128_MAX, I128_MIN, U128_MAX, addU128 } from './amounts.ts';
+import { I128_MAX, U128_MAX, addU128 } from './amounts.ts';
+
+/** Balances stay within ±(2^127 − 1) so that negating one (the friend's view) never overflows (§7.2 #6). */
+export const MIN_BALANCE = -I128_MAX;
 import { type Hex, toHex } from './hex.ts';
 import { isRoutePartValid } from './route.ts';
 
@@ -102,7 +105,7 @@ export function sendRequest(mc: MutualCredit, op: RequestOp, origin: Hex | undef
   const id = toHex(op.requestId);
   const freeze = addU128(op.destPayment, op.leftFees);
   const lpd = freeze === undefined ? undefined : addU128(mc.localPendingDebt, freeze);
-  if (lpd === undefined || mc.balance - lpd < I128_MIN) return fail('credits-calc-overflow');
+  if (lpd === undefined || mc.balance - lpd < MIN_BALANCE) return fail('credits-calc-overflow');
   if (mc.local.has(id)) return fail('request-already-exists');
   return { ok: true, value: { ...mc, localPendingDebt: lpd, local: withMap(mc.local, id, pendingFromRequest(op, origin)) } };
 }
@@ -203,7 +206,7 @@ export function receiveCollect(mc: MutualCredit, op: CollectOp, ctx: McContext):
   if (lockError !== undefined) return fail(lockError);
   const freeze = frozenAmount(pt);
   const balance = mc.balance - freeze;
-  if (balance < I128_MIN) return fail('credits-calc-overflow');
+  if (balance < MIN_BALANCE) return fail('credits-calc-overflow');
   const next = { ...mc, balance, localPendingDebt: mc.localPendingDebt - freeze, local: withMap(mc.local, id, undefined) };
   return { ok: true, value: { mc: next, message: { kind: 'collect', op, pending: pt } } };
 }
