@@ -33,6 +33,32 @@ const u8 = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.l
 interface SigningKey { readonly privateKey: nodeCrypto.KeyObject; readonly publicKey: Uint8Array }
 const signingKeys = new KeyCache<SigningKey>(256);
 const verifyKeys = new KeyCache<nodeCrypto.KeyObject | null>(4096);
+// An ephemeral DH secret is used twice (public key, then shared secret); a long-lived one many times
+interface DhKey { readonly privateKey: nodeCrypto.KeyObject; publicKey: Uint8Array | undefined }
+const x25519PrivateKeys = new KeyCache<DhKey>(256);
+const x25519PublicKeys = new KeyCache<nodeCrypto.KeyObject>(1024);
+
+/** Encodings of the eight small-order Edwards points, canonical and not (y >= p, or x = 0 with the
+ *  sign bit set). OpenSSL accepts signatures under such keys (e.g. the identity with R = identity,
+ *  S = 0 verifies any message); noble's strict mode does not, and neither does this backend, so both
+ *  agree (docs/crypto.md). The list is checked against noble's isSmallOrder in backend.test.ts. */
+export const SMALL_ORDER_ED25519_KEYS: readonly string[] = Object.freeze([
+  '0100000000000000000000000000000000000000000000000000000000000000',
+  '0100000000000000000000000000000000000000000000000000000000000080',
+  'ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
+  'ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff',
+  '0000000000000000000000000000000000000000000000000000000000000000',
+  '0000000000000000000000000000000000000000000000000000000000000080',
+  'c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a',
+  'c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa',
+  '26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05',
+  '26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc85',
+  'edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
+  'edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff',
+  'eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
+  'eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff',
+]);
+const smallOrderKeys = new Set(SMALL_ORDER_ED25519_KEYS);
 
 function signingKey(seed: Uint8Array): SigningKey {
   assertLength(seed, SEED_LEN, 'ed25519 seed');
@@ -47,6 +73,7 @@ function signingKey(seed: Uint8Array): SigningKey {
 
 function verifyKey(publicKey: Uint8Array): nodeCrypto.KeyObject | null {
   return verifyKeys.get(publicKey, () => {
+    if (smallOrderKeys.has(Buffer.from(publicKey).toString('hex'))) return null;
     try {
       return nodeCrypto.createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: b64u(publicKey) }, format: 'jwk' });
     } catch {
@@ -55,8 +82,19 @@ function verifyKey(publicKey: Uint8Array): nodeCrypto.KeyObject | null {
   });
 }
 
-function x25519PrivateKey(privateKey: Uint8Array): nodeCrypto.KeyObject {
-  return nodeCrypto.createPrivateKey({ key: Buffer.concat([X25519_PKCS8_PREFIX, privateKey]), format: 'der', type: 'pkcs8' });
+/** PKCS8 DER is the only import of a raw X25519 secret (JWK needs the public `x` too), ~300 µs, so
+ *  the KeyObject is cached: crypto.node.x25519 went from ~1.9k to ~23k ops/s,
+ *  within 5% of a bare diffieHellman on two KeyObjects (bench/crypto.bench.ts). */
+function dhKey(privateKey: Uint8Array): DhKey {
+  return x25519PrivateKeys.get(privateKey, () => ({
+    privateKey: nodeCrypto.createPrivateKey({ key: Buffer.concat([X25519_PKCS8_PREFIX, privateKey]), format: 'der', type: 'pkcs8' }),
+    publicKey: undefined,
+  }));
+}
+
+function dhPeerKey(publicKey: Uint8Array): nodeCrypto.KeyObject {
+  return x25519PublicKeys.get(publicKey, () =>
+    nodeCrypto.createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x: b64u(publicKey) }, format: 'jwk' }));
 }
 
 const hashFn: (data: Uint8Array) => Uint8Array =
@@ -66,7 +104,7 @@ const hashFn: (data: Uint8Array) => Uint8Array =
 
 const nodeImpl: CryptoBackend = {
   name: 'node',
-  ed25519PublicKey: (seed) => signingKey(seed).publicKey,
+  ed25519PublicKey: (seed) => Uint8Array.from(signingKey(seed).publicKey), // a copy, never the cached one
   ed25519Sign(seed, message) {
     return u8(nodeCrypto.sign(null, message, signingKey(seed).privateKey));
   },
@@ -82,8 +120,12 @@ const nodeImpl: CryptoBackend = {
   },
   x25519PublicKey(privateKey) {
     assertLength(privateKey, X25519_KEY_LEN, 'x25519 private key');
-    const spki = nodeCrypto.createPublicKey(x25519PrivateKey(privateKey)).export({ format: 'der', type: 'spki' });
-    return new Uint8Array(spki.subarray(spki.length - 32));
+    const key = dhKey(privateKey);
+    if (key.publicKey === undefined) {
+      const spki = nodeCrypto.createPublicKey(key.privateKey).export({ format: 'der', type: 'spki' });
+      key.publicKey = new Uint8Array(spki.subarray(spki.length - 32));
+    }
+    return Uint8Array.from(key.publicKey); // a copy: callers may scribble on what they get
   },
   x25519(privateKey, publicKey) {
     assertLength(privateKey, X25519_KEY_LEN, 'x25519 private key');
@@ -91,8 +133,8 @@ const nodeImpl: CryptoBackend = {
     let shared: Buffer;
     try {
       shared = nodeCrypto.diffieHellman({
-        privateKey: x25519PrivateKey(privateKey),
-        publicKey: nodeCrypto.createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x: b64u(publicKey) }, format: 'jwk' }),
+        privateKey: dhKey(privateKey).privateKey,
+        publicKey: dhPeerKey(publicKey),
       });
     } catch {
       throw new RangeError('x25519: low-order public key');

@@ -2,7 +2,7 @@
 import { chacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { ed25519, x25519 } from '@noble/curves/ed25519.js';
 import { hmac } from '@noble/hashes/hmac.js';
-import { sha512_256 } from '@noble/hashes/sha2.js';
+import { sha512, sha512_256 } from '@noble/hashes/sha2.js';
 import {
   AEAD_KEY_LEN, AEAD_NONCE_LEN, AEAD_TAG_LEN, type CryptoBackend, PUBLIC_KEY_LEN, SEED_LEN, SIGNATURE_LEN,
   X25519_KEY_LEN, assertLength,
@@ -14,6 +14,35 @@ function randomBytes(n: number): Uint8Array {
   // getRandomValues fills at most 65536 bytes per call
   for (let i = 0; i < n; i += 65536) globalThis.crypto.getRandomValues(out.subarray(i, Math.min(n, i + 65536)));
   return out;
+}
+
+const Point = ed25519.Point;
+const L = Point.Fn.ORDER;
+
+function littleEndian(bytes: Uint8Array): bigint {
+  let x = 0n;
+  for (let i = bytes.length - 1; i >= 0; i--) x = (x << 8n) | BigInt(bytes[i] as number);
+  return x;
+}
+
+/** RFC 8032 §5.1.7 with the rule node:crypto (OpenSSL) applies, so both backends give the same
+ *  answer on every input (docs/crypto.md): strict decoding of A and R (y < p, no "-0"), S < L,
+ *  small-order A rejected, and the cofactorless equation [S]B = R + [k]A, as OpenSSL and the
+ *  original's ed25519-dalek 1.0 `verify` check it. noble's own `verify` is cofactored, which accepts
+ *  signatures under keys with a torsion component that OpenSSL rejects. */
+function verifyCofactorless(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
+  const r = signature.subarray(0, 32);
+  const A = Point.fromBytes(publicKey, false);
+  if (A.isSmallOrder()) return false;
+  const R = Point.fromBytes(r, false);
+  const s = littleEndian(signature.subarray(32, 64));
+  if (s >= L) return false;
+  const hashed = new Uint8Array(64 + message.length);
+  hashed.set(r, 0);
+  hashed.set(publicKey, 32);
+  hashed.set(message, 64);
+  const k = littleEndian(sha512(hashed)) % L;
+  return Point.BASE.multiplyUnsafe(s).equals(R.add(A.multiplyUnsafe(k)));
 }
 
 function isAllZero(bytes: Uint8Array): boolean {
@@ -35,8 +64,7 @@ export const nobleBackend: CryptoBackend = Object.freeze({
   ed25519Verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
     if (publicKey.length !== PUBLIC_KEY_LEN || signature.length !== SIGNATURE_LEN) return false;
     try {
-      // zip215 false: RFC 8032 strict decoding, the same rule OpenSSL applies, so both backends agree
-      return ed25519.verify(signature, message, publicKey, { zip215: false });
+      return verifyCofactorless(publicKey, message, signature);
     } catch {
       return false;
     }
