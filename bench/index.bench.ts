@@ -1,0 +1,69 @@
+/** index.route_requests_per_s.10k, index.route_p99_ms.10k: route search on a 10k-node, 50k-friendship
+ *  random graph (fees on, capacities 0..10k, amounts mostly payable in one route, some needing a split).
+ *  index.bytes_per_edge: heap held by the server's graph (maps + search arrays) per friendship. */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { CapacityGraph } from '../src-core/index/graph.ts';
+import { GEN_CURRENCY, type GenGraph, loadGraph, prng, randomGraph } from '../src-core/index/graph-gen.ts';
+import { findRoutes } from '../src-core/index/route-search.ts';
+import { type BenchContext, percentile } from './figure.ts';
+
+const NODES = 10_000;
+const EDGES = 50_000;
+
+function gc(): void {
+  setFlagsFromString('--expose-gc');
+  const f = runInNewContext('gc') as (() => void) | undefined;
+  f?.(); f?.();
+}
+
+function bytesPerEdge(gen: GenGraph): number {
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  // fresh bigints and keys, so nothing is shared with the generator's objects
+  const copy = gen.reports.map((rs) => rs.map((r) => ({
+    ...r, friend: Uint8Array.from(r.friend), sendCapacity: (r.sendCapacity + 1n) - 1n, recvCapacity: (r.recvCapacity + 1n) - 1n,
+  })));
+  const g = new CapacityGraph();
+  gen.keys.forEach((k, i) => g.setNode(k, copy[i] ?? []));
+  copy.length = 0;
+  g.compact(GEN_CURRENCY);
+  gc();
+  const after = process.memoryUsage().heapUsed;
+  if (g.halfCount !== 2 * EDGES) throw new Error('graph lost reports');
+  return Math.round((after - before) / EDGES);
+}
+
+export async function run(ctx: BenchContext): Promise<void> {
+  const gen = randomGraph(NODES, EDGES, { seed: 11, minCap: 0n, maxCap: 10_000n });
+  ctx.report({ figure: 'index.bytes_per_edge', value: bytesPerEdge(gen), unit: 'bytes', nodes: NODES, edges: EDGES });
+
+  const g = loadGraph(gen);
+  g.compact(GEN_CURRENCY);
+  const rnd = prng(12);
+  const request = () => {
+    const s = Math.floor(rnd() * NODES);
+    let d = Math.floor(rnd() * NODES);
+    if (d === s) d = (d + 1) % NODES;
+    const amount = rnd() < 0.9 ? BigInt(1 + Math.floor(rnd() * 1000)) : BigInt(5000 + Math.floor(rnd() * 10_000));
+    return { source: gen.keys[s] as Uint8Array, destination: gen.keys[d] as Uint8Array, currency: GEN_CURRENCY, amount };
+  };
+  for (let i = 0; i < 20; i++) findRoutes(g, request());
+  const n = ctx.quick ? 100 : 1000;
+  const times: number[] = [];
+  let found = 0, split = 0;
+  const start = performance.now();
+  for (let i = 0; i < n; i++) {
+    const req = request();
+    const t = performance.now();
+    const routes = findRoutes(g, req);
+    times.push(performance.now() - t);
+    if (routes.length > 0) found++;
+    if (routes.length > 1) split++;
+  }
+  const total = performance.now() - start;
+  times.sort((a, b) => a - b);
+  const extra = { n, nodes: NODES, edges: EDGES, found, split };
+  ctx.report({ figure: 'index.route_requests_per_s.10k', value: Math.round((n * 1000) / total), unit: 'ops/s', ...extra });
+  ctx.report({ figure: 'index.route_p99_ms.10k', value: Number(percentile(times, 99).toFixed(2)), unit: 'ms', p50: Number(percentile(times, 50).toFixed(2)), ...extra });
+}

@@ -1,0 +1,151 @@
+/** The capacity graph an index server keeps: per currency, what each node reported about each friend.
+ *  A directed edge u→v exists only when both ends report the friendship (an offline or disabled friend
+ *  is not reported, so it drops out). Its capacity is min(u's send capacity to v, v's receive capacity
+ *  from u) and its fee is the rate v charges for requests coming from u (reference/funder.md §3.2, §3.6). */
+import { type Rate } from './rate.ts';
+import { type CompactGraph, compact } from './compact-graph.ts';
+import { keyId } from './node-key.ts';
+
+/** One node's report about one friend in one currency. */
+export interface FriendCapacity {
+  readonly friend: Uint8Array;
+  readonly currency: string;
+  /** How much this node can still push to the friend (its own view). */
+  readonly sendCapacity: bigint;
+  /** How much the friend can still push to this node: remote_max_debt − (balance + rpd), saturating. */
+  readonly recvCapacity: bigint;
+  /** The rate this node charges for requests that come from this friend. */
+  readonly rate: Rate;
+}
+
+/** What u said about v (one half of a friendship). */
+export interface Half {
+  readonly send: bigint;
+  readonly recv: bigint;
+  readonly mul: number;
+  readonly add: number;
+}
+
+export class CurrencyGraph {
+  /** adj.get(u).get(v) = u's report about v. */
+  readonly adj = new Map<number, Map<number, Half>>();
+  halves = 0;
+  /** Cached array copy for search; dropped on every change. */
+  compactCache: CompactGraph | undefined;
+
+  /** Capacity of the directed edge u→v, 0n when either half is missing. */
+  capacity(u: number, v: number): bigint {
+    const a = this.adj.get(u)?.get(v);
+    const b = this.adj.get(v)?.get(u);
+    if (a === undefined || b === undefined) return 0n;
+    return a.send < b.recv ? a.send : b.recv;
+  }
+
+  /** The rate v charges when forwarding a request that came from u. */
+  rate(u: number, v: number): Rate | undefined {
+    const b = this.adj.get(v)?.get(u);
+    return b === undefined ? undefined : { mul: b.mul, add: b.add };
+  }
+}
+
+export class CapacityGraph {
+  private readonly ids = new Map<string, number>();
+  private readonly keys: Uint8Array[] = [];
+  private readonly graphs = new Map<string, CurrencyGraph>();
+  /** node id → currencies it currently has reports in. */
+  private readonly reportedIn = new Map<number, Set<string>>();
+
+  idOf(publicKey: Uint8Array): number | undefined {
+    return this.ids.get(keyId(publicKey));
+  }
+
+  keyOf(id: number): Uint8Array {
+    const k = this.keys[id];
+    if (k === undefined) throw new RangeError(`unknown node id ${id}`);
+    return k;
+  }
+
+  private intern(publicKey: Uint8Array): number {
+    const s = keyId(publicKey);
+    let id = this.ids.get(s);
+    if (id === undefined) {
+      id = this.keys.length;
+      this.keys.push(Uint8Array.from(publicKey));
+      this.ids.set(s, id);
+    }
+    return id;
+  }
+
+  /** Node ids are dense: 0 ≤ id < idCount. */
+  get idCount(): number {
+    return this.keys.length;
+  }
+
+  currency(currency: string): CurrencyGraph | undefined {
+    return this.graphs.get(currency);
+  }
+
+  /** The search copy of one currency's graph, rebuilt only after a change. */
+  compact(currency: string): CompactGraph | undefined {
+    const g = this.graphs.get(currency);
+    if (g === undefined) return undefined;
+    if (g.compactCache === undefined) g.compactCache = compact(g, this.keys.length);
+    return g.compactCache;
+  }
+
+  currencies(): string[] {
+    return [...this.graphs.keys()];
+  }
+
+  /** Replaces everything `node` reported with `reports` (a full snapshot). */
+  setNode(node: Uint8Array, reports: readonly FriendCapacity[]): void {
+    const u = this.intern(node);
+    this.clear(u);
+    if (reports.length === 0) return;
+    const inCurrencies = new Set<string>();
+    for (const r of reports) {
+      const v = this.intern(r.friend);
+      if (v === u) continue;
+      let g = this.graphs.get(r.currency);
+      if (g === undefined) { g = new CurrencyGraph(); this.graphs.set(r.currency, g); }
+      let out = g.adj.get(u);
+      if (out === undefined) { out = new Map(); g.adj.set(u, out); }
+      if (!out.has(v)) g.halves++;
+      g.compactCache = undefined;
+      out.set(v, { send: r.sendCapacity, recv: r.recvCapacity, mul: r.rate.mul, add: r.rate.add });
+      inCurrencies.add(r.currency);
+    }
+    this.reportedIn.set(u, inCurrencies);
+  }
+
+  removeNode(node: Uint8Array): void {
+    const u = this.idOf(node);
+    if (u !== undefined) this.clear(u);
+  }
+
+  private clear(u: number): void {
+    const cs = this.reportedIn.get(u);
+    if (cs === undefined) return;
+    for (const c of cs) {
+      const g = this.graphs.get(c);
+      const out = g?.adj.get(u);
+      if (g === undefined || out === undefined) continue;
+      g.halves -= out.size;
+      g.compactCache = undefined;
+      g.adj.delete(u);
+      if (g.adj.size === 0) this.graphs.delete(c);
+    }
+    this.reportedIn.delete(u);
+  }
+
+  /** Number of (node, friend, currency) reports held. */
+  get halfCount(): number {
+    let n = 0;
+    for (const g of this.graphs.values()) n += g.halves;
+    return n;
+  }
+
+  get nodeCount(): number {
+    return this.reportedIn.size;
+  }
+}
