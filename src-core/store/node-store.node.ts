@@ -191,7 +191,8 @@ export async function openNodeStore(path: string, opts: OpenOptions): Promise<No
     // between the database rename and the journal reset) are already in the database
     let journalBytes: Uint8Array | undefined;
     try {
-      journalBytes = await readFile(files.journal);
+      const buf = await readFile(files.journal);
+      journalBytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength); // plain views, not Buffers
     } catch (e) {
       if (!isCode(e, 'ENOENT')) throw e;
     }
