@@ -1,0 +1,363 @@
+/** The secure channel: mutual authentication by Ed25519 identities, X25519 key exchange,
+ *  ChaCha20-Poly1305 frames `nonce ‖ ciphertext ‖ tag` with a 96-bit little-endian counter nonce
+ *  that must be exactly the next one (reference/funder.md §0.1), periodic DH rekeying,
+ *  keepalives and timeouts on the injected clock. Runs over any FrameStream and is one itself. */
+import { decodeExact, encode } from '../codec/index.ts';
+import {
+  AEAD_NONCE_LEN, AEAD_TAG_LEN, type CryptoBackend, type Signer, bytesEqual, compareBytes,
+} from '../crypto/index.ts';
+import { type ControlMessage, DATA_TAG, controlMessage } from './channel-messages.ts';
+import { type Clock, type Timer } from './clock.ts';
+import { type CloseReason, ChannelClosedError, closeReason } from './close-reason.ts';
+import { CHANNEL_OVERHEAD } from './frame.ts';
+import { type FrameStream, FrameStreamBase } from './frame-stream.ts';
+import {
+  DOMAIN_KEY, DOMAIN_REKEY, type Half, RAND_NONCE_LEN, SALT_LEN, concat, deriveKeys, dhSignedBuffer,
+  exchangeDh, exchangeRandNonce, sessionHash,
+} from './handshake.ts';
+
+export interface SecureChannelOptions {
+  readonly identity: Signer;
+  readonly crypto: CryptoBackend;
+  readonly clock: Clock;
+  /** The peer must prove this identity, or the channel closes with 'wrong-identity'. */
+  readonly expectedRemote?: Uint8Array;
+  /** Send a keepalive after this long without sending anything. Default 10 s. */
+  readonly keepaliveMs?: number;
+  /** Close after this long without receiving anything. Default 30 s. */
+  readonly timeoutMs?: number;
+  /** The whole handshake must finish within this. Default 10 s. */
+  readonly handshakeTimeoutMs?: number;
+  /** Start a DH rekey this often… Default 10 min. */
+  readonly rekeyIntervalMs?: number;
+  /** …or after this many frames sent under one key. Default 2^20. */
+  readonly rekeyAfterFrames?: number;
+  /** Decrypted messages buffered before we stop reading the transport. Default 1 MiB. */
+  readonly highWaterBytes?: number;
+}
+
+export interface SecureChannel extends FrameStream {
+  readonly remotePublicKey: Uint8Array;
+  /** Starts a rekey now (no-op while one is in progress). */
+  rekey(): void;
+  /** Completed rekeys, both initiated and answered. */
+  readonly rekeys: number;
+}
+
+const DEFAULTS = {
+  keepaliveMs: 10_000,
+  timeoutMs: 30_000,
+  handshakeTimeoutMs: 10_000,
+  rekeyIntervalMs: 10 * 60_000,
+  rekeyAfterFrames: 1 << 20,
+  highWaterBytes: 1 << 20,
+};
+
+class HandshakeFailure extends Error {
+  constructor(readonly reason: CloseReason) { super(reason.detail); }
+}
+
+/** Runs the handshake over `stream`. Resolves with an open channel; rejects with
+ *  ChannelClosedError (and closes `stream`) on any failure or timeout. */
+export async function secureChannel(stream: FrameStream, opts: SecureChannelOptions): Promise<SecureChannel> {
+  const { crypto, identity, clock } = opts;
+  const handshakeTimeoutMs = opts.handshakeTimeoutMs ?? DEFAULTS.handshakeTimeoutMs;
+  let timedOut = false;
+  const timer = clock.after(handshakeTimeoutMs, () => {
+    timedOut = true;
+    stream.close(closeReason('timeout', 'handshake did not finish in time'));
+  });
+  const fail = (kind: CloseReason['kind'], detail: string): never => { throw new HandshakeFailure(closeReason(kind, detail)); };
+  const next = async (what: string): Promise<Uint8Array> => {
+    const f = await stream.receive();
+    if (f === undefined) {
+      const r = await stream.closed;
+      throw new HandshakeFailure(timedOut ? r : closeReason(r.kind, `${r.detail || 'closed'} while waiting for ${what}`));
+    }
+    return f;
+  };
+  try {
+    const ownNonce = crypto.randomBytes(RAND_NONCE_LEN);
+    void stream.send(encode(exchangeRandNonce, { publicKey: identity.publicKey, randNonce: ownNonce })).catch(() => {});
+    const hello = decodeExact(exchangeRandNonce, await next('ExchangeRandNonce'));
+    if (!hello.ok) fail('handshake-failed', `bad ExchangeRandNonce: ${hello.error.message}`);
+    const peer = hello.ok ? hello.value : (undefined as never);
+    if (opts.expectedRemote !== undefined && !bytesEqual(peer.publicKey, opts.expectedRemote)) {
+      fail('wrong-identity', 'the peer is not the expected public key');
+    }
+    if (bytesEqual(peer.randNonce, ownNonce)) fail('handshake-failed', 'reflected nonce');
+
+    const dhPrivate = crypto.randomBytes(32);
+    const own: Half = {
+      publicKey: identity.publicKey, randNonce: ownNonce,
+      dhPublicKey: crypto.x25519PublicKey(dhPrivate), salt: crypto.randomBytes(SALT_LEN),
+    };
+    const signature = identity.sign(dhSignedBuffer(own, peer));
+    void stream.send(encode(exchangeDh, {
+      dhPublicKey: own.dhPublicKey, peerRandNonce: peer.randNonce, salt: own.salt, signature,
+    })).catch(() => {});
+    const dhMsg = decodeExact(exchangeDh, await next('ExchangeDh'));
+    if (!dhMsg.ok) fail('handshake-failed', `bad ExchangeDh: ${dhMsg.error.message}`);
+    const dh = dhMsg.ok ? dhMsg.value : (undefined as never);
+    if (!bytesEqual(dh.peerRandNonce, ownNonce)) fail('handshake-failed', 'ExchangeDh answers another nonce (replay)');
+    const peerHalf: Half = { publicKey: peer.publicKey, randNonce: peer.randNonce, dhPublicKey: dh.dhPublicKey, salt: dh.salt };
+    if (bytesEqual(peerHalf.salt, own.salt) || bytesEqual(peerHalf.dhPublicKey, own.dhPublicKey)) {
+      fail('handshake-failed', 'reflected key material');
+    }
+    if (!crypto.ed25519Verify(peer.publicKey, dhSignedBuffer(peerHalf, own), dh.signature)) {
+      fail('bad-signature', 'ExchangeDh signature does not verify');
+    }
+    let shared: Uint8Array;
+    try {
+      shared = crypto.x25519(dhPrivate, peerHalf.dhPublicKey);
+    } catch {
+      return fail('handshake-failed', 'low-order DH public key');
+    }
+    const session = sessionHash(crypto, own, peerHalf);
+    const keys = deriveKeys(crypto, shared, own.salt, peerHalf.salt, concat(DOMAIN_KEY, session));
+    const ch = new SecureChannelImpl(stream, opts, peer.publicKey, session, keys.sendKey, keys.recvKey);
+    ch.sendControl({ kind: 'keepalive' });
+    // key confirmation: the peer's first encrypted frame must open under the derived key
+    const first = await next('the first encrypted frame');
+    const r = ch.handleFrame(first);
+    if (r !== undefined) throw new HandshakeFailure(r);
+    timer.cancel();
+    ch.start();
+    return ch;
+  } catch (e) {
+    timer.cancel();
+    if (e instanceof HandshakeFailure) {
+      stream.close(e.reason);
+      throw new ChannelClosedError(stream.closeReason ?? e.reason);
+    }
+    stream.close(closeReason('handshake-failed', (e as Error).message));
+    throw e;
+  }
+}
+
+function incrementNonce(nonce: Uint8Array): void {
+  for (let i = 0; i < nonce.length; i++) {
+    nonce[i] = ((nonce[i] as number) + 1) & 0xff;
+    if (nonce[i] !== 0) return;
+  }
+}
+
+interface PendingRekey { readonly dhPrivate: Uint8Array; readonly dhPublicKey: Uint8Array; readonly salt: Uint8Array }
+
+class SecureChannelImpl extends FrameStreamBase implements SecureChannel {
+  private readonly crypto: CryptoBackend;
+  private readonly clock: Clock;
+  private readonly keepaliveMs: number;
+  private readonly timeoutMs: number;
+  private readonly rekeyIntervalMs: number;
+  private readonly rekeyAfterFrames: number;
+  private sendNonce = new Uint8Array(AEAD_NONCE_LEN);
+  private recvNonce = new Uint8Array(AEAD_NONCE_LEN);
+  private lastSent: number;
+  private lastReceived: number;
+  private lastRekey: number;
+  private framesUnderKey = 0;
+  private stalled = false;
+  private tickTimer: Timer | undefined;
+  private pendingRekey: PendingRekey | undefined;
+  private awaitingDone: Uint8Array | undefined; // the new receive key, used after the peer's rekeyDone
+  private completedRekeys = 0;
+
+  constructor(
+    private readonly lower: FrameStream,
+    opts: SecureChannelOptions,
+    readonly remotePublicKey: Uint8Array,
+    private readonly session: Uint8Array,
+    private sendKey: Uint8Array,
+    private recvKey: Uint8Array,
+  ) {
+    super(lower.maxFrameLength - CHANNEL_OVERHEAD, opts.highWaterBytes ?? DEFAULTS.highWaterBytes);
+    this.crypto = opts.crypto;
+    this.clock = opts.clock;
+    this.keepaliveMs = opts.keepaliveMs ?? DEFAULTS.keepaliveMs;
+    this.timeoutMs = opts.timeoutMs ?? DEFAULTS.timeoutMs;
+    this.rekeyIntervalMs = opts.rekeyIntervalMs ?? DEFAULTS.rekeyIntervalMs;
+    this.rekeyAfterFrames = opts.rekeyAfterFrames ?? DEFAULTS.rekeyAfterFrames;
+    const now = this.clock.now();
+    this.lastSent = now;
+    this.lastReceived = now;
+    this.lastRekey = now;
+    void lower.closed.then((r) => this.close(r));
+  }
+
+  get rekeys(): number { return this.completedRekeys; }
+
+  start(): void {
+    this.scheduleTick();
+    void this.readLoop();
+  }
+
+  send(frame: Uint8Array): Promise<void> {
+    if (this.closeReason !== undefined) return Promise.reject(this.closedError());
+    this.checkFrame(frame);
+    const pt = new Uint8Array(frame.length + 1);
+    pt[0] = DATA_TAG;
+    pt.set(frame, 1);
+    const p = this.sendPlain(pt);
+    if (this.framesUnderKey >= this.rekeyAfterFrames) this.rekey();
+    return p;
+  }
+
+  rekey(): void {
+    if (this.closeReason !== undefined || this.pendingRekey !== undefined || this.awaitingDone !== undefined) return;
+    const dhPrivate = this.crypto.randomBytes(32);
+    const pending = { dhPrivate, dhPublicKey: this.crypto.x25519PublicKey(dhPrivate), salt: this.crypto.randomBytes(SALT_LEN) };
+    this.pendingRekey = pending;
+    this.lastRekey = this.clock.now();
+    this.sendControl({ kind: 'rekeyInit', dhPublicKey: pending.dhPublicKey, salt: pending.salt });
+  }
+
+  sendControl(m: ControlMessage): void {
+    this.sendPlain(encode(controlMessage, m)).catch(() => {});
+  }
+
+  private sendPlain(pt: Uint8Array): Promise<void> {
+    const nonce = this.sendNonce.slice();
+    incrementNonce(this.sendNonce);
+    this.framesUnderKey++;
+    this.lastSent = this.clock.now();
+    const sealed = this.crypto.aeadSeal(this.sendKey, nonce, pt);
+    const out = new Uint8Array(AEAD_NONCE_LEN + sealed.length);
+    out.set(nonce, 0);
+    out.set(sealed, AEAD_NONCE_LEN);
+    return this.lower.send(out).catch((e: unknown) => {
+      throw e instanceof ChannelClosedError ? new ChannelClosedError(this.closeReason ?? e.reason) : e;
+    });
+  }
+
+  /** Decrypts and handles one frame; returns a close reason when it must close the channel. */
+  handleFrame(frame: Uint8Array): CloseReason | undefined {
+    // shorter than nonce + tag + message tag: the original panicked here (reference §7.2 #9)
+    if (frame.length < AEAD_NONCE_LEN + AEAD_TAG_LEN + 1) return closeReason('bad-message', `encrypted frame of ${frame.length} bytes`);
+    const nonce = frame.subarray(0, AEAD_NONCE_LEN);
+    if (!bytesEqual(nonce, this.recvNonce)) return closeReason('bad-nonce', 'replayed, reordered or dropped frame');
+    const pt = this.crypto.aeadOpen(this.recvKey, this.recvNonce, frame.subarray(AEAD_NONCE_LEN));
+    if (pt === undefined) return closeReason('decrypt-failed', 'frame failed authentication');
+    incrementNonce(this.recvNonce);
+    this.lastReceived = this.clock.now();
+    if (pt[0] === DATA_TAG) {
+      this.inbox.push(pt.subarray(1));
+      return undefined;
+    }
+    const m = decodeExact(controlMessage, pt);
+    if (!m.ok) return closeReason('bad-message', `control message: ${m.error.message}`);
+    return this.handleControl(m.value);
+  }
+
+  private handleControl(m: ControlMessage): CloseReason | undefined {
+    switch (m.kind) {
+      case 'keepalive':
+        return undefined;
+      case 'rekeyInit': {
+        if (this.awaitingDone !== undefined) return closeReason('bad-message', 'rekeyInit during a rekey');
+        const mine = this.pendingRekey;
+        if (mine !== undefined) {
+          const c = compareBytes(mine.dhPublicKey, m.dhPublicKey);
+          if (c === 0) return closeReason('bad-message', 'reflected rekey');
+          if (c > 0) return undefined; // both started: the larger key leads, the peer will answer ours
+          this.pendingRekey = undefined;
+        }
+        const dhPrivate = this.crypto.randomBytes(32);
+        const dhPublicKey = this.crypto.x25519PublicKey(dhPrivate);
+        const salt = this.crypto.randomBytes(SALT_LEN);
+        const keys = this.rekeyKeys(dhPrivate, m.dhPublicKey, salt, m.salt);
+        if (keys === undefined) return closeReason('bad-message', 'low-order rekey DH key');
+        this.sendControl({ kind: 'rekeyAck', dhPublicKey, salt }); // last frame under the old key
+        this.switchSendKey(keys.sendKey);
+        this.awaitingDone = keys.recvKey;
+        this.lastRekey = this.clock.now();
+        return undefined;
+      }
+      case 'rekeyAck': {
+        const mine = this.pendingRekey;
+        if (mine === undefined) return closeReason('bad-message', 'unexpected rekeyAck');
+        const keys = this.rekeyKeys(mine.dhPrivate, m.dhPublicKey, mine.salt, m.salt);
+        if (keys === undefined) return closeReason('bad-message', 'low-order rekey DH key');
+        this.pendingRekey = undefined;
+        this.switchRecvKey(keys.recvKey);
+        this.sendControl({ kind: 'rekeyDone' }); // last frame under the old key
+        this.switchSendKey(keys.sendKey);
+        this.completedRekeys++;
+        return undefined;
+      }
+      case 'rekeyDone': {
+        const k = this.awaitingDone;
+        if (k === undefined) return closeReason('bad-message', 'unexpected rekeyDone');
+        this.awaitingDone = undefined;
+        this.switchRecvKey(k);
+        this.completedRekeys++;
+        return undefined;
+      }
+    }
+  }
+
+  private rekeyKeys(ownPrivate: Uint8Array, peerDh: Uint8Array, ownSalt: Uint8Array, peerSalt: Uint8Array) {
+    let shared: Uint8Array;
+    try {
+      shared = this.crypto.x25519(ownPrivate, peerDh);
+    } catch {
+      return undefined;
+    }
+    return deriveKeys(this.crypto, shared, ownSalt, peerSalt, concat(DOMAIN_REKEY, this.session));
+  }
+
+  private switchSendKey(k: Uint8Array): void {
+    this.sendKey = k;
+    this.sendNonce = new Uint8Array(AEAD_NONCE_LEN);
+    this.framesUnderKey = 0;
+  }
+
+  private switchRecvKey(k: Uint8Array): void {
+    this.recvKey = k;
+    this.recvNonce = new Uint8Array(AEAD_NONCE_LEN);
+  }
+
+  private async readLoop(): Promise<void> {
+    while (this.closeReason === undefined) {
+      if (this.inbox.full) {
+        // our reader is slow: stop reading the transport (backpressure), and do not count
+        // the peer's keepalives we are not reading as silence
+        this.stalled = true;
+        await this.inbox.waitForSpace();
+        this.stalled = false;
+        this.lastReceived = this.clock.now();
+        continue;
+      }
+      const f = await this.lower.receive();
+      if (f === undefined) {
+        this.close(await this.lower.closed);
+        return;
+      }
+      if (this.closeReason !== undefined) return;
+      const r = this.handleFrame(f);
+      if (r !== undefined) { this.close(r); return; }
+    }
+  }
+
+  private scheduleTick(): void {
+    const period = Math.max(1, Math.floor(Math.min(this.keepaliveMs, this.timeoutMs) / 2));
+    this.tickTimer = this.clock.after(period, () => {
+      if (this.closeReason !== undefined) return;
+      const now = this.clock.now();
+      if (!this.stalled && now - this.lastReceived >= this.timeoutMs) {
+        this.close(closeReason('timeout', `nothing received for ${now - this.lastReceived} ms`));
+        return;
+      }
+      if (now - this.lastRekey >= this.rekeyIntervalMs) this.rekey();
+      if (now - this.lastSent >= this.keepaliveMs) this.sendControl({ kind: 'keepalive' });
+      this.scheduleTick();
+    });
+  }
+
+  protected override pauseInput(): void {}
+
+  protected teardown(reason: CloseReason): void {
+    this.tickTimer?.cancel();
+    this.lower.close(reason);
+  }
+}
