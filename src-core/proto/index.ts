@@ -3,3 +3,4 @@ export * from './canonical.ts';
 export * from './signed-buffers.ts';
 export * from './funder.ts';
 export * from './funder-canonical.ts';
+export * from './index-server.ts';
