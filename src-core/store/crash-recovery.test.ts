@@ -40,10 +40,10 @@ describe('recovery after a crash', () => {
       expect(again.replay).toEqual(complete ? [rec(0), rec(1), rec(2), rec(3), rec(33)] : [rec(0), rec(1), rec(2)]);
       expect(again.queryHistory({ order: 'asc' })).toEqual(complete ? [row(0), row(1), row(2), row(3)] : [row(0), row(1), row(2)]);
       expect(again.snapshot('funder')).toEqual(Uint8Array.of(1));
+      // the torn bytes are gone: appending after recovery and reopening is clean (sampled: each costs fsyncs)
+      if ((n - beforeLast) % 16 !== 0 && !complete) { await again.close(); continue; }
       await again.append([rec(9)]);
       await again.close();
-      // the torn bytes are gone: appending after recovery and reopening is clean (sampled: opens cost fsyncs)
-      if ((n - beforeLast) % 16 !== 0 && !complete) continue;
       const third = await openNodeStore(path, { publicKey: key });
       expect(third.replay[third.replay.length - 1]).toEqual(rec(9));
       await third.close();

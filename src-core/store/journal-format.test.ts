@@ -59,7 +59,7 @@ describe('parseJournal', () => {
 
   it('treats a complete last frame with a bad checksum as torn', () => {
     const b = journal([ev(0)], [ev(1)]);
-    b[b.length - 1] ^= 0xff;
+    b[b.length - 1] = (b[b.length - 1] as number) ^ 0xff;
     const j = parseJournal(b, 'j');
     expect(j.events).toEqual([ev(0)]);
     expect(j.tornBytes).toBeGreaterThan(0);
@@ -73,7 +73,7 @@ describe('parseJournal', () => {
   ])('rejects a damaged %s in a frame that is not the last as corruption', (_name, at) => {
     const b = journal([ev(0)], [ev(1)], [ev(2)]);
     const second = journal([ev(0)]).length;
-    b[at(second)] ^= 0x40;
+    b[at(second)] = (b[at(second)] as number) ^ 0x40;
     expect(code(() => parseJournal(b, 'j'))).toBe('journal-corrupt');
   });
 

@@ -132,7 +132,7 @@ describe('openNodeStore refuses', () => {
     const dbGenJournal = Buffer.from(j);
     // the closed store moved to the next generation: rebuild the same frames under it
     dbGenJournal.set(fresh.subarray(0, 36), 0);
-    dbGenJournal[36 + 12 + 20] ^= 1; // a payload byte of the first of three frames
+    dbGenJournal[36 + 12 + 20] = (dbGenJournal[36 + 12 + 20] as number) ^ 1; // a payload byte of the first of three frames
     writeFileSync(storeFiles(path).journal, dbGenJournal);
     await expectRefused('journal-corrupt', /frame checksum mismatch at offset 36/);
   });
