@@ -1,0 +1,163 @@
+/** The bridge: the one typed door between the renderer and the wallet host (ARCHITECTURE §3, STYLE §4).
+ *
+ *  `BridgeRequests` maps each wallet-level request to its arguments and result; `BridgeEvents`
+ *  maps what the host pushes. `BRIDGE_SCHEMAS` is the strict shape of each, used by the single
+ *  bridge codec (bridge-codec.ts) for both transports: Electron IPC and the browser-mode
+ *  WebSocket. Browser-safe: the renderer imports this file (and only this side of src-main). */
+import { bool, bytes, i128, list, literal, nothing, obj, str, type Schema } from './bridge-schema.ts';
+
+export type Result<T, E> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: E };
+
+/** Opaque card id chosen by the host (base64url of 16 random bytes). */
+export type CardId = string;
+
+export type BridgeErrorCode =
+  | 'bad-message' // not JSON, not an object, or not the call/response shape
+  | 'unknown-request' // a request name the bridge does not know
+  | 'bad-args' // arguments of the wrong shape (type, missing or extra field, too long)
+  | 'too-large' // a message over MAX_BRIDGE_MESSAGE_CHARS
+  | 'unknown-card' // no card with that id
+  | 'bad-input' // well-formed but unacceptable (empty name, unreadable file)
+  | 'locked' // the wallet must be unlocked first
+  | 'wrong-password'
+  | 'unavailable' // not built yet: needs the node engine (issue 7)
+  | 'disconnected' // the transport closed before the answer came (renderer side only)
+  | 'internal'; // a bug in the host; the message says what
+
+export interface BridgeError {
+  readonly code: BridgeErrorCode;
+  readonly message: string;
+}
+
+export interface CardBalance {
+  readonly currency: string;
+  readonly balance: bigint;
+}
+
+export interface CardView {
+  readonly id: CardId;
+  readonly name: string;
+  readonly kind: 'local' | 'remote';
+  readonly online: boolean;
+  readonly balances: readonly CardBalance[];
+}
+
+export interface WalletStatus {
+  readonly locked: boolean;
+  /** False until a first password is set (first run). */
+  readonly hasPassword: boolean;
+}
+
+export interface CardFile {
+  /** `backup`: a backup written by cards.export; `rcard`: a remote card file (.rcard). */
+  readonly kind: 'backup' | 'rcard';
+  readonly text: string;
+}
+
+export interface CliAccess {
+  readonly address: string;
+  readonly nodeTicket: string;
+  readonly appIdent: string;
+  readonly appTicket: string;
+}
+
+export interface BridgeRequests {
+  'cards.list': { args: Record<string, never>; result: { readonly cards: readonly CardView[] } };
+  'cards.create': { args: { readonly name: string }; result: { readonly card: CardView } };
+  'cards.import': { args: { readonly name: string; readonly file: CardFile }; result: { readonly card: CardView } };
+  'cards.export': { args: { readonly cardId: CardId }; result: { readonly fileName: string; readonly text: string } };
+  'cards.remove': { args: { readonly cardId: CardId }; result: void };
+  'cards.rename': { args: { readonly cardId: CardId; readonly name: string }; result: { readonly card: CardView } };
+  'wallet.status': { args: Record<string, never>; result: WalletStatus };
+  'wallet.lock': { args: Record<string, never>; result: void };
+  'wallet.unlock': { args: { readonly password: string }; result: void };
+  'wallet.changePassword': { args: { readonly oldPassword: string; readonly newPassword: string }; result: void };
+  'cli.enable': { args: { readonly cardId: CardId; readonly address: string }; result: CliAccess };
+  'cli.disable': { args: { readonly cardId: CardId }; result: void };
+  /** One app-protocol message (its canonical binary encoding, src-core/app) for the named card.
+   *  The card's answers (acks, snapshot, mutations, results) come back as `app.message` events. */
+  'app.request': { args: { readonly cardId: CardId; readonly message: Uint8Array }; result: void };
+}
+
+export interface BridgeEvents {
+  'cards.changed': { readonly cards: readonly CardView[] };
+  'wallet.changed': WalletStatus;
+  'app.message': { readonly cardId: CardId; readonly message: Uint8Array };
+}
+
+export type RequestName = keyof BridgeRequests;
+export type EventName = keyof BridgeEvents;
+export type ArgsOf<K extends RequestName> = BridgeRequests[K]['args'];
+export type ResultOf<K extends RequestName> = BridgeRequests[K]['result'];
+
+/** The renderer's typed view of the bridge (built over a transport by the bridge client). */
+export interface Bridge {
+  call<K extends RequestName>(name: K, args: ArgsOf<K>): Promise<Result<ResultOf<K>, BridgeError>>;
+  onEvent<E extends EventName>(name: E, listener: (payload: BridgeEvents[E]) => void): () => void;
+}
+
+/** What the Electron preload exposes as `window.offset` and what the browser-mode WebSocket
+ *  client provides: raw bridge-codec text both ways. */
+export interface OffsetBridge {
+  call(message: string): Promise<string>;
+  onEvent(listener: (message: string) => void): () => void;
+}
+
+/** Both transports reject a message longer than this before parsing it. */
+export const MAX_BRIDGE_MESSAGE_CHARS = 17 * 1024 * 1024;
+/** App-protocol messages are bounded by the app protocol's own frame limit; this caps the bridge. */
+export const MAX_APP_MESSAGE_BYTES = 1024 * 1024;
+export const MAX_CARD_FILE_CHARS = 16 * 1024 * 1024;
+export const MAX_CARD_NAME_CHARS = 64;
+
+const cardId = str({ maxLength: 64, minLength: 1, pattern: /^[A-Za-z0-9_-]+$/ });
+const cardName = str({ maxLength: MAX_CARD_NAME_CHARS });
+const password = str({ maxLength: 1024 });
+const empty = obj({}) as unknown as Schema<Record<string, never>>;
+const cardView: Schema<CardView> = obj({
+  id: cardId,
+  name: cardName,
+  kind: literal('local', 'remote'),
+  online: bool,
+  balances: list(obj({ currency: str({ maxLength: 16, minLength: 1 }), balance: i128 }), { max: 1000 }),
+});
+const cardList = obj({ cards: list(cardView, { max: 10_000 }) });
+const walletStatus: Schema<WalletStatus> = obj({ locked: bool, hasPassword: bool });
+
+type SchemaTable<M> = { readonly [K in keyof M]: M[K] extends { args: infer A; result: infer R } ? { readonly args: Schema<A>; readonly result: Schema<R> } : never };
+
+export const REQUEST_SCHEMAS: SchemaTable<BridgeRequests> = {
+  'cards.list': { args: empty, result: cardList },
+  'cards.create': { args: obj({ name: cardName }), result: obj({ card: cardView }) },
+  'cards.import': {
+    args: obj({ name: cardName, file: obj({ kind: literal('backup', 'rcard'), text: str({ maxLength: MAX_CARD_FILE_CHARS }) }) }),
+    result: obj({ card: cardView }),
+  },
+  'cards.export': { args: obj({ cardId }), result: obj({ fileName: str({ maxLength: 255 }), text: str({ maxLength: MAX_CARD_FILE_CHARS }) }) },
+  'cards.remove': { args: obj({ cardId }), result: nothing },
+  'cards.rename': { args: obj({ cardId, name: cardName }), result: obj({ card: cardView }) },
+  'wallet.status': { args: empty, result: walletStatus },
+  'wallet.lock': { args: empty, result: nothing },
+  'wallet.unlock': { args: obj({ password }), result: nothing },
+  'wallet.changePassword': { args: obj({ oldPassword: password, newPassword: password }), result: nothing },
+  'cli.enable': {
+    args: obj({ cardId, address: str({ maxLength: 300, minLength: 1 }) }),
+    result: obj({
+      address: str({ maxLength: 300 }),
+      nodeTicket: str({ maxLength: 100_000 }),
+      appIdent: str({ maxLength: 100_000 }),
+      appTicket: str({ maxLength: 100_000 }),
+    }),
+  },
+  'cli.disable': { args: obj({ cardId }), result: nothing },
+  'app.request': { args: obj({ cardId, message: bytes({ maxBytes: MAX_APP_MESSAGE_BYTES }) }), result: nothing },
+};
+
+export const EVENT_SCHEMAS: { readonly [E in EventName]: Schema<BridgeEvents[E]> } = {
+  'cards.changed': cardList,
+  'wallet.changed': walletStatus,
+  'app.message': obj({ cardId, message: bytes({ maxBytes: MAX_APP_MESSAGE_BYTES }) }),
+};
+
+export const isRequestName = (name: string): name is RequestName => Object.prototype.hasOwnProperty.call(REQUEST_SCHEMAS, name);
+export const isEventName = (name: string): name is EventName => Object.prototype.hasOwnProperty.call(EVENT_SCHEMAS, name);
