@@ -14,8 +14,8 @@ import {
   uniqueList,
 } from './wire-common.ts';
 
-/** The currency stctrl uses where the tutorial names none (the same as stregister's). */
-export const DEFAULT_CURRENCY = 'FST';
+/** The currency stctrl uses where the tutorial names none: stregister's (files/invoice.ts). */
+export { DEFAULT_CURRENCY } from '../files/index.ts';
 
 export const commit: Codec<Commit> = struct({
   responseHash: hashResult,
