@@ -68,7 +68,7 @@ export const bool: Codec<boolean> = {
   },
   decode(r) {
     const b = r.u8();
-    if (b > 1) r.fail('bad-bool', `byte ${b}`);
+    if (b > 1) r.fail('bad-bool', `byte ${b}`, r.offset - 1);
     return b === 1;
   },
 };
@@ -85,7 +85,7 @@ export function fixedBytes(n: number): Codec<Uint8Array> {
 
 function readLength(r: Reader, max: number, unit: string): number {
   const n = r.u32();
-  if (n > max) r.fail('too-long', `${n} ${unit} > max ${max}`);
+  if (n > max) r.fail('too-long', `${n} ${unit} > max ${max}`, r.offset - 4);
   return n;
 }
 
@@ -102,29 +102,32 @@ export function bytes(opts: { max: number }): Codec<Uint8Array> {
 }
 
 const textEncoder = new TextEncoder();
-const textDecoder = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM: a leading U+FEFF is text like any other; by default TextDecoder drops it, and a string
+// starting with one would not survive encode∘decode. fatal: overlongs, surrogates and bad bytes throw.
+const textDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-/** UTF-8 string, length-prefixed in bytes; invalid UTF-8 is rejected. */
+/** UTF-8 string, length-prefixed in bytes; invalid UTF-8 is rejected. Well-formed UTF-8 has exactly
+ *  one encoding per string, so this is canonical. Encoding a string with a lone surrogate throws
+ *  RangeError (TextEncoder would silently turn it into U+FFFD). */
 export function utf8(opts: { maxBytes: number }): Codec<string> {
   return {
     encode(w, v) {
       if (typeof v !== 'string') throw new TypeError('string expected');
+      if (LONE_SURROGATE.test(v)) throw new RangeError('string has a lone surrogate (not encodable as UTF-8)');
       const b = textEncoder.encode(v);
       if (b.length > opts.maxBytes) throw new RangeError(`string too long: ${b.length} > ${opts.maxBytes} bytes`);
       w.u32(b.length);
       w.bytes(b);
     },
     decode(r) {
+      const start = r.offset;
       const b = r.take(readLength(r, opts.maxBytes, 'bytes'));
-      let s: string;
       try {
-        s = textDecoder.decode(b);
+        return textDecoder.decode(b);
       } catch {
-        return r.fail('bad-utf8');
+        return r.fail('bad-utf8', '', start);
       }
-      // A leading BOM is dropped by TextDecoder: re-encode so the decoding stays one-to-one
-      if (textEncoder.encode(s).length !== b.length) r.fail('non-canonical', 'utf-8 does not round-trip');
-      return s;
     },
   };
 }
@@ -138,8 +141,8 @@ export function list<T>(item: Codec<T>, opts: { max: number }): Codec<readonly T
       for (const x of v) item.encode(w, x);
     },
     decode(r) {
+      // The max bounds the work; no "n items need n bytes" shortcut, items may encode to nothing
       const n = readLength(r, opts.max, 'items');
-      if (n > r.remaining) r.fail('truncated', `${n} items cannot fit in ${r.remaining} bytes`);
       const out: T[] = [];
       for (let i = 0; i < n; i++) {
         r.path.push(`[${i}]`);
@@ -161,7 +164,7 @@ export function option<T>(inner: Codec<T>): Codec<T | undefined> {
     decode(r) {
       const tag = r.u8();
       if (tag === 0) return undefined;
-      if (tag !== 1) r.fail('bad-tag', `option tag ${tag}`);
+      if (tag !== 1) r.fail('bad-tag', `option tag ${tag}`, r.offset - 1);
       return inner.decode(r);
     },
   };
@@ -213,7 +216,9 @@ export function union<V extends Variants>(variants: V): Codec<UnionOf<V>> {
   }
   return {
     encode(w, v) {
-      const variant = variants[(v as { kind: string }).kind];
+      const kind = (v as { kind: unknown }).kind;
+      // own keys only: kind 'toString' must not find Object.prototype.toString
+      const variant = typeof kind === 'string' && Object.hasOwn(variants, kind) ? variants[kind] : undefined;
       if (variant === undefined) throw new TypeError(`unknown variant ${String((v as { kind: unknown }).kind)}`);
       w.u8(variant[0]);
       variant[1].encode(w, v as Record<string, unknown>);
@@ -221,7 +226,7 @@ export function union<V extends Variants>(variants: V): Codec<UnionOf<V>> {
     decode(r) {
       const tag = r.u8();
       const v = byTag.get(tag);
-      if (v === undefined) return r.fail('bad-tag', `tag ${tag}`);
+      if (v === undefined) return r.fail('bad-tag', `tag ${tag}`, r.offset - 1);
       r.path.push(v[0]);
       const body = v[1].decode(r);
       r.path.pop();
@@ -244,9 +249,19 @@ export function refine<T>(inner: Codec<T>, check: (v: T) => string | undefined):
       const start = r.offset;
       const v = inner.decode(r);
       const problem = check(v);
-      if (problem !== undefined) throw new DecodeError('invalid', start, r.path.join('.'), problem);
+      if (problem !== undefined) throw new DecodeError('invalid', start, r.field, problem);
       return v;
     },
+  };
+}
+
+/** A codec for a value derived from another, e.g. a branded type: `map(u128, asAmount, (a) => a)`.
+ *  `to` must accept every value `inner` decodes (put a `refine` inside to reject some); whatever
+ *  `to` or `from` throws is a bug, not bad input, and propagates. */
+export function map<A, B>(inner: Codec<A>, to: (a: A) => B, from: (b: B) => A): Codec<B> {
+  return {
+    encode: (w, v) => inner.encode(w, from(v)),
+    decode: (r) => to(inner.decode(r)),
   };
 }
 

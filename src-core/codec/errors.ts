@@ -8,11 +8,30 @@ export class DecodeError extends Error {
     readonly code: DecodeErrorCode,
     readonly offset: number,
     readonly field: string = '',
-    detail = '',
+    readonly detail: string = '',
   ) {
     super(`${code}${field ? ` in ${field}` : ''} at byte ${offset}${detail ? `: ${detail}` : ''}`);
     this.name = 'DecodeError';
   }
+}
+
+const PROBLEM: Record<DecodeErrorCode, string> = {
+  truncated: 'ends too early',
+  'trailing-bytes': 'has extra bytes after its end',
+  'too-long': 'has a length over the allowed maximum',
+  'bad-tag': 'has an unknown tag',
+  'out-of-range': 'has a value out of range',
+  'bad-bool': 'has a boolean that is neither 0 nor 1',
+  'bad-utf8': 'has text that is not valid UTF-8',
+  'non-canonical': 'is not in canonical form',
+  invalid: 'has an invalid value',
+};
+
+/** One line for a CLI or a log: `invoice ends too early in amount at byte 40 (need 16 bytes, have 3)`. */
+export function describeDecodeError(e: DecodeError, what: string): string {
+  const where = e.field === '' ? '' : ` in ${e.field}`;
+  const detail = e.detail === '' ? '' : ` (${e.detail})`;
+  return `${what} ${PROBLEM[e.code]}${where} at byte ${e.offset}${detail}`.replace(/[\r\n]+/g, ' ');
 }
 
 export type Result<T, E> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: E };

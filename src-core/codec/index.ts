@@ -4,3 +4,4 @@ export { Reader } from './reader.ts';
 export { Writer } from './writer.ts';
 export * from './codecs.ts';
 export * from './base64url.ts';
+export { type HostileInput, hostileInputs, truncationsAndExtensions } from './hostile.ts';

@@ -14,8 +14,16 @@ export class Reader {
   get offset(): number { return this.pos; }
   get remaining(): number { return this.buf.length - this.pos; }
 
-  fail(code: ConstructorParameters<typeof DecodeError>[0], detail = ''): never {
-    throw new DecodeError(code, this.pos, this.path.join('.'), detail);
+  /** The field being decoded, as people write it: `route[2].publicKey`. */
+  get field(): string {
+    let out = '';
+    for (const part of this.path) out += part.startsWith('[') || out === '' ? part : `.${part}`;
+    return out;
+  }
+
+  /** `at`: where the offending value starts (its tag or length prefix), by default the current offset. */
+  fail(code: ConstructorParameters<typeof DecodeError>[0], detail = '', at = this.pos): never {
+    throw new DecodeError(code, at, this.field, detail);
   }
 
   private need(n: number): number {
