@@ -1,0 +1,144 @@
+/** A message from a friend (reference/funder.md §5.4): move tokens and inconsistency errors.
+ *  Every failure is a drop or an inconsistency, never a throw. */
+import type { FriendMessage, MoveToken, ResetTerms } from '../proto/index.ts';
+import { buyerCollect, buyerResponse } from './buyer.ts';
+import { buyerTransactionFailed, cancelBack, cancelLocalPending } from './cancel.ts';
+import type { Draft } from './draft.ts';
+import { type Hex, toHex } from './hex.ts';
+import { forwardBackwards, mediateRequest } from './mediator.ts';
+import { acceptRemoteReset, generateResetTerms } from './reset.ts';
+import { sellerRequest } from './seller.ts';
+import { type CurrencyConfig, type FriendState, defaultCurrencyConfig, localRelaysFor } from './state.ts';
+import { type IncomingCurrencyMessage, channelCounters, lastIncoming, receiveMoveToken } from './token-channel.ts';
+
+const RECENT_TOKENS = 8;
+
+function remember(f: FriendState, t: MoveToken): readonly Hex[] {
+  return [...f.recentIncoming, toHex(t.newToken)].slice(-RECENT_TOKENS);
+}
+
+function sameRelays(a: FriendState['remoteRelays'], b: FriendState['remoteRelays']): boolean {
+  return a.length === b.length && a.every((r, i) => toHex(r.publicKey) === toHex(b[i]!.publicKey) && r.address === b[i]!.address);
+}
+
+export function handleFriendMessage(d: Draft, from: Hex, message: FriendMessage): void {
+  const f = d.friend(from);
+  if (f === undefined || !f.enabled) return;
+  if (message.kind === 'inconsistency-error') return handleInconsistencyError(d, from, message.resetTerms);
+  if (f.channel.kind === 'inconsistent') return tryRemoteReset(d, from, message.moveToken, message.tokenWanted);
+  handleMoveToken(d, from, message.moveToken, message.tokenWanted);
+}
+
+function handleMoveToken(d: Draft, from: Hex, t: MoveToken, tokenWanted: boolean): void {
+  const f = d.friend(from)!;
+  if (f.channel.kind !== 'consistent') return;
+  const r = receiveMoveToken(f.channel.tc, t, {
+    crypto: d.env.crypto, localPublicKey: d.localPublicKey, remotePublicKey: f.remotePublicKey,
+    remoteMaxDebt: (c) => f.currencyConfigs.get(c)?.remoteMaxDebt ?? 0n,
+  });
+  switch (r.kind) {
+    case 'duplicate':
+      if (tokenWanted) d.command(from).remoteWantsToken = true;
+      return;
+    case 'retransmit-outgoing':
+      d.command(from).resendOutgoing = true;
+      return;
+    case 'error':
+      // A late copy of a token we already processed (delayed, duplicated) is not a broken chain.
+      if (f.recentIncoming.includes(toHex(t.newToken))) return;
+      enterInconsistency(d, from, undefined);
+      return;
+    case 'received':
+      break;
+  }
+  let next: FriendState = { ...f, channel: { ...f.channel, tc: r.tc }, recentIncoming: remember(f, t) };
+  let channelerUpdate = false;
+  if (t.optLocalRelays !== undefined && !sameRelays(t.optLocalRelays, f.remoteRelays)) {
+    next = { ...next, remoteRelays: t.optLocalRelays }; // the original forgets to tell the channeler (§7.5 #6)
+    channelerUpdate = true;
+  }
+  if (next.sentLocalRelays.kind === 'transition') {
+    next = { ...next, sentLocalRelays: { kind: 'last-sent', relays: next.sentLocalRelays.last } };
+    channelerUpdate = true;
+  }
+  d.setFriend(next);
+  if (channelerUpdate) d.emit({ kind: 'update-friend', friend: next.remotePublicKey, remoteRelays: next.remoteRelays, localRelays: localRelaysFor(next) });
+  d.trySend(from);
+  for (const m of r.messages) handleIncoming(d, from, m);
+  if (tokenWanted) d.command(from).remoteWantsToken = true;
+}
+
+function handleIncoming(d: Draft, from: Hex, { currency, message: m }: IncomingCurrencyMessage): void {
+  switch (m.kind) {
+    case 'request':
+      if (m.op.route.length === 0) sellerRequest(d, from, currency, m.op);
+      else mediateRequest(d, from, currency, m.op);
+      return;
+    case 'request-cancel':
+      cancelBack(d, from, currency, m.op.requestId);
+      return;
+    case 'response':
+      if (m.pending.origin === undefined) buyerResponse(d, m.op);
+      else forwardBackwards(d, m.pending.origin, currency, m.op);
+      return;
+    case 'cancel':
+      if (m.pending.origin === undefined) buyerTransactionFailed(d, toHex(m.op.requestId));
+      else forwardBackwards(d, m.pending.origin, currency, m.op);
+      return;
+    case 'collect':
+      if (m.pending.origin === undefined) buyerCollect(d, m.op, m.pending);
+      else forwardBackwards(d, m.pending.origin, currency, m.op);
+      return;
+  }
+}
+
+/** The channel broke: cancel everything we sent over it and propose our terms (§4.9). */
+export function enterInconsistency(d: Draft, from: Hex, remoteTerms: ResetTerms | undefined): void {
+  const c = d.consistent(from);
+  if (c === undefined) return;
+  cancelLocalPending(d, from);
+  const localTerms = generateResetTerms(c.tc, 0n, d.env.random(64));
+  d.setChannel(from, { kind: 'inconsistent', lastIncoming: lastIncoming(c.tc), localTerms, remoteTerms });
+  d.trySend(from);
+}
+
+function handleInconsistencyError(d: Draft, from: Hex, terms: ResetTerms): void {
+  const f = d.friend(from)!;
+  if (f.channel.kind === 'consistent') {
+    // Terms not newer than our channel are a late copy from before the last reset.
+    if (terms.inconsistencyCounter <= channelCounters(f.channel.tc).inconsistencyCounter) return;
+    if (f.channel.tc.direction.kind === 'incoming') {
+      // We hold the token (original drops this, §7.5 #7): send it, the friend answers with its terms again.
+      d.command(from).resendOutgoing = true;
+      return;
+    }
+    enterInconsistency(d, from, terms);
+    return;
+  }
+  const known = f.channel.remoteTerms;
+  if (known !== undefined && terms.inconsistencyCounter < known.inconsistencyCounter) return;
+  d.setChannel(from, { ...f.channel, remoteTerms: terms });
+  if (known === undefined) d.trySend(from); // the friend may never have seen ours
+}
+
+function tryRemoteReset(d: Draft, from: Hex, t: MoveToken, tokenWanted: boolean): void {
+  const f = d.friend(from)!;
+  if (f.channel.kind !== 'inconsistent') return;
+  const tc = acceptRemoteReset(d.env.crypto, d.localPublicKey, f.remotePublicKey, f.channel.localTerms, t);
+  if (tc === undefined) {
+    if (!f.recentIncoming.includes(toHex(t.newToken))) d.command(from).resendOutgoing = true;
+    return;
+  }
+  const configs = new Map<string, CurrencyConfig>(f.currencyConfigs);
+  for (const c of tc.mutualCredits.keys()) if (!configs.has(c)) configs.set(c, defaultCurrencyConfig);
+  const next: FriendState = {
+    ...f, currencyConfigs: configs, recentIncoming: remember(f, t),
+    remoteRelays: t.optLocalRelays ?? f.remoteRelays,
+    sentLocalRelays: { kind: 'never-sent' }, // our next token announces our relays again
+    channel: { kind: 'consistent', tc, pendingBackwardsOps: [], pendingRequests: [], pendingUserRequests: [] },
+  };
+  d.setFriend(next);
+  d.emit({ kind: 'update-friend', friend: next.remotePublicKey, remoteRelays: next.remoteRelays, localRelays: localRelaysFor(f) });
+  d.trySend(from);
+  if (tokenWanted) d.command(from).remoteWantsToken = true;
+}

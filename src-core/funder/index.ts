@@ -1,0 +1,18 @@
+/** The funder: token channels, mutual credit and payments as a pure state machine
+ *  (ARCHITECTURE §4, reference/funder.md). Browser-safe. See docs/funder.md. */
+export { step, stepAndApply } from './step.ts';
+export { applyMutation, mutationsBetween, type FunderMutation } from './mutations.ts';
+export type {
+  AppErrorCode, AppRequest, AppResult, Env, FunderEvent, InvoiceEvent, Outgoing, PaymentStatus, StepOutput, TransactionResult,
+} from './events.ts';
+export {
+  afterRestart, defaultCurrencyConfig, defaultSettings, initialFunderState, localRelaysFor,
+  type ChannelStatus, type CurrencyConfig, type FriendState, type FunderSettings, type FunderState, type NamedRelayAddress,
+  type OpenInvoice, type OpenTransaction, type Payment, type PaymentStage,
+} from './state.ts';
+export { sealLock, sealedLockOpener } from './auto-collect.ts';
+export { calcFee, maxPayable } from './rate.ts';
+export { isRoutePartValid, isRouteValid } from './route.ts';
+export { receiveCapacity, type MutualCredit, type PendingTransaction } from './mutual-credit.ts';
+export type { TokenChannel, MoveTokenHashed } from './token-channel.ts';
+export { toHex, fromHex, type Hex } from './hex.ts';
