@@ -16,3 +16,4 @@ export { isRoutePartValid, isRouteValid } from './route.ts';
 export { receiveCapacity, type MutualCredit, type PendingTransaction } from './mutual-credit.ts';
 export type { TokenChannel, MoveTokenHashed } from './token-channel.ts';
 export { toHex, fromHex, type Hex } from './hex.ts';
+export { funderMutationCodec, funderStateCodec } from './state-codec.ts';
