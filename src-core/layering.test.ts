@@ -29,6 +29,11 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
 /** What the renderer may use of src-core: browser-safe folders only, never a *.node.ts file. */
 const RENDERER_MAY_IMPORT = ['codec', 'proto', 'files', 'crypto', 'app'];
 
+/** The bridge contract (typed request map and its one codec) is the only part of src-main the
+ *  renderer shares; these files are checked as renderer code, so they stay browser-safe.
+ *  Renderer tests may also wire a real in-process host from src-main (STYLE §11). */
+const RENDERER_SHARED_MAIN: readonly string[] = ['src-main/bridge.ts', 'src-main/bridge-codec.ts', 'src-main/bridge-schema.ts'];
+
 /** Node's own modules, with or without the `node:` prefix ('fs' is as node-only as 'node:fs'). */
 const NODE_BUILTINS: ReadonlySet<string> = new Set(builtinModules.map((m) => m.replace(/^node:/, '')));
 
@@ -52,7 +57,7 @@ export function layeringViolations(files: readonly SourceFile[]): string[] {
   for (const { path: from, text } of files) {
     const parts = from.split('/');
     if (parts[0] === 'src-core') problems.push(...coreViolations(from, parts, importsOf(text)));
-    else if (parts[0] === 'src-renderer') problems.push(...rendererViolations(from, importsOf(text)));
+    else if (parts[0] === 'src-renderer' || RENDERER_SHARED_MAIN.includes(from)) problems.push(...rendererViolations(from, importsOf(text)));
   }
   return problems;
 }
@@ -98,7 +103,9 @@ function rendererViolations(from: string, specs: readonly string[]): string[] {
     }
     if (!spec.startsWith('.')) continue;
     const target = posix.normalize(posix.join(posix.dirname(from), spec));
-    if (target.startsWith('src-main/')) problems.push(`${from} imports ${target}; the renderer talks to main only through the bridge`);
+    if (target.startsWith('src-main/') && !RENDERER_SHARED_MAIN.includes(target) && !(isTest(from) && from.startsWith('src-renderer/'))) {
+      problems.push(`${from} imports ${target}; the renderer talks to main only through the bridge`);
+    }
     if (target.startsWith('src-core/')) {
       const area = target.split('/')[1] as string;
       if (!RENDERER_MAY_IMPORT.includes(area) || isNodeOnly(target)) {
@@ -126,6 +133,7 @@ const SELF = 'src-core/layering.test.ts'; // its "imports" below are test data, 
 
 function realTree(): SourceFile[] {
   return ['src-core', 'src-renderer'].flatMap((top) => sourceFiles(join(ROOT, top)))
+    .concat(RENDERER_SHARED_MAIN.map((f) => join(ROOT, f)))
     .map((p) => ({ path: relative(ROOT, p).split(sep).join('/'), text: readFileSync(p, 'utf8') }))
     .filter((f) => f.path !== SELF);
 }
@@ -179,6 +187,10 @@ describe('layeringViolations', () => {
       'src-renderer/z.tsx imports electron; the renderer is browser code'],
     ['the renderer importing node:path', 'src-renderer/z.tsx', "import { join } from 'node:path';",
       'src-renderer/z.tsx imports node:path; the renderer is browser code'],
+    ['a shared bridge file importing node:crypto', 'src-main/bridge-codec.ts', "import { randomBytes } from 'node:crypto';",
+      'src-main/bridge-codec.ts imports node:crypto; the renderer is browser code'],
+    ['a shared bridge file importing the rest of src-main', 'src-main/bridge.ts', "import { host } from './host.ts';",
+      'src-main/bridge.ts imports src-main/host.ts; the renderer talks to main only through the bridge'],
   ])('reports %s', (_what, path, text, expected) => {
     expect(check(path, text)).toEqual([expected]);
   });
@@ -206,6 +218,8 @@ describe('layeringViolations', () => {
     ['node modules in an integration test', 'src-core/net/it/two.test.ts', "import { spawn } from 'node:child_process';"],
     ['a package that merely starts like a builtin', 'src-core/codec/x.ts', "import fc from 'fast-check';\nimport { x } from '@noble/hashes/sha2.js';"],
     ['the renderer using browser-safe folders', 'src-renderer/App.tsx', "import { u8 } from '../src-core/codec/index.ts';\nimport React from 'react';"],
+    ['the renderer importing the bridge contract', 'src-renderer/x.ts', "import type { Bridge } from '../src-main/bridge.ts';\nimport { encodeCall } from '../src-main/bridge-codec.ts';"],
+    ['a renderer test wiring a real host', 'src-renderer/store/x.test.ts', "import { createDispatcher } from '../../src-main/dispatcher.ts';"],
     ['src-main importing anything', 'src-main/host.ts', "import { app } from 'electron';\nimport { x } from '../src-core/node/run.ts';"],
   ])('allows %s', (_what, path, text) => {
     expect(check(path, text)).toEqual([]);

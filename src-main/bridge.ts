@@ -103,6 +103,12 @@ export interface OffsetBridge {
   onEvent(listener: (message: string) => void): () => void;
 }
 
+/** Browser mode: the WebSocket path, the subprotocol both sides speak, and the prefix of the
+ *  second subprotocol that carries the per-run token (src-main/browser-host.node.ts). */
+export const BRIDGE_WS_PATH = '/bridge';
+export const BRIDGE_WS_PROTOCOL = 'offset-bridge';
+export const BRIDGE_TOKEN_PROTOCOL_PREFIX = 'offset-token.';
+
 /** Both transports reject a message longer than this before parsing it. */
 export const MAX_BRIDGE_MESSAGE_CHARS = 17 * 1024 * 1024;
 /** App-protocol messages are bounded by the app protocol's own frame limit; this caps the bridge. */

@@ -14,14 +14,14 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { toBase64Url } from '../src-core/codec/index.ts';
-import { MAX_BRIDGE_MESSAGE_CHARS } from './bridge.ts';
+import { BRIDGE_TOKEN_PROTOCOL_PREFIX, BRIDGE_WS_PATH, BRIDGE_WS_PROTOCOL, MAX_BRIDGE_MESSAGE_CHARS } from './bridge.ts';
 import type { Dispatcher, EventHub } from './dispatcher.ts';
 import { readStaticFile } from './static-files.node.ts';
 import { contentSecurityPolicy, securityHeaders } from './window-options.ts';
 
-export const BRIDGE_PATH = '/bridge';
-export const BRIDGE_PROTOCOL = 'offset-bridge';
-export const TOKEN_PROTOCOL_PREFIX = 'offset-token.';
+export const BRIDGE_PATH = BRIDGE_WS_PATH;
+export const BRIDGE_PROTOCOL = BRIDGE_WS_PROTOCOL;
+export const TOKEN_PROTOCOL_PREFIX = BRIDGE_TOKEN_PROTOCOL_PREFIX;
 
 export interface BrowserHostOptions {
   readonly rendererDir: string;

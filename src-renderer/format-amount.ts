@@ -1,0 +1,20 @@
+/** Amounts for display: an integer number of smallest units (bigint) shown as an exact decimal
+ *  string, by string arithmetic only (STYLE §6: never floating point). */
+
+export interface FormatOptions {
+  /** Group the whole part in threes with this separator (e.g. ',' or '\u2009'); none by default. */
+  readonly group?: string;
+  /** Drop trailing zeros of the fraction (and the point when nothing is left). */
+  readonly trimZeros?: boolean;
+}
+
+export function formatAmount(value: bigint, decimals: number, opts: FormatOptions = {}): string {
+  if (!Number.isSafeInteger(decimals) || decimals < 0 || decimals > 40) throw new RangeError(`decimals out of range: ${decimals}`);
+  const negative = value < 0n;
+  const digits = (negative ? -value : value).toString().padStart(decimals + 1, '0');
+  let whole = digits.slice(0, digits.length - decimals);
+  let fraction = digits.slice(digits.length - decimals);
+  if (opts.trimZeros === true) fraction = fraction.replace(/0+$/, '');
+  if (opts.group !== undefined && opts.group !== '') whole = whole.replace(/\B(?=(\d{3})+$)/g, opts.group);
+  return `${negative ? '-' : ''}${whole}${fraction === '' ? '' : `.${fraction}`}`;
+}

@@ -1,0 +1,15 @@
+/** The window's one store, built from slices that take the bridge as a parameter (STYLE §11). */
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { Bridge } from '../../src-main/bridge.ts';
+import { createCardsSlice, type CardsSlice } from './cards-slice.ts';
+import { createUiSlice, type Theme, type UiSlice } from './ui-slice.ts';
+
+export type AppState = CardsSlice & UiSlice;
+export type AppStore = StoreApi<AppState>;
+
+export function createAppStore(bridge: Bridge, opts: { readonly theme?: Theme } = {}): AppStore {
+  return createStore<AppState>()((...a) => ({
+    ...createCardsSlice(bridge)(...a),
+    ...createUiSlice(opts.theme ?? 'system')(...a),
+  }));
+}
