@@ -50,11 +50,11 @@ function sampleReport(): NodeReport {
 
 describe('app protocol codecs', () => {
   it('round-trips every AppToNode message', () => {
-    fc.assert(fc.property(arb.appToNode, (m) => roundTrips(appToNode, m)), { numRuns: 500 });
+    fc.assert(fc.property(arb.appToNode, (m) => roundTrips(appToNode, m)), { numRuns: 300 });
   });
 
   it('round-trips every NodeToApp message, reports and mutations included', () => {
-    fc.assert(fc.property(arb.nodeToApp, (m) => roundTrips(nodeToApp, m)), { numRuns: 500 });
+    fc.assert(fc.property(arb.nodeToApp, (m) => roundTrips(nodeToApp, m)), { numRuns: 300 });
   });
 
   it('returns an error, never throws, for arbitrary bytes', () => {

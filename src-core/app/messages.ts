@@ -7,6 +7,7 @@ import {
   type Commit, MAX_ACTIVE_CURRENCIES, type Rate, type Receipt, type RelayAddress, currency, hashResult, invoiceId, lock, publicKey, rate,
   route, signature, uid,
 } from '../proto/index.ts';
+import type { AppPermissions } from '../files/index.ts';
 import { type CurrencyBalance, type NodeReport, type ReportMutation, currencyBalance, nodeReport, reportMutationList } from './node-report.ts';
 import {
   MAX_ERROR_MESSAGE_BYTES, MAX_MULTI_ROUTES, MAX_ROUTES_PER_MULTI_ROUTE, type NamedIndexServerAddress,
@@ -136,6 +137,8 @@ export const appRequest: Codec<AppRequest> = union({
   'commit-invoice': [66, struct({ commit })],
 });
 
+export const appPermissions: Codec<AppPermissions> = struct({ buyer: bool, seller: bool, config: bool, routes: bool });
+
 export interface AppToNode {
   /** 16 random bytes chosen by the app; the node acknowledges each id exactly once. */
   readonly requestId: Uint8Array;
@@ -147,7 +150,7 @@ export const appToNode: Codec<AppToNode> = struct({ requestId: uid, request: app
 export const APP_ERROR_CODES = [
   'permission-denied', // the app's ticket lacks the permission (permissions.ts)
   'invalid-request', // well-formed bytes, meaningless request (e.g. a route not starting at us)
-  'duplicate-request-id', // the id is already in flight
+  'malformed-request', // the bytes after the request id do not decode (the message says where)
   'relay-not-found', 'relay-limit', 'index-server-not-found', 'index-server-limit',
   'friend-not-found', 'friend-exists', 'friend-limit', 'currency-not-found', 'currency-active',
   'not-invited-to-reset', 'reset-token-mismatch',
@@ -234,7 +237,8 @@ export const invoiceEvent: Codec<InvoiceEvent> = union({
 
 export type NodeToApp =
   | { readonly kind: 'ack'; readonly requestId: Uint8Array; readonly result: AckResult }
-  | { readonly kind: 'report'; readonly report: NodeReport }
+  /** First message on every connection (and after a resync): the app's permissions and the full report. */
+  | { readonly kind: 'report'; readonly permissions: AppPermissions; readonly report: NodeReport }
   | { readonly kind: 'report-mutations'; readonly mutations: readonly ReportMutation[] }
   | { readonly kind: 'transaction-result'; readonly transactionId: Uint8Array; readonly outcome: TransactionOutcome }
   | { readonly kind: 'payment-status'; readonly paymentId: Uint8Array; readonly status: PaymentStatus }
@@ -244,7 +248,7 @@ export type NodeToApp =
 
 export const nodeToApp: Codec<NodeToApp> = union({
   ack: [0, struct({ requestId: uid, result: ackResult })],
-  report: [1, struct({ report: nodeReport })],
+  report: [1, struct({ permissions: appPermissions, report: nodeReport })],
   'report-mutations': [2, struct({ mutations: reportMutationList })],
   'transaction-result': [3, struct({ transactionId: uid, outcome: transactionOutcome })],
   'payment-status': [4, struct({ paymentId, status: paymentStatus })],

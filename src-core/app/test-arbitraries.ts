@@ -158,7 +158,10 @@ export const nodeToApp: fc.Arbitrary<NodeToApp> = fc.oneof(
       fc.record({ kind: fc.constant('error' as const), error: fc.record({ code: fc.constantFrom(...APP_ERROR_CODES), message: name }) }),
     ),
   }),
-  fc.record({ kind: fc.constant('report' as const), report }),
+  fc.record({
+    kind: fc.constant('report' as const), report,
+    permissions: fc.record({ buyer: fc.boolean(), seller: fc.boolean(), config: fc.boolean(), routes: fc.boolean() }),
+  }),
   fc.record({ kind: fc.constant('report-mutations' as const), mutations: fc.array(mutation, { maxLength: 5 }) }),
   fc.record({
     kind: fc.constant('transaction-result' as const), transactionId: uid,
