@@ -267,12 +267,17 @@ function applyHistory(db: Database, rows: readonly HistoryRow[]): void {
   }
 }
 
+/** The journal size at which a checkpoint falls due, for a database file of `dbBytes`. */
+export function dueThresholdBytes(p: Required<CheckpointPolicy>, dbBytes: number): number {
+  return Math.min(p.maxJournalBytes, Math.max(p.minJournalBytes, p.journalToDbRatio * dbBytes));
+}
+
 interface Batch {
   readonly events: JournalEvent[];
   readonly waiters: { resolve(): void; reject(e: unknown): void }[];
 }
 
-const DEFAULT_POLICY: Required<CheckpointPolicy> = {
+export const DEFAULT_CHECKPOINT_POLICY: Required<CheckpointPolicy> = {
   minJournalBytes: 1 << 20,
   journalToDbRatio: 0.25,
   maxJournalBytes: 64 << 20,
@@ -310,7 +315,7 @@ class SqlNodeStore implements NodeStore {
     private unfolded: Uint8Array[],
   ) {
     this.publicKey = opts.publicKey.slice();
-    this.policy = { ...DEFAULT_POLICY, ...opts.checkpoint };
+    this.policy = { ...DEFAULT_CHECKPOINT_POLICY, ...opts.checkpoint };
     this.clock = opts.clock ?? { now: () => Date.now() };
     if (unfolded.length > 0) this.oldestUnfoldedAt = this.clock.now();
   }
@@ -372,8 +377,7 @@ class SqlNodeStore implements NodeStore {
   /** How far past the due threshold the journal is (>= 1: due). */
   private dueFactor(): number {
     const p = this.policy;
-    const threshold = Math.min(p.maxJournalBytes, Math.max(p.minJournalBytes, p.journalToDbRatio * this.dbBytes));
-    const bytes = (this.journalSize - JOURNAL_HEADER_SIZE) / threshold;
+    const bytes = (this.journalSize - JOURNAL_HEADER_SIZE) / dueThresholdBytes(p, this.dbBytes);
     const records = this.unfolded.length / p.maxRecords;
     const age = this.oldestUnfoldedAt === undefined ? 0 : (this.clock.now() - this.oldestUnfoldedAt) / p.maxAgeMs;
     return Math.max(bytes, records, age);

@@ -33,7 +33,6 @@ export const MIGRATIONS: readonly Migration[] = [
           data BLOB NOT NULL
         );
         CREATE INDEX history_time ON history (time, id);
-        CREATE INDEX history_kind_time ON history (kind, time, id);
         CREATE INDEX history_counterpart_time ON history (counterpart, time, id);
       `);
     },
