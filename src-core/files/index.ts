@@ -13,3 +13,4 @@ export * from './invoice.ts';
 export * from './commit.ts';
 export * from './receipt.ts';
 export * from './qr.ts';
+export * from './any-file.ts';

@@ -41,6 +41,15 @@ describe('stregister gen-invoice', () => {
     expect(bananas.ok && big.ok && toBase64Url(bananas.value.invoiceId) !== toBase64Url(big.value.invoiceId)).toBe(true);
   });
 
+  it('takes a key that starts with "-" in the --public-key=KEY form', async () => {
+    const dashKey = toBase64Url(Uint8Array.from({ length: 32 }, (_, i) => (i === 0 ? 0xf8 : i)));
+    expect(dashKey.startsWith('-')).toBe(true);
+    const r = await run('stregister', 'gen-invoice', '-a', '1', `--public-key=${dashKey}`, '-o', 'dash.invoice');
+    expect(r.code).toBe(0);
+    const inv = parseInvoice(await readFile(join(dir, 'dash.invoice'), 'utf8'));
+    expect(inv.ok && toBase64Url(inv.value.destPublicKey)).toBe(dashKey);
+  });
+
   it.concurrent.for<readonly [string, string[], RegExp]>([
     ['a negative amount', ['-a', '-60'], /--amount: expected a whole number/],
     ['a fractional amount', ['-a', '6.5'], /--amount: expected a whole number/],
