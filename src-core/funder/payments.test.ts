@@ -97,8 +97,11 @@ describe('payments the destination collects by itself (autoCollect)', () => {
     net.request(a, { kind: 'create-payment', paymentId: bytes(16, 1), invoiceId: bytes(32, 1), currency: 'FST', totalDestPayment: 3n, destPublicKey: pk(d), autoCollect: true });
     net.request(a, { kind: 'create-transaction', paymentId: bytes(16, 1), requestId: bytes(16, 1), route: [a, m, d].map(pk), destPayment: 3n, fees: 0n });
     // Deliver until the mediator holds the request from A.
-    while (net.queue.length > 0 && m.state.friends.get(a.key)!.channel.kind === 'consistent'
-      && (m.state.friends.get(a.key)!.channel as { tc: { mutualCredits: Map<string, { remote: Map<string, unknown> }> } }).tc.mutualCredits.get('FST')!.remote.size === 0) {
+    const held = (): number => {
+      const c = m.state.friends.get(a.key)!.channel;
+      return c.kind === 'consistent' ? c.tc.mutualCredits.get('FST')!.remote.size : -1;
+    };
+    while (net.queue.length > 0 && held() === 0) {
       net.deliver(net.queue.shift()!);
     }
     const ch = m.state.friends.get(a.key)!.channel;
