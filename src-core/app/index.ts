@@ -9,3 +9,4 @@ export * from './permissions.ts';
 export * from './transport.ts';
 export * from './server.ts';
 export * from './client.ts';
+export * from './format.ts';
