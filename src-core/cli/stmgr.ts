@@ -1,5 +1,5 @@
 /** stmgr: identities, tickets, node databases and remote cards (seeds/000_* "Initial setup",
- *  seeds/001_* advanced tutorial). Every output is written atomically and never replaces an
+ *  seeds/001_* advanced tutorial; short flags -i -o -a as the original's stmgr). Every output is written atomically and never replaces an
  *  existing file unless --force is given; init-node-db never replaces a database at all. */
 import { nodeBackend } from '../crypto/backend.node.ts';
 import {
@@ -10,9 +10,9 @@ import { type CommandSpec, type OptionSpec, type Parsed, CliError, UsageError } 
 import { loadFile, saveFile } from './file-io.ts';
 import { runProgram } from './program.ts';
 
-const output: OptionSpec = { long: 'output', value: 'FILE', required: true, help: 'the file to write' };
-const idfile: OptionSpec = { long: 'idfile', value: 'FILE', required: true, help: 'identity file (.ident)' };
-const address: OptionSpec = { long: 'address', value: 'HOST:PORT', required: true, help: 'public address, e.g. 127.0.0.1:9500' };
+const output: OptionSpec = { long: 'output', short: 'o', value: 'FILE', required: true, help: 'the file to write' };
+const idfile: OptionSpec = { long: 'idfile', short: 'i', value: 'FILE', required: true, help: 'identity file (.ident)' };
+const address: OptionSpec = { long: 'address', short: 'a', value: 'HOST:PORT', required: true, help: 'public address, e.g. 127.0.0.1:9500' };
 const force: OptionSpec = { long: 'force', flag: true, help: 'replace the output file if it exists' };
 
 const SPEC: CommandSpec = {

@@ -21,6 +21,18 @@ describe('ident files', () => {
     expect(r.ok && r.value.publicKey).toEqual(SELLER_PUBLIC_KEY);
   });
 
+  it("reads the original 0.1.11's PKCS#8 identity (ring's 85-byte v2 document)", () => {
+    const pkcs8 = Uint8Array.of(
+      ...[0x30, 0x53, 0x02, 0x01, 0x01, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20], ...SELLER_SEED,
+      ...[0xa1, 0x23, 0x03, 0x21, 0x00], ...SELLER_PUBLIC_KEY,
+    );
+    expect(parseIdent(`private_key = "${toBase64Url(pkcs8)}"\n`, backend)).toEqual({ ok: true, value: ident });
+    const damaged = Uint8Array.from(pkcs8, (b, i) => (i === 84 ? b ^ 1 : b));
+    expect(parseIdent(`private_key = "${toBase64Url(damaged)}"\n`, backend)).toMatchObject({ ok: false, error: { code: 'key-mismatch', field: 'privateKey' } });
+    const otherPrefix = Uint8Array.from(pkcs8, (b, i) => (i === 1 ? 0x54 : b));
+    expect(parseIdent(`private_key = "${toBase64Url(otherPrefix)}"\n`, backend)).toMatchObject({ ok: false, error: { code: 'bad-value', field: 'privateKey' } });
+  });
+
   it('rejects a public key that does not belong to the private key', () => {
     const other = identFromSeed(backend, new Uint8Array(32).fill(9));
     const text = JSON.stringify({ kind: 'ident', privateKey: toBase64Url(SELLER_SEED), publicKey: toBase64Url(other.publicKey) });

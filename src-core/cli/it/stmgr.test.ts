@@ -72,7 +72,8 @@ describe('stmgr, the tutorial commands', () => {
       stmgr('app-ticket', '--idfile', 'app/app.ident', '--pbuyer', '--pconfig', '--proutes', '--pseller', '--output', 'app/app.ticket'),
       stmgr('node-entry', '--address', 'www.mynode.com:9876', '--appid', 'app/app.ident', '--nodeid', 'node/node.ident', '--output', 'node/node.rcard'),
       stmgr('relay-ticket', '--address', 'www.myrelay.com:4567', '--idfile', 'node/node.ident', '--output', 'relay/relay.relay'),
-      stmgr('index-ticket', '--address', 'www.myindex.com:3456', '--idfile', 'node/node.ident', '--output', 'index/index_client.index'),
+      // the original's short flags
+      stmgr('index-ticket', '-a', 'www.myindex.com:3456', '-i', 'node/node.ident', '-o', 'index/index_client.index'),
     ]);
     expect(steps.map((r) => [r.code, r.stderr])).toEqual(Array(4).fill([0, '']));
     const app = await ident('app/app.ident');
