@@ -10,8 +10,8 @@ export interface CompactGraph {
   readonly start: Int32Array;
   readonly to: Int32Array;
   readonly rev: Int32Array;
-  /** Exact capacity of the edge. */
-  readonly cap: readonly bigint[];
+  /** Exact capacity of the edge. (Patched in place by CapacityGraph when only capacities change.) */
+  readonly cap: bigint[];
   /** Number(cap): rounding is monotone, so it decides every comparison except ties. */
   readonly capNum: Float64Array;
   /** The rate the edge's head charges for requests coming from its tail. */

@@ -97,25 +97,33 @@ export class CapacityGraph {
     return [...this.graphs.keys()];
   }
 
-  /** Replaces everything `node` reported with `reports` (a full snapshot). */
+  /** Replaces everything `node` reported with `reports` (a full snapshot). When a currency's friend set
+   *  is unchanged (a refresh, or new capacities), the search copy is patched in place instead of rebuilt. */
   setNode(node: Uint8Array, reports: readonly FriendCapacity[]): void {
     const u = this.intern(node);
-    this.clear(u);
-    if (reports.length === 0) return;
-    const inCurrencies = new Set<string>();
+    const next = new Map<string, Map<number, Half>>();
     for (const r of reports) {
       const v = this.intern(r.friend);
       if (v === u) continue;
-      let g = this.graphs.get(r.currency);
-      if (g === undefined) { g = new CurrencyGraph(); this.graphs.set(r.currency, g); }
-      let out = g.adj.get(u);
-      if (out === undefined) { out = new Map(); g.adj.set(u, out); }
-      if (!out.has(v)) g.halves++;
-      g.compactCache = undefined;
+      let out = next.get(r.currency);
+      if (out === undefined) { out = new Map(); next.set(r.currency, out); }
       out.set(v, { send: r.sendCapacity, recv: r.recvCapacity, mul: r.rate.mul, add: r.rate.add });
-      inCurrencies.add(r.currency);
     }
-    this.reportedIn.set(u, inCurrencies);
+    for (const c of this.reportedIn.get(u) ?? []) {
+      if (!next.has(c)) this.clearCurrency(u, c);
+    }
+    for (const [c, out] of next) {
+      let g = this.graphs.get(c);
+      if (g === undefined) { g = new CurrencyGraph(); this.graphs.set(c, g); }
+      const old = g.adj.get(u);
+      const sameFriends = old !== undefined && old.size === out.size && [...out.keys()].every((v) => old.has(v));
+      if (sameFriends && g.compactCache !== undefined) patchCompact(g, g.compactCache, u, out);
+      else g.compactCache = undefined;
+      g.halves += out.size - (old?.size ?? 0);
+      g.adj.set(u, out);
+    }
+    if (next.size === 0) this.reportedIn.delete(u);
+    else this.reportedIn.set(u, new Set(next.keys()));
   }
 
   removeNode(node: Uint8Array): void {
@@ -124,18 +132,18 @@ export class CapacityGraph {
   }
 
   private clear(u: number): void {
-    const cs = this.reportedIn.get(u);
-    if (cs === undefined) return;
-    for (const c of cs) {
-      const g = this.graphs.get(c);
-      const out = g?.adj.get(u);
-      if (g === undefined || out === undefined) continue;
-      g.halves -= out.size;
-      g.compactCache = undefined;
-      g.adj.delete(u);
-      if (g.adj.size === 0) this.graphs.delete(c);
-    }
+    for (const c of this.reportedIn.get(u) ?? []) this.clearCurrency(u, c);
     this.reportedIn.delete(u);
+  }
+
+  private clearCurrency(u: number, c: string): void {
+    const g = this.graphs.get(c);
+    const out = g?.adj.get(u);
+    if (g === undefined || out === undefined) return;
+    g.halves -= out.size;
+    g.compactCache = undefined;
+    g.adj.delete(u);
+    if (g.adj.size === 0) this.graphs.delete(c);
   }
 
   /** Number of (node, friend, currency) reports held. */
@@ -148,4 +156,23 @@ export class CapacityGraph {
   get nodeCount(): number {
     return this.reportedIn.size;
   }
+}
+
+/** Rewrites the capacities and rates of u's edges in the search copy after u re-reported the same friends. */
+function patchCompact(g: CurrencyGraph, cg: CompactGraph, u: number, out: ReadonlyMap<number, Half>): void {
+  if (u >= cg.n) return; // u has no edges in the copy
+  for (let e = cg.start[u] as number; e < (cg.start[u + 1] as number); e++) {
+    const v = cg.to[e] as number;
+    const a = out.get(v) as Half; // same friend set, so present
+    const b = g.adj.get(v)?.get(u) as Half; // the copy only holds edges whose both halves exist
+    setEdge(cg, e, a.send < b.recv ? a.send : b.recv, b.mul, b.add);
+    setEdge(cg, cg.rev[e] as number, b.send < a.recv ? b.send : a.recv, a.mul, a.add);
+  }
+}
+
+function setEdge(cg: CompactGraph, e: number, cap: bigint, mul: number, add: number): void {
+  cg.cap[e] = cap;
+  cg.capNum[e] = Number(cap);
+  cg.mul[e] = mul;
+  cg.add[e] = add;
 }
