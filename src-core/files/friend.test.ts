@@ -34,6 +34,17 @@ describe('friend files', () => {
     expect(r.ok && r.value.relays.map((x) => x.address)).toEqual(['r1.example:1', 'r2.example:2']);
   });
 
+  it('reads indented TOML with literal (single-quoted) strings, as the original writes in its tests', () => {
+    const text = `
+        public_key = '${toBase64Url(node)}'
+
+        [[relays]]
+        public_key = '${toBase64Url(relay)}'
+        address = '127.0.0.1:1500'
+    `;
+    expect(parseFriend(text)).toEqual({ ok: true, value: { publicKey: node, relays: [{ publicKey: relay, address: '127.0.0.1:1500' }] } });
+  });
+
   it('reads a friend with no relays', () => {
     expect(parseFriend(`public_key = "${TUTORIAL_NODE}"\n`)).toMatchObject({ ok: true, value: { relays: [] } });
   });

@@ -9,17 +9,12 @@ import {
 import type { CryptoBackend } from '../crypto/index.ts';
 import { type Commit, type Invoice, MAX_CURRENCY_BYTES, type Receipt } from '../proto/index.ts';
 import { MAX_NET_ADDRESS_BYTES } from './address.ts';
-import { parseCommit } from './commit.ts';
+import { formatCommit, parseCommit } from './commit.ts';
 import { type FileError, type FileKind, fileError } from './file-error.ts';
-import { type FriendFile, MAX_NAME_BYTES, MAX_NODE_RELAYS, parseFriend } from './friend.ts';
-import { MAX_DESCRIPTION_BYTES, parseInvoice } from './invoice.ts';
-import { type RemoteCard, parseRcard } from './rcard.ts';
-import { parseReceipt } from './receipt.ts';
-import { formatCommit } from './commit.ts';
-import { formatFriend } from './friend.ts';
-import { formatInvoice } from './invoice.ts';
-import { formatRcard } from './rcard.ts';
-import { formatReceipt } from './receipt.ts';
+import { type FriendFile, MAX_NAME_BYTES, MAX_NODE_RELAYS, formatFriend, parseFriend } from './friend.ts';
+import { MAX_DESCRIPTION_BYTES, formatInvoice, parseInvoice } from './invoice.ts';
+import { type RemoteCard, formatRcard, parseRcard } from './rcard.ts';
+import { formatReceipt, parseReceipt } from './receipt.ts';
 
 export const QR_PREFIX = 'offset';
 /** Bumped if a layout below ever changes; readers reject versions they do not know. */
