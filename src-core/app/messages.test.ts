@@ -100,7 +100,7 @@ describe('app protocol codecs', () => {
     expect(decodeExact(appToNode, badTag).ok).toBe(false);
 
     const ack: NodeToApp = {
-      kind: 'ack', requestId: new Uint8Array(16), result: { kind: 'error', error: { code: 'friend-not-found', message: '' } },
+      kind: 'ack', requestId: new Uint8Array(16), result: { kind: 'error', error: { code: 'friend-does-not-exist', message: '' } },
     };
     const ackBytes = encode(nodeToApp, ack);
     const badCode = ackBytes.slice();

@@ -73,6 +73,8 @@ export type AppRequest =
   }
   | { readonly kind: 'set-friend-currency-rate'; readonly friendPublicKey: Uint8Array; readonly currency: string; readonly rate: Rate }
   | { readonly kind: 'reset-friend-channel'; readonly friendPublicKey: Uint8Array; readonly resetToken: Uint8Array }
+  /** Whether this node collects, by itself, payments whose lock is sealed to it (send-funds). */
+  | { readonly kind: 'set-accept-auto-collect'; readonly accept: boolean }
   // routes
   | {
     readonly kind: 'request-routes'; readonly currency: string; readonly amount: bigint;
@@ -125,6 +127,7 @@ export const appRequest: Codec<AppRequest> = union({
   'set-friend-currency-max-debt': [14, struct({ friendPublicKey: publicKey, currency, remoteMaxDebt: u128 })],
   'set-friend-currency-rate': [15, struct({ friendPublicKey: publicKey, currency, rate })],
   'reset-friend-channel': [16, struct({ friendPublicKey: publicKey, resetToken: signature })],
+  'set-accept-auto-collect': [17, struct({ accept: bool })],
   'request-routes': [32, struct({ currency, amount: u128, source: publicKey, destination: publicKey, exclude: option(edge) })],
   'create-payment': [48, struct({
     paymentId, invoiceId, currency, totalDestPayment: u128, destPublicKey: publicKey, autoCollect: bool,
@@ -146,18 +149,24 @@ export interface AppToNode {
 }
 export const appToNode: Codec<AppToNode> = struct({ requestId: uid, request: appRequest });
 
-/** Why the node refused a request. Closed: a code outside this list does not decode. */
+/** Why the node refused a request. Closed: a code outside this list does not decode. The
+ *  second group is the funder's AppErrorCode (funder/events.ts) verbatim, so the node passes
+ *  funder refusals through unchanged. */
 export const APP_ERROR_CODES = [
   'permission-denied', // the app's ticket lacks the permission (permissions.ts)
-  'invalid-request', // well-formed bytes, meaningless request (e.g. a route not starting at us)
   'malformed-request', // the bytes after the request id do not decode (the message says where)
-  'relay-not-found', 'relay-limit', 'index-server-not-found', 'index-server-limit',
-  'friend-not-found', 'friend-exists', 'friend-limit', 'currency-not-found', 'currency-active',
-  'not-invited-to-reset', 'reset-token-mismatch',
-  'payment-not-found', 'payment-exists', 'payment-closed', 'ack-mismatch',
-  'invoice-not-found', 'invoice-exists', 'invalid-commit',
+  'invalid-request', // well-formed, but meaningless here (the message says why)
+  'relay-not-found', 'index-server-not-found', 'max-index-servers-reached', 'friend-already-exists',
   'not-connected', // e.g. no index server to ask for routes
-  'internal', // the node failed (storage); the request may be retried
+  'internal', // the node failed (e.g. storage); the request may be retried
+  // funder/events.ts AppErrorCode:
+  'friend-does-not-exist', 'friend-is-self', 'friend-offline', 'max-node-relays-reached', 'invalid-currency',
+  'too-many-currencies', 'currency-not-configured', 'can-not-remove-active-currency', 'not-invited-to-reset',
+  'reset-token-mismatch', 'invalid-reset-terms', 'payment-already-open', 'payment-does-not-exist',
+  'new-transactions-not-allowed', 'not-first-in-route', 'dest-not-last-in-route', 'invalid-route',
+  'friend-not-ready', 'request-already-in-progress', 'pending-user-requests-full', 'dest-payment-exceeds-total',
+  'credits-calc-overflow', 'ack-state-invalid', 'ack-mismatch', 'invoice-already-exists',
+  'invoice-does-not-exist', 'invalid-commit', 'invalid-amount',
 ] as const;
 export type AppErrorCode = typeof APP_ERROR_CODES[number];
 
@@ -222,17 +231,20 @@ export const routesOutcome: Codec<RoutesOutcome> = union({
   failure: [1, struct({})],
 });
 
-/** What happened to one of our open invoices (seller side). */
+/** What happened to one of our open invoices (seller side); the funder's InvoiceEvent. */
 export type InvoiceEvent =
-  /** Requests summing to the total are held; waiting for the buyer's commit. */
-  | { readonly kind: 'fully-paid' }
-  /** The credits were collected (commit-invoice, or the node collected a sealed lock itself). */
-  | { readonly kind: 'collected'; readonly amount: bigint }
+  /** A payment part arrived and is held: `paid` is the invoice's sum so far. */
+  | { readonly kind: 'request-arrived'; readonly destPayment: bigint; readonly paid: bigint }
+  /** Parts summing to the total are held; waiting for the buyer's commit. */
+  | { readonly kind: 'complete' }
+  /** The credits were collected (commit-invoice, or the node opened a sealed lock itself). */
+  | { readonly kind: 'collected' }
   | { readonly kind: 'canceled' };
 export const invoiceEvent: Codec<InvoiceEvent> = union({
-  'fully-paid': [0, struct({})],
-  collected: [1, struct({ amount: u128 })],
-  canceled: [2, struct({})],
+  'request-arrived': [0, struct({ destPayment: u128, paid: u128 })],
+  complete: [1, struct({})],
+  collected: [2, struct({})],
+  canceled: [3, struct({})],
 });
 
 export type NodeToApp =

@@ -12,6 +12,7 @@ const EXPECTED: [AppRequestKind, Permission][] = [
   ['set-friend-name', 'config'], ['set-friend-relays', 'config'], ['add-friend-currency', 'config'],
   ['remove-friend-currency', 'config'], ['open-friend-currency', 'config'], ['close-friend-currency', 'config'],
   ['set-friend-currency-max-debt', 'config'], ['set-friend-currency-rate', 'config'], ['reset-friend-channel', 'config'],
+  ['set-accept-auto-collect', 'config'],
   ['request-routes', 'routes'],
   ['create-payment', 'buyer'], ['create-transaction', 'buyer'], ['request-close-payment', 'buyer'], ['ack-close-payment', 'buyer'],
   ['add-invoice', 'seller'], ['cancel-invoice', 'seller'], ['commit-invoice', 'seller'],

@@ -26,6 +26,7 @@ export const REQUIRED_PERMISSION: { readonly [K in AppRequestKind]: Permission }
   'set-friend-currency-max-debt': 'config',
   'set-friend-currency-rate': 'config',
   'reset-friend-channel': 'config',
+  'set-accept-auto-collect': 'config',
   'request-routes': 'routes',
   'create-payment': 'buyer',
   'create-transaction': 'buyer',

@@ -128,6 +128,7 @@ export const request: fc.Arbitrary<AppRequest> = fc.oneof(
   fc.record({ kind: fc.constant('set-friend-currency-max-debt' as const), ...fkc, remoteMaxDebt: u128 }),
   fc.record({ kind: fc.constant('set-friend-currency-rate' as const), ...fkc, rate }),
   fc.record({ kind: fc.constant('reset-friend-channel' as const), ...fk, resetToken: bytesN(64) }),
+  fc.record({ kind: fc.constant('set-accept-auto-collect' as const), accept: fc.boolean() }),
   fc.record({
     kind: fc.constant('request-routes' as const), currency, amount: u128, source: anyKey, destination: anyKey,
     exclude: fc.option(fc.record({ from: anyKey, to: anyKey }), { nil: undefined }),
@@ -189,8 +190,9 @@ export const nodeToApp: fc.Arbitrary<NodeToApp> = fc.oneof(
   fc.record({
     kind: fc.constant('invoice-event' as const), invoiceId: bytesN(32),
     event: fc.oneof(
-      fc.constant({ kind: 'fully-paid' as const }),
-      fc.record({ kind: fc.constant('collected' as const), amount: u128 }),
+      fc.record({ kind: fc.constant('request-arrived' as const), destPayment: u128, paid: u128 }),
+      fc.constant({ kind: 'complete' as const }),
+      fc.constant({ kind: 'collected' as const }),
       fc.constant({ kind: 'canceled' as const }),
     ),
   }),
