@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { nodeBackend } from '../crypto/backend.node.ts';
 import { bytesEqual, identityFromSeed } from '../crypto/index.ts';
 import { parseIdent, parseIndexTicket } from '../files/index.ts';
-import { type TrustedServer } from '../index/server.ts';
+import { type TrustedServer } from '../index/index.ts';
 import { listenIndexServer } from '../index/server.node.ts';
 import { parseHostPort } from '../net/tcp.node.ts';
 import { type CommandSpec, CliError, type Parsed, UsageError } from './args.ts';

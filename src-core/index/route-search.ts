@@ -69,16 +69,19 @@ export function findRoutes(graph: CapacityGraph, req: RouteRequest, limits: Sear
 
   const flow = new Map<number, bigint>();
   const residual = (e: number): bigint => (g.cap[e] as bigint) - (flow.get(e) ?? 0n);
+  const residualNum = Float64Array.from(g.capNum); // Number(residual(e)): 0 exactly when the residual is 0
   for (let i = 0; i < limits.maxAugmentations; i++) {
-    const edges = widestPath(g, s, d, residual, limits);
+    const edges = widestPath(g, s, d, residualNum, limits);
     if (edges === undefined) break;
     let x = residual(edges[0] as number);
     for (const e of edges) { const r = residual(e); if (r < x) x = r; }
     if (x <= 0n) break;
     for (const e of edges) {
-      flow.set(e, (flow.get(e) ?? 0n) + x);
       const r = g.rev[e] as number;
+      flow.set(e, (flow.get(e) ?? 0n) + x);
       flow.set(r, (flow.get(r) ?? 0n) - x);
+      residualNum[e] = Number(residual(e));
+      residualNum[r] = Number(residual(r));
     }
     const chosen = chooseCovering(decompose(g, s, d, flow, limits), req.amount, limits.maxRoutes);
     if (chosen !== undefined) return chosen.map(toRoute);
@@ -165,15 +168,17 @@ function cheapestPath(g: CompactGraph, s: number, d: number, amount: bigint, thr
   return pathTo(g, s, d, prevEdge);
 }
 
-/** Max-bottleneck path on the residual graph (ties: fewer hops); returns edge ids. */
-function widestPath(g: CompactGraph, s: number, d: number, residual: (e: number) => bigint, limits: SearchLimits): number[] | undefined {
+/** Max-bottleneck path on the residual graph (ties: fewer hops); returns edge ids. Compares the float
+ *  residuals: the choice may be slightly off for huge values, the caller takes the exact bottleneck. */
+function widestPath(g: CompactGraph, s: number, d: number, residualNum: Float64Array, limits: SearchLimits): number[] | undefined {
   const { start, to } = g;
-  const best: bigint[] = new Array<bigint>(g.n).fill(0n);
+  const best = new Float64Array(g.n);
   const hops = new Int32Array(g.n);
   const prevEdge = new Int32Array(g.n).fill(-1);
   const done = new Uint8Array(g.n);
   const heap = new NodeHeap();
   const top = { primary: 0, secondary: 0 };
+  best[s] = Infinity;
   heap.push(-Infinity, 0, s);
   let visits = 0;
   for (;;) {
@@ -185,19 +190,19 @@ function widestPath(g: CompactGraph, s: number, d: number, residual: (e: number)
     if (++visits > limits.maxVisits) return undefined;
     const h = (hops[u] as number) + 1;
     if (h >= limits.maxRouteLength) continue;
-    const bu = u === s ? -1n : (best[u] as bigint);
+    const bu = best[u] as number;
     for (let e = start[u] as number, end = start[u + 1] as number; e < end; e++) {
+      const r = residualNum[e] as number;
+      if (r <= 0) continue;
       const v = to[e] as number;
       if (done[v] === 1) continue;
-      const r = residual(e);
-      if (r <= 0n) continue;
-      const bv = bu < 0n || r < bu ? r : bu;
-      const old = best[v] as bigint;
+      const bv = r < bu ? r : bu;
+      const old = best[v] as number;
       if (bv > old || (bv === old && h < (hops[v] as number))) {
         best[v] = bv;
         hops[v] = h;
         prevEdge[v] = e;
-        heap.push(-Number(bv), h, v);
+        heap.push(-bv, h, v);
       }
     }
   }
