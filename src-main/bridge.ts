@@ -103,6 +103,10 @@ export interface OffsetBridge {
   onEvent(listener: (message: string) => void): () => void;
 }
 
+/** Electron: the IPC channels of the preload (prefixed `offset:`; nothing else is exposed). */
+export const IPC_CALL_CHANNEL = 'offset:call';
+export const IPC_EVENT_CHANNEL = 'offset:event';
+
 /** Browser mode: the WebSocket path, the subprotocol both sides speak, and the prefix of the
  *  second subprotocol that carries the per-run token (src-main/browser-host.node.ts). */
 export const BRIDGE_WS_PATH = '/bridge';

@@ -110,7 +110,7 @@ export function connectWebSocket(url: string, token: string): Promise<OffsetBrid
     ws.addEventListener('close', () => {
       for (const w of waiting.values()) w.reject(new Error('the connection to the wallet host closed'));
       waiting.clear();
-      if (!opened) reject(new Error('the wallet host refused the connection: open the address it printed, token included'));
+      if (!opened) reject(new Error('The wallet host refused the connection. Open the address that `npm start` printed, token included.'));
     });
   });
 }

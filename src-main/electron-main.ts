@@ -1,0 +1,109 @@
+/** Electron main process (ARCHITECTURE §3): one window on the bundled renderer, served from
+ *  app://offset/ with the strict CSP; the bridge on IPC; no remote content, no navigation, no new
+ *  windows, only the camera permission; a single instance. Bundled by build.node.ts into
+ *  dist/main/electron-main.cjs (the package's `main`). */
+import { app, BrowserWindow, ipcMain, Menu, protocol, session, type WebContents } from 'electron';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from './bridge.ts';
+import { encodeRejection } from './bridge-codec.ts';
+import { createDispatcher, EventHub } from './dispatcher.ts';
+import { createMemoryWallet } from './memory-wallet.ts';
+import { applicationMenu } from './menu.ts';
+import { readStaticFile } from './static-files.node.ts';
+import {
+  APP_ENTRY_URL,
+  APP_HOST,
+  APP_SCHEME,
+  ELECTRON_CSP,
+  isAppUrl,
+  isNavigationAllowed,
+  isPermissionCheckGranted,
+  isPermissionGranted,
+  mainWindowOptions,
+  securityHeaders,
+} from './window-options.ts';
+
+protocol.registerSchemesAsPrivileged([
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true } },
+]);
+
+let mainWindow: BrowserWindow | undefined;
+
+function lockDown(contents: WebContents): void {
+  contents.on('will-navigate', (e, url) => {
+    if (!isNavigationAllowed(url)) e.preventDefault();
+  });
+  contents.on('will-redirect', (e, url) => {
+    if (!isNavigationAllowed(url)) e.preventDefault();
+  });
+  contents.on('will-attach-webview', (e) => e.preventDefault());
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+}
+
+function createWindow(): BrowserWindow {
+  // __dirname is dist/main once bundled (CommonJS)
+  const win = new BrowserWindow(mainWindowOptions(join(__dirname, 'preload.cjs')));
+  win.once('ready-to-show', () => win.show());
+  win.on('closed', () => {
+    mainWindow = undefined;
+  });
+  void win.loadURL(APP_ENTRY_URL);
+  return win;
+}
+
+async function main(): Promise<void> {
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return;
+  }
+  app.on('second-instance', () => {
+    if (mainWindow === undefined) return;
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+  });
+  app.on('web-contents-created', (_e, contents) => lockDown(contents));
+  app.on('window-all-closed', () => app.quit());
+
+  await app.whenReady();
+  const rendererDir = join(app.getAppPath(), 'dist', 'renderer');
+  const events = new EventHub();
+  const dispatcher = createDispatcher(createMemoryWallet({ events, random: (n) => new Uint8Array(randomBytes(n)) }), (e) => {
+    process.stderr.write(`offset: internal error in the wallet host: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  });
+
+  protocol.handle(APP_SCHEME, async (request) => {
+    const url = new URL(request.url);
+    if (url.host !== APP_HOST || request.method !== 'GET') return new Response('not found', { status: 404 });
+    const file = await readStaticFile(rendererDir, url.pathname);
+    if (file === undefined) return new Response('not found', { status: 404 });
+    return new Response(new Uint8Array(file.body), { headers: { ...securityHeaders(ELECTRON_CSP), 'Content-Type': file.contentType } });
+  });
+
+  const ses = session.defaultSession;
+  // no remote content: the page may load only its own app:// files (devtools keep working)
+  ses.webRequest.onBeforeRequest((details, callback) => {
+    callback({ cancel: !(isAppUrl(details.url) || details.url.startsWith('devtools:')) });
+  });
+  ses.setPermissionRequestHandler((_wc, permission, callback, details) => {
+    const mediaTypes = 'mediaTypes' in details ? details.mediaTypes : undefined;
+    callback(isPermissionGranted(permission, details.requestingUrl, mediaTypes));
+  });
+  ses.setPermissionCheckHandler((_wc, permission, origin, details) => isPermissionCheckGranted(permission, origin, details.mediaType));
+
+  ipcMain.handle(IPC_CALL_CHANNEL, async (e, message: unknown) => {
+    if (!isAppUrl(e.senderFrame?.url ?? '')) {
+      return encodeRejection({ id: null, error: { code: 'bad-message', message: 'calls come only from the wallet window' } });
+    }
+    return dispatcher.handle(message);
+  });
+  events.subscribe((text) => mainWindow?.webContents.send(IPC_EVENT_CHANNEL, text));
+
+  Menu.setApplicationMenu(Menu.buildFromTemplate(applicationMenu(process.platform, app.getName())));
+  mainWindow = createWindow();
+  app.on('activate', () => {
+    if (mainWindow === undefined) mainWindow = createWindow();
+  });
+}
+
+void main();

@@ -1,0 +1,39 @@
+import { useAppStore } from '../useAppStore.ts';
+import { CardList } from './CardList.tsx';
+import { CreateCardForm } from './CreateCardForm.tsx';
+
+/** The first screen: the person's cards, or a first-run invitation to create one. */
+export function CardsScreen() {
+  const cards = useAppStore((s) => s.cards);
+  const load = useAppStore((s) => s.cardsLoad);
+  const loadCards = useAppStore((s) => s.loadCards);
+  const createCard = useAppStore((s) => s.createCard);
+
+  return (
+    <>
+      <h1>Cards</h1>
+      <section className="panel" aria-labelledby="your-cards">
+        <h2 id="your-cards">Your cards</h2>
+        {load.kind === 'loading' || load.kind === 'idle' ? (
+          <p role="status">Loading cards…</p>
+        ) : load.kind === 'failed' ? (
+          <div role="alert">
+            <p className="message error">Could not load your cards: {load.error.message}</p>
+            <button type="button" className="secondary" onClick={() => void loadCards()}>Try again</button>
+          </div>
+        ) : cards.length === 0 ? (
+          <p className="empty">
+            <strong>No cards yet</strong>
+            A card holds your friends and balances. Create one below to start paying and getting paid.
+          </p>
+        ) : (
+          <CardList cards={cards} />
+        )}
+      </section>
+      <section className="panel" aria-labelledby="create-card">
+        <h2 id="create-card">Create a card</h2>
+        <CreateCardForm onCreate={createCard} />
+      </section>
+    </>
+  );
+}
