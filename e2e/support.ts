@@ -1,0 +1,74 @@
+/** e2e support: the wallet started as `npm start` starts it (browser mode, a real child process),
+ *  and Debian's Chromium driven by playwright-core (never a downloaded browser build). */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser } from 'playwright-core';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const ARTIFACTS = join(ROOT, 'e2e-artifacts');
+export const CHROMIUM = process.env['OFFSET_CHROMIUM'] ?? '/usr/bin/chromium';
+
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`Chromium not found at ${CHROMIUM}: install Debian's package (apt-get install chromium), as .ci/run does`);
+  }
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+export interface RunningWallet {
+  readonly url: string;
+  readonly origin: string;
+  readonly output: () => string;
+  stop(): Promise<void>;
+}
+
+/** Runs src-main/start.node.ts in browser mode on a free port, serving `rendererDir`, and resolves
+ *  once it printed its address (bounded by `deadlineMs`). */
+export function startWallet(rendererDir: string, deadlineMs = 45_000): Promise<RunningWallet> {
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(ROOT, 'src-main', 'start.node.ts'), '--browser', '--port', '0', '--renderer', rendererDir, '--no-build'],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let out = '';
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  return new Promise((resolvePromise, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`the wallet printed no address within ${deadlineMs} ms:\n${out}`));
+    }, deadlineMs);
+    const onData = (chunk: Buffer): void => {
+      out += chunk.toString();
+      const m = /http:\/\/127\.0\.0\.1:\d+\/#token=[A-Za-z0-9_-]+/.exec(out);
+      if (m === null) return;
+      clearTimeout(timer);
+      const url = m[0];
+      resolvePromise({
+        url,
+        origin: url.slice(0, url.indexOf('/#')),
+        output: () => out,
+        async stop() {
+          child.kill('SIGTERM');
+          await exited;
+        },
+      });
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', (c: Buffer) => (out += c.toString()));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the wallet exited (${String(code)}) before printing its address:\n${out}`));
+    });
+  });
+}
+
+export function artifactPath(name: string): string {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  return join(ARTIFACTS, name);
+}

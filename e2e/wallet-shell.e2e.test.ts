@@ -1,0 +1,102 @@
+/** The wallet shell in a real Chromium, against the wallet started in browser mode. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildRenderer } from '../src-main/build.node.ts';
+import { artifactPath, launchChromium, startWallet, type RunningWallet } from './support.ts';
+
+let dir: string;
+let wallet: RunningWallet;
+let browser: Browser;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'offset-e2e-'));
+  const rendererDir = join(dir, 'renderer');
+  await buildRenderer(rendererDir);
+  [wallet, browser] = await Promise.all([startWallet(rendererDir), launchChromium()]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await wallet?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh page that records what the page itself reports as broken (CSP violations, errors). */
+async function openPage(url: string, colorScheme: 'light' | 'dark' = 'light'): Promise<{ page: Page; problems: string[] }> {
+  const context = await browser.newContext({ colorScheme, viewport: { width: 1000, height: 720 } });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(m.text());
+  });
+  page.on('pageerror', (e) => problems.push(e.message));
+  await page.goto(url);
+  return { page, problems };
+}
+
+describe('wallet shell in Chromium (browser mode)', () => {
+  it('shows the first-run cards screen, then creates a card through the bridge', async () => {
+    const { page, problems } = await openPage(wallet.url);
+    await page.getByRole('heading', { name: 'Cards', level: 1 }).waitFor();
+    await page.getByText('No cards yet').waitFor();
+    expect(new URL(page.url()).hash).toBe(''); // the token left the address bar
+    await page.screenshot({ path: artifactPath('01-cards-empty.png'), fullPage: true });
+
+    await page.getByRole('button', { name: 'Create card' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Give the card a name' }).waitFor();
+    await page.screenshot({ path: artifactPath('02-create-card-error.png'), fullPage: true });
+
+    await page.getByLabel('Card name').fill('Groceries');
+    await page.getByRole('button', { name: 'Create card' }).click();
+    await page.getByRole('status').filter({ hasText: 'Card “Groceries” created.' }).waitFor();
+    const cards = page.getByRole('list', { name: 'Cards' });
+    await cards.getByText('Groceries').waitFor();
+    expect(await page.getByText('No cards yet').count()).toBe(0);
+    expect(await page.getByLabel('Card name').inputValue()).toBe('');
+    await page.screenshot({ path: artifactPath('03-card-created.png'), fullPage: true });
+
+    // the host kept it: a reload (token kept for this tab) lists it again
+    await page.reload();
+    await page.getByRole('list', { name: 'Cards' }).getByText('Groceries').waitFor();
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
+  it('shows a card created in another tab, through the host event', async () => {
+    const a = await openPage(wallet.url);
+    const b = await openPage(wallet.url);
+    await b.page.getByRole('heading', { name: 'Cards', level: 1 }).waitFor();
+    await a.page.getByLabel('Card name').fill('Travel');
+    await a.page.getByLabel('Card name').press('Enter');
+    await b.page.getByRole('list', { name: 'Cards' }).getByText('Travel').waitFor();
+    expect([...a.problems, ...b.problems]).toEqual([]);
+    await a.page.context().close();
+    await b.page.context().close();
+  });
+
+  it('follows the dark theme and can switch it by keyboard', async () => {
+    const { page, problems } = await openPage(wallet.url, 'dark');
+    await page.getByRole('heading', { name: 'Cards', level: 1 }).waitFor();
+    const background = (): Promise<string> => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    expect(await background()).toBe('rgb(15, 20, 25)');
+    await page.screenshot({ path: artifactPath('04-cards-dark.png'), fullPage: true });
+    await page.getByLabel('Theme').selectOption('light');
+    expect(await page.evaluate(() => document.documentElement.dataset['theme'])).toBe('light');
+    expect(await background()).toBe('rgb(246, 247, 249)');
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
+  it('refuses a page without the token, or with a wrong one', async () => {
+    for (const url of [`${wallet.origin}/`, `${wallet.origin}/#token=${'A'.repeat(43)}`]) {
+      const { page } = await openPage(url);
+      await page.getByRole('heading', { name: 'Offset cannot reach the wallet' }).waitFor();
+      expect(await page.getByRole('alert').textContent()).toMatch(/address printed by `npm start`|refused the connection/);
+      await page.screenshot({ path: artifactPath(url.includes('token') ? '06-wrong-token.png' : '05-no-token.png'), fullPage: true });
+      await page.context().close();
+    }
+  });
+});
