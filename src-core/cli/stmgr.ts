@@ -1,6 +1,8 @@
 /** stmgr: identities, tickets, node databases and remote cards (seeds/000_* "Initial setup",
  *  seeds/001_* advanced tutorial; short flags -i -o -a as the original's stmgr). Every output is written atomically and never replaces an
  *  existing file unless --force is given; init-node-db never replaces a database at all. */
+import { stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { nodeBackend } from '../crypto/backend.node.ts';
 import {
   type AddressTicketKind, formatAddressTicket, formatAppTicket, formatIdent, formatRcard, identFromSeed, parseIdent,
@@ -84,6 +86,9 @@ function cardName(p: Parsed): string {
 async function initNodeDb(p: Parsed): Promise<void> {
   const ident = await readIdent(value(p, 'idfile'));
   const path = value(p, 'output');
+  const dir = dirname(path);
+  const isDir = await stat(dir).then((st) => st.isDirectory(), () => false);
+  if (!isDir) throw new CliError(`${dir}: no such directory`);
   // imported here so the other commands do not load sql.js
   const { initNodeDatabase, isStoreError } = await import('../store/index.node.ts');
   try {

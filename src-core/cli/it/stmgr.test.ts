@@ -129,12 +129,14 @@ describe('stmgr, what a user can get wrong', () => {
     ['an unknown command', ['gen-key', '--output', 'bad5.ident'], /unknown command/],
     ['a missing identity file', ['node-ticket', '--address', '127.0.0.1:1', '--idfile', 'nope.ident', '--output', 'bad6.ticket'], /nope\.ident: no such file/],
     ['a missing directory', ['gen-ident', '--output', 'nodir/x.ident'], /no such directory/],
+    ['a database in a missing directory', ['init-node-db', '--idfile', 'node0/node0.ident', '--output', 'nodir/x.db'], /^stmgr: nodir: no such directory\n$/],
+    ['an empty output name', ['gen-ident', '--output', ''], /output file name is empty/],
   ])('fails in one line, writing nothing, on %s', async ([, args, message], { expect }) => {
     const r = await stmgr(...args);
     expect(isOneLineFailure(r)).toBe(true);
     expect(r.stderr).toMatch(message);
     const output = args[args.indexOf('--output') + 1];
-    if (args.includes('--output') && output !== undefined) {
+    if (args.includes('--output') && output !== undefined && output !== '') {
       expect(await stat(join(dir, output)).then(() => 'exists', () => 'absent')).toBe('absent');
     }
     expect((await readdir(dir)).filter((n) => n.endsWith('.tmp'))).toEqual([]);
