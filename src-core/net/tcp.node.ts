@@ -3,7 +3,7 @@
  *  writer whose peer does not read is cut off past `maxSendBufferBytes`). */
 import * as net from 'node:net';
 import { type CloseReason, ChannelClosedError, closeReason } from './close-reason.ts';
-import { FrameDecoder, MAX_FRAME_LENGTH, PROTOCOL_VERSION, describeDecoderError, frameHeader, prologue } from './frame.ts';
+import { FRAME_HEADER_LEN, FrameDecoder, MAX_FRAME_LENGTH, PROTOCOL_VERSION, describeDecoderError, frameHeader, prologue } from './frame.ts';
 import { type FrameStream, FrameStreamBase } from './frame-stream.ts';
 
 export interface TcpOptions {
@@ -33,6 +33,10 @@ export class TcpFrameStream extends FrameStreamBase {
   private readonly decoder: FrameDecoder;
   private readonly maxSendBuffer: number;
   private drainWaiters: { resolve: () => void; reject: (e: Error) => void }[] = [];
+  // frames queued in this turn of the event loop go out together, in one writev
+  private pending: Uint8Array[] = [];
+  private pendingBytes = 0;
+  private flushScheduled = false;
   readonly remoteAddress: string;
 
   constructor(private readonly socket: net.Socket, opts: TcpOptions = {}) {
@@ -61,16 +65,31 @@ export class TcpFrameStream extends FrameStreamBase {
   send(frame: Uint8Array): Promise<void> {
     if (this.closeReason !== undefined) return Promise.reject(this.closedError());
     this.checkFrame(frame);
-    this.socket.cork();
-    this.socket.write(frameHeader(frame.length));
-    const ok = this.socket.write(frame);
-    this.socket.uncork();
-    if (this.socket.writableLength > this.maxSendBuffer) {
-      this.close(closeReason('send-overflow', `${this.socket.writableLength} bytes queued for a peer that does not read`));
+    this.pending.push(frameHeader(frame.length), frame);
+    this.pendingBytes += FRAME_HEADER_LEN + frame.length;
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
+    }
+    const queued = this.pendingBytes + this.socket.writableLength;
+    if (queued > this.maxSendBuffer) {
+      this.close(closeReason('send-overflow', `${queued} bytes queued for a peer that does not read`));
       return Promise.reject(this.closedError());
     }
-    if (ok && this.socket.writableLength < WRITE_HIGH_WATER) return Promise.resolve();
+    if (queued < WRITE_HIGH_WATER) return Promise.resolve();
     return new Promise((resolve, reject) => { this.drainWaiters.push({ resolve, reject }); });
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    if (this.pending.length === 0 || this.socket.destroyed) return;
+    const chunks = this.pending;
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.socket.cork();
+    for (const c of chunks) this.socket.write(c);
+    this.socket.uncork();
+    if (this.socket.writableLength < WRITE_HIGH_WATER) this.wakeDrain();
   }
 
   protected override pauseInput(): void { this.socket.pause(); }
@@ -81,7 +100,10 @@ export class TcpFrameStream extends FrameStreamBase {
     const ws = this.drainWaiters;
     this.drainWaiters = [];
     for (const w of ws) w.reject(err);
-    if (reason.kind === 'local' || reason.kind === 'eof') this.socket.end();
+    if (reason.kind === 'local' || reason.kind === 'eof') {
+      this.flush();
+      this.socket.end();
+    }
     // an unread backlog must not keep the socket alive: end() flushes, destroy() after a grace
     if (reason.kind === 'local' || reason.kind === 'eof') {
       this.socket.setTimeout(2000, () => this.socket.destroy());
