@@ -20,7 +20,8 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   channeler: ['relay', 'net', 'codec', 'proto', 'crypto'],
   funder: ['codec', 'proto', 'crypto'],
   index: ['net', 'codec', 'proto', 'crypto'],
-  app: ['net', 'codec', 'proto', 'crypto', 'files'],
+  // app → funder: the buyer quotes fees with the funder's calcFee/maxPayable, the mediators' own arithmetic
+  app: ['net', 'codec', 'proto', 'crypto', 'files', 'funder'],
   store: ['funder', 'codec', 'proto', 'crypto'],
   node: ['*'],
   cli: ['*'],
