@@ -4,7 +4,7 @@ import { encode } from '../codec/index.ts';
 import { nodeBackend as crypto } from '../crypto/backend.node.ts';
 import { type Signer, identityFromSeed, seededRandom } from '../crypto/index.ts';
 import { type FrameStream, ManualClock, secureChannel } from '../net/index.ts';
-import { tcpConnect } from '../net/tcp.node.ts';
+import { tcpConnect, tcpListen } from '../net/tcp.node.ts';
 import { type ReportOutcome, indexClientMessage, indexServerMessage } from '../proto/index.ts';
 import { decodeExact } from '../codec/index.ts';
 import { IndexClient, type IndexServerAddress } from './client.ts';
@@ -162,6 +162,33 @@ describe('index client and server', () => {
     const ack = nextAck(cb);
     cb.start();
     expect(await ack).toBe('accepted');
+  });
+
+  it('backs off instead of spinning when a server completes the handshake and hangs up at once', async () => {
+    const clock = new ManualClock(T0);
+    const rude = await tcpListen('127.0.0.1:0', (stream) => {
+      void secureChannel(stream, { identity: ident(57), crypto, clock }).then((ch) => ch.close(), () => {});
+    });
+    cleanup.push(() => rude.close());
+    const address = rude.address;
+    let calls = 0;
+    let failures = 0;
+    const ca = client(clock, ident(13), [{ publicKey: ident(57).publicKey, address }], {
+      connect: (a) => { calls++; return tcpConnect(a); }, reconnectMinMs: 1000, reconnectMaxMs: 1000,
+      log: (line) => { if (line.startsWith('disconnected')) failures++; },
+    });
+    ca.start();
+    const failed = async (n: number) => {
+      for (let i = 0; i < 2000 && failures < n; i++) await new Promise((r) => setImmediate(r));
+      expect(failures).toBe(n);
+      for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+    };
+    await failed(1);
+    expect(calls).toBe(1); // no retry until the backoff elapses on the clock
+    clock.advance(1000);
+    await failed(2);
+    expect(calls).toBe(2);
+    expect(ca.connectedServer).toBeUndefined();
   });
 
   it('rejects out-of-range capacities and self-friendship before anything changes', () => {

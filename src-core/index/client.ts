@@ -57,6 +57,10 @@ export type RouteError =
   | { readonly kind: 'closed' }
   | { readonly kind: 'bad-request'; readonly detail: string };
 
+/** A session shorter than this counts as a failed attempt (a server that accepts and drops at once
+ *  must not make the client reconnect in a tight loop). */
+const LASTING_SESSION_MS = 10_000;
+
 interface Pending {
   readonly requestId: Uint8Array;
   readonly message: Uint8Array;
@@ -183,33 +187,35 @@ export class IndexClient {
 
   // ---- connection ----------------------------------------------------------------------------
 
+  /** Tries the servers in list order, moving to the next after a failed connect or a lost connection;
+   *  once every server was tried without a lasting session, waits a backoff before the next round. */
   private async connectLoop(): Promise<void> {
-    let failures = 0;
+    let rounds = 0; // consecutive rounds without a lasting session
+    let tried = 0; // attempts in this round
     while (!this.closed) {
-      let connectedOnce = false;
       const list = this.servers;
-      for (let i = 0; i < list.length && !this.closed; i++) {
-        const server = list[(this.next + i) % list.length] as IndexServerAddress;
-        const ch = await this.tryConnect(server);
-        if (ch === undefined) continue;
-        this.next = (this.next + i) % list.length;
-        connectedOnce = true;
-        await this.serve(server, ch);
-        // lost it: try the next one on the list first
-        this.next = (this.next + 1) % Math.max(1, this.servers.length);
-        break;
+      if (list.length === 0 || tried >= list.length) {
+        const wait = backoffMs(this.opts.reconnectMinMs ?? 500, this.opts.reconnectMaxMs ?? 30_000, rounds, this.opts.random);
+        await new Promise<void>((resolve) => {
+          this.wake = resolve;
+          this.retryTimer = this.opts.clock.after(wait, resolve);
+        });
+        this.retryTimer?.cancel();
+        this.retryTimer = undefined;
+        this.wake = undefined;
+        rounds++;
+        tried = 0;
+        continue;
       }
-      if (this.closed) return;
-      failures = connectedOnce ? 0 : failures + 1;
-      if (connectedOnce) continue;
-      const wait = backoffMs(this.opts.reconnectMinMs ?? 500, this.opts.reconnectMaxMs ?? 30_000, failures - 1, this.opts.random);
-      await new Promise<void>((resolve) => {
-        this.wake = resolve;
-        this.retryTimer = this.opts.clock.after(wait, resolve);
-      });
-      this.retryTimer?.cancel();
-      this.retryTimer = undefined;
-      this.wake = undefined;
+      const server = list[this.next % list.length] as IndexServerAddress;
+      tried++;
+      const ch = await this.tryConnect(server);
+      if (ch !== undefined) {
+        const since = this.opts.clock.now();
+        await this.serve(server, ch);
+        if (this.opts.clock.now() - since >= LASTING_SESSION_MS) { rounds = 0; tried = 0; }
+      }
+      this.next = (this.next + 1) % Math.max(1, this.servers.length);
     }
   }
 
