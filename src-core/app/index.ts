@@ -10,3 +10,4 @@ export * from './transport.ts';
 export * from './server.ts';
 export * from './client.ts';
 export * from './format.ts';
+export * from './buyer.ts';
