@@ -9,7 +9,8 @@
  *  median over real checkpoints with a 20 KiB funder snapshot, at each size; running whole cycles
  *  instead would take minutes at 1M rows (a cycle there absorbs ~60k events). The sizes run
  *  interleaved in small slices so the (very noisy) fsync latency lands on all of them alike.
- *  store.checkpoint_ms.<size>: export + temp file + fsync + rename + dir fsync + journal reset.
+ *  store.checkpoint_ms.<size>: export + journal rotation + temp file + fsync + rename + dir fsync.
+ *  store.checkpoint_stall_ms.<size>: how long an append issued right behind a checkpoint waits.
  *  --quick: 1k and 100k only (no 1m figures and no ratio), fewer events. */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -70,6 +71,7 @@ interface Run {
   next: number;
   readonly appendMs: number[];
   readonly checkpointMs: number[];
+  readonly stallMs: number[];
   journalBytes: number;
 }
 
@@ -86,9 +88,16 @@ async function appendOne(r: Run): Promise<void> {
   r.journalBytes += r.store.stats().journalBytes - before;
 }
 
+/** A checkpoint, with one event appended right behind it: how long that event waits is the
+ *  stall a checkpoint inflicts on the node (the in-memory export and the journal rotation; the
+ *  file write proceeds in the background). */
 async function checkpointOne(r: Run): Promise<void> {
   const t0 = performance.now();
-  await r.store.checkpoint(snapshots);
+  const cp = r.store.checkpoint(snapshots);
+  const n = r.next++;
+  await r.store.append([new Uint8Array(200).fill(n & 0xff)], [historyRow(n)]);
+  r.stallMs.push(performance.now() - t0);
+  await cp;
   r.checkpointMs.push(performance.now() - t0);
 }
 
@@ -109,7 +118,7 @@ export async function run(ctx: BenchContext): Promise<void> {
       const o0 = performance.now();
       const store = await openNodeStore(path, { publicKey: KEY });
       ctx.log(`store: ${label}: built ${rows} rows (${(bytes / 1048576).toFixed(1)} MiB) in ${(o0 - b0).toFixed(0)} ms, opened in ${(performance.now() - o0).toFixed(0)} ms`);
-      runs.push({ label, rows, store, next: rows, appendMs: [], checkpointMs: [], journalBytes: 0 });
+      runs.push({ label, rows, store, next: rows, appendMs: [], checkpointMs: [], stallMs: [], journalBytes: 0 });
     }
     for (const r of runs) for (let i = 0; i < 30; i++) await appendOne(r); // warm-up
     for (const r of runs) { r.appendMs.length = 0; r.journalBytes = 0; }
@@ -140,6 +149,11 @@ export async function run(ctx: BenchContext): Promise<void> {
       ctx.report({
         figure: `store.checkpoint_ms.${r.label}`, value: round(cpMedian), unit: 'ms', n: sortedCp.length,
         max: round(sortedCp[sortedCp.length - 1] as number), db_bytes: dbBytes,
+      });
+      const sortedStall = [...r.stallMs].sort((a, b) => a - b);
+      ctx.report({
+        figure: `store.checkpoint_stall_ms.${r.label}`, value: round(percentile(sortedStall, 50)), unit: 'ms', n: sortedStall.length,
+        max: round(sortedStall[sortedStall.length - 1] as number),
       });
     }
     const big = cost.get('1m');

@@ -87,6 +87,88 @@ describe('recovery after a crash', () => {
     await s.close().catch(() => undefined);
   });
 
+  describe('while a checkpoint rotates the journal', () => {
+    /** Files as a checkpoint leaves them mid-way: the database and `.oflog` of generation g with
+     *  r0..r2, and `.oflog.next` of generation g+1 with r3 (appended while the file was written). */
+    async function rotationState(): Promise<{ dbOld: Buffer; dbNew: Buffer; j1: Buffer; j2: Buffer }> {
+      const s = await openNodeStore(path, { publicKey: key });
+      for (let i = 0; i < 3; i++) await s.append([rec(i)], [row(i)]);
+      const dbOld = readFileSync(path);
+      const j1 = readFileSync(files.journal);
+      await s.checkpoint();
+      await s.append([rec(3)], [row(3)]);
+      const dbNew = readFileSync(path);
+      const j2 = readFileSync(files.journal); // generation g+1: what `.oflog.next` held
+      await s.close();
+      rmSync(files.lock, { force: true });
+      return { dbOld, dbNew, j1, j2 };
+    }
+
+    it('replays both journals when the database rename had not happened', async () => {
+      const { dbOld, j1, j2 } = await rotationState();
+      writeFileSync(path, dbOld);
+      writeFileSync(files.journal, j1);
+      writeFileSync(files.journalNext, j2);
+      const again = await openNodeStore(path, { publicKey: key });
+      expect(again.replay).toEqual([rec(0), rec(1), rec(2), rec(3)]);
+      expect(again.queryHistory({ order: 'asc' })).toEqual([row(0), row(1), row(2), row(3)]);
+      expect(existsSync(files.journalNext)).toBe(false);
+      await again.close();
+      const third = await openNodeStore(path, { publicKey: key });
+      expect(third.replay).toEqual([rec(0), rec(1), rec(2), rec(3)]);
+      await third.close();
+    });
+
+    it('replays only the new journal when the database rename had happened', async () => {
+      const { dbNew, j1, j2 } = await rotationState();
+      writeFileSync(path, dbNew);
+      writeFileSync(files.journal, j1);
+      writeFileSync(files.journalNext, j2);
+      const again = await openNodeStore(path, { publicKey: key });
+      expect(again.replay).toEqual([rec(0), rec(1), rec(2), rec(3)]);
+      expect(again.countHistory()).toBe(4);
+      await again.close();
+    });
+
+    it('ignores both old journals when the fold at open died after its database rename', async () => {
+      const { dbOld, j1, j2 } = await rotationState();
+      writeFileSync(path, dbOld);
+      writeFileSync(files.journal, j1);
+      writeFileSync(files.journalNext, j2);
+      const again = await openNodeStore(path, { publicKey: key });
+      await again.close();
+      // the database now holds everything at generation g+2; put the old journals back
+      writeFileSync(files.journal, j1);
+      writeFileSync(files.journalNext, j2);
+      const third = await openNodeStore(path, { publicKey: key });
+      expect(third.replay).toEqual([rec(0), rec(1), rec(2), rec(3)]);
+      expect(third.countHistory()).toBe(4);
+      await third.close();
+    });
+
+    it('refuses a next journal whose predecessor is missing', async () => {
+      const { dbOld, j2 } = await rotationState();
+      writeFileSync(path, dbOld);
+      rmSync(files.journal);
+      writeFileSync(files.journalNext, j2);
+      await expect(openNodeStore(path, { publicKey: key })).rejects.toThrow(/oflog\.next is at generation .* but .*oflog is not at/);
+      expect(readFileSync(files.journalNext).equals(j2)).toBe(true);
+    });
+  });
+
+  it('lets appends go on while a checkpoint writes the database file', async () => {
+    const s = await openNodeStore(path, { publicKey: key });
+    await s.append([rec(0)]);
+    const cp = s.checkpoint(new Map([['funder', Uint8Array.of(1)]]));
+    const during = [s.append([rec(1)]), s.append([rec(2)])];
+    await Promise.all([cp, ...during]);
+    await s.close();
+    const again = await openNodeStore(path, { publicKey: key });
+    expect(again.snapshot('funder')).toEqual(Uint8Array.of(1));
+    expect(again.replay).toEqual([rec(1), rec(2)]);
+    await again.close();
+  });
+
   it('opens a database whose journal file is missing', async () => {
     rmSync(files.journal);
     const s = await openNodeStore(path, { publicKey: key });

@@ -1,26 +1,32 @@
 /** The durable node store (docs/store.md): a complete sql.js database file written only at
  *  checkpoints, and between checkpoints an fsynced append-only journal with group commit, so the
  *  cost of one event does not grow with the database (bench figure store.event_cost_ratio_1m_1k). */
-import { type FileHandle, lstat, open, readFile, unlink } from 'node:fs/promises';
+import { type FileHandle, lstat, open, readFile, rename, unlink } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { Database, SqlJsStatic } from 'sql.js';
-import { createFileExclusive, isCode, replaceFile } from './atomic-file.node.ts';
+import { createFileExclusive, fsyncDir, isCode, replaceFile } from './atomic-file.node.ts';
 import { StoreError } from './errors.ts';
 import {
   type HistoryQuery, type HistoryRow, UPSERT_HISTORY_SQL, checkHistoryRow, countHistoryRows, historyParams, queryHistoryRows,
 } from './history.ts';
-import { JOURNAL_HEADER_SIZE, type JournalEvent, MAX_RECORD_SIZE, encodeFrame, encodeJournalHeader, parseJournal } from './journal-format.ts';
+import {
+  JOURNAL_HEADER_SIZE, type JournalEvent, MAX_RECORD_SIZE, type ParsedJournal, encodeFrame, encodeJournalHeader, parseJournal,
+} from './journal-format.ts';
 import { type LockHandle, acquireLock } from './lock.node.ts';
 import { type Migration, MIGRATIONS, SCHEMA_VERSION, createSchema, migrate, readMeta, setGeneration } from './schema.ts';
 import { checkSqliteImage } from './sqlite-image.ts';
 import { loadSqlJs } from './sqljs.node.ts';
 
 /** The files that make up one node database at `path`. */
+export type StoreFiles = ReturnType<typeof storeFiles>;
+
 export function storeFiles(path: string) {
   return {
     db: path,
     journal: `${path}.oflog`,
     lock: `${path}.lock`,
     checkpointTmp: `${path}.checkpoint.tmp`,
+    journalNext: `${path}.oflog.next`,
     journalTmp: `${path}.oflog.tmp`,
     initTmp: `${path}.init.tmp`,
   } as const;
@@ -187,35 +193,19 @@ export async function openNodeStore(path: string, opts: OpenOptions): Promise<No
     const migrated = meta.schemaVersion < latest;
     if (migrated) migrate(db, meta.schemaVersion, migrations);
 
-    // the journal: this generation's records are replayed; the previous generation's (a crash
-    // between the database rename and the journal reset) are already in the database
-    let journalBytes: Uint8Array | undefined;
-    try {
-      const buf = await readFile(files.journal);
-      journalBytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength); // plain views, not Buffers
-    } catch (e) {
-      if (!isCode(e, 'ENOENT')) throw e;
-    }
-    let events: JournalEvent[] = [];
-    let journalClean = journalBytes !== undefined;
-    if (journalBytes !== undefined) {
-      const j = parseJournal(journalBytes, files.journal);
-      if (!equalBytes(j.dbId, meta.dbId)) {
-        throw new StoreError('journal-foreign', `journal ${files.journal} belongs to another database; refusing to open (move it away if ${path} is right)`, files.journal);
-      }
-      if (j.generation === meta.generation) {
-        events = j.events;
-        journalClean = events.length === 0 && j.tornBytes === 0;
-      } else if (j.generation === meta.generation - 1) {
-        journalClean = false; // stale: reset it
-      } else {
-        throw new StoreError(
-          'journal-corrupt',
-          `journal ${files.journal} is at generation ${j.generation} but the database at ${meta.generation}; refusing to open`,
-          files.journal,
-        );
+    // the journals: see docs/store.md §Journal for the crash states this accepts
+    const j1 = await readJournal(files.journal);
+    const j2 = await readJournal(files.journalNext);
+    for (const [file, j] of [[files.journal, j1], [files.journalNext, j2]] as const) {
+      if (j !== undefined && !equalBytes(j.dbId, meta.dbId)) {
+        throw new StoreError('journal-foreign', `journal ${file} belongs to another database; refusing to open (move it away if ${path} is right)`, file);
       }
     }
+    const live = liveJournals(meta.generation, j1, j2, files);
+    const events = live.flatMap((j) => j.events);
+    const generation = Math.max(meta.generation, ...live.map((j) => j.generation));
+    const clean = !migrated && j2 === undefined && j1 !== undefined && j1.generation === meta.generation &&
+      j1.events.length === 0 && j1.tornBytes === 0;
 
     const replay: Uint8Array[] = [];
     for (const row of db.exec('SELECT data FROM pending_record ORDER BY seq')[0]?.values ?? []) replay.push(row[0] as Uint8Array);
@@ -225,15 +215,58 @@ export async function openNodeStore(path: string, opts: OpenOptions): Promise<No
 
     for (const tmp of [files.checkpointTmp, files.journalTmp, files.initTmp]) await unlink(tmp).catch(() => undefined);
 
-    const store = new SqlNodeStore(path, files, opts, db, lock, meta.dbId, meta.generation, image.length, replay, journalRecords);
-    if (!journalClean || migrated) await store.checkpoint();
-    else await store.openJournal(journalBytes?.length ?? JOURNAL_HEADER_SIZE);
+    const store = new SqlNodeStore(path, files, opts, db, lock, meta.dbId, generation, image.length, replay, journalRecords);
+    if (clean) await store.openJournal(files.journal, j1.size);
+    else await store.foldAtOpen();
     return store;
   } catch (e) {
     db?.close();
     await lock.release();
     throw e;
   }
+}
+
+type ReadJournal = ParsedJournal & { readonly size: number };
+
+async function readJournal(file: string): Promise<ReadJournal | undefined> {
+  let buf: Buffer;
+  try {
+    buf = await readFile(file);
+  } catch (e) {
+    if (isCode(e, 'ENOENT')) return undefined;
+    throw e;
+  }
+  const bytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength); // plain views, not Buffers
+  return { ...parseJournal(bytes, file), size: bytes.length };
+}
+
+/** Which journals hold records the database at generation `g` lacks, in order. A journal of an
+ *  older generation was folded in by the checkpoint that made `g` (stale). `journalNext` exists
+ *  only while a checkpoint is being written: at g+1 it continues the journal at g (the database
+ *  rename had not happened); at g the rename happened, and the journal it replaces is stale. */
+function liveJournals(g: number, j1: ReadJournal | undefined, j2: ReadJournal | undefined, files: StoreFiles): ReadJournal[] {
+  const corrupt = (detail: string): never => {
+    throw new StoreError('journal-corrupt', `journals of ${files.db} do not fit the database (generation ${g}): ${detail}; refusing to open`, files.journal);
+  };
+  const live: ReadJournal[] = [];
+  if (j1 !== undefined) {
+    if (j1.generation > g) corrupt(`${files.journal} is at generation ${j1.generation}`);
+    if (j1.generation === g) live.push(j1);
+  }
+  if (j2 !== undefined) {
+    if (j2.generation === g + 1) {
+      if (live.length === 0) corrupt(`${files.journalNext} is at generation ${j2.generation} but ${files.journal} is not at ${g}`);
+      live.push(j2);
+    } else if (j2.generation === g) {
+      if (live.length !== 0) corrupt(`both journals are at generation ${g}`);
+      live.push(j2);
+    } else if (j2.generation > g + 1) {
+      corrupt(`${files.journalNext} is at generation ${j2.generation}`);
+    }
+  }
+  // appends reach the next journal only after every append to the previous one was durable
+  if (live.length === 2 && (live[0] as ReadJournal).tornBytes !== 0) corrupt(`${files.journal} ends in a torn record yet ${files.journalNext} follows it`);
+  return live;
 }
 
 function loadImage(SQL: SqlJsStatic, image: Uint8Array, path: string): Database {
@@ -298,12 +331,14 @@ class SqlNodeStore implements NodeStore {
   private failure: StoreError | undefined;
   private closed = false;
   private closing: Promise<void> | undefined;
+  /** The file part of the last checkpoint; never rejects (a failure lands in `failure`). */
+  private background: Promise<void> = Promise.resolve();
   private checkpoints = 0;
   private flushes = 0;
 
   constructor(
     readonly path: string,
-    private readonly files: ReturnType<typeof storeFiles>,
+    private readonly files: StoreFiles,
     opts: OpenOptions,
     private readonly db: Database,
     private readonly lock: LockHandle,
@@ -320,8 +355,8 @@ class SqlNodeStore implements NodeStore {
     if (unfolded.length > 0) this.oldestUnfoldedAt = this.clock.now();
   }
 
-  async openJournal(size: number): Promise<void> {
-    this.journal = await open(this.files.journal, 'r+');
+  async openJournal(file: string, size: number): Promise<void> {
+    this.journal = await open(file, 'r+');
     this.journalSize = size;
   }
 
@@ -398,9 +433,13 @@ class SqlNodeStore implements NodeStore {
     return this.checkpointNow(snapshots);
   }
 
-  private checkpointNow(snapshots?: ReadonlyMap<string, Uint8Array>): Promise<void> {
+  /** Resolves once the database file holds the checkpoint; appends may proceed (into the next
+   *  journal) while the file is written. */
+  private async checkpointNow(snapshots?: ReadonlyMap<string, Uint8Array>): Promise<void> {
     const copy = snapshots === undefined ? undefined : new Map(Array.from(snapshots, ([k, v]) => [k, v.slice()] as const));
-    return this.exclusive(() => this.writeCheckpoint(copy));
+    await this.exclusive(() => this.rotate(copy));
+    await this.background;
+    if (this.failure !== undefined) throw this.failure;
   }
 
   stats(): StoreStats {
@@ -421,12 +460,13 @@ class SqlNodeStore implements NodeStore {
         if (this.failure === undefined) {
           const dirty = snapshots !== undefined || this.journalSize > JOURNAL_HEADER_SIZE || this.queued !== undefined;
           if (dirty) await this.checkpointNow(snapshots);
-          else await this.tail;
+          else { await this.tail; await this.background; }
         }
       } catch (e) {
         error = e;
       }
       this.closed = true;
+      await this.background;
       await this.journal?.close().catch(() => undefined);
       this.journal = undefined;
       this.db.close();
@@ -490,14 +530,13 @@ class SqlNodeStore implements NodeStore {
       for (const w of batch.waiters) w.reject(e);
       return;
     }
-    if (this.dueFactor() >= this.policy.autoFoldFactor) await this.writeCheckpoint(undefined).catch(() => undefined);
+    if (this.dueFactor() >= this.policy.autoFoldFactor) await this.rotate(undefined).catch(() => undefined);
   }
 
-  private async writeCheckpoint(snapshots: ReadonlyMap<string, Uint8Array> | undefined): Promise<void> {
-    if (this.failure !== undefined) throw this.failure;
-    const next = this.generation + 1;
+  /** Step 1 of every checkpoint, in memory: the new snapshots, or the journal's records moved
+   *  into pending_record; the next generation. Returns the database image. */
+  private prepare(snapshots: ReadonlyMap<string, Uint8Array> | undefined, next: number): Uint8Array {
     const db = this.db;
-    let image: Uint8Array;
     try {
       db.exec('BEGIN');
       try {
@@ -523,26 +562,62 @@ class SqlNodeStore implements NodeStore {
         db.exec('ROLLBACK');
         throw e;
       }
-      image = db.export();
+      return db.export();
     } catch (e) {
       throw this.fail('checkpoint', e);
     }
-    // from here the in-memory database is at `next`; a failure leaves the files at the previous
-    // generation (still consistent) and this store refuses further writes
-    try {
-      await replaceFile(this.files.db, this.files.checkpointTmp, image);
-      // a crash here leaves the journal one generation behind: recognised as stale at open
-      await this.journal?.close();
-      this.journal = undefined;
-      await replaceFile(this.files.journal, this.files.journalTmp, encodeJournalHeader(this.dbId, next));
-      await this.openJournal(JOURNAL_HEADER_SIZE);
-    } catch (e) {
-      throw this.fail('checkpoint', e);
-    }
+  }
+
+  private advanced(next: number, image: Uint8Array): void {
     this.generation = next;
     this.dbBytes = image.length;
     this.unfolded = [];
     this.oldestUnfoldedAt = undefined;
     this.checkpoints++;
+  }
+
+  /** A checkpoint that lets appends go on while the database file is written: appends move to a
+   *  new journal (`.oflog.next`, generation + 1) first; the database file is then replaced in
+   *  the background, and the new journal renamed over the old one. Every crash state in between
+   *  opens correctly (liveJournals). Runs inside exclusive(). */
+  private async rotate(snapshots: ReadonlyMap<string, Uint8Array> | undefined): Promise<void> {
+    await this.background; // one checkpoint file write at a time: `.oflog.next` must be free
+    if (this.failure !== undefined) throw this.failure;
+    const next = this.generation + 1;
+    const image = this.prepare(snapshots, next);
+    // from here the in-memory database is at `next`; on failure the files stay a consistent
+    // earlier state and this store refuses further writes
+    try {
+      await replaceFile(this.files.journalNext, this.files.journalTmp, encodeJournalHeader(this.dbId, next));
+      await this.journal?.close();
+      this.journal = undefined;
+      await this.openJournal(this.files.journalNext, JOURNAL_HEADER_SIZE);
+    } catch (e) {
+      throw this.fail('checkpoint', e);
+    }
+    this.advanced(next, image);
+    this.background = (async () => {
+      await replaceFile(this.files.db, this.files.checkpointTmp, image);
+      await rename(this.files.journalNext, this.files.journal);
+      await fsyncDir(dirname(this.files.journal));
+    })().then(undefined, (e: unknown) => { this.fail('checkpoint', e); });
+  }
+
+  /** The checkpoint that ends an open that found anything to fold (records, a torn tail, a stale,
+   *  missing or second journal, a migration): the database file first, then one fresh journal.
+   *  A crash in between leaves journals of older generations only: stale. */
+  async foldAtOpen(): Promise<void> {
+    const next = this.generation + 1;
+    const image = this.prepare(undefined, next);
+    await replaceFile(this.files.db, this.files.checkpointTmp, image);
+    await replaceFile(this.files.journal, this.files.journalTmp, encodeJournalHeader(this.dbId, next));
+    try {
+      await unlink(this.files.journalNext);
+    } catch (e) {
+      if (!isCode(e, 'ENOENT')) throw e;
+    }
+    await fsyncDir(dirname(this.files.journal));
+    await this.openJournal(this.files.journal, JOURNAL_HEADER_SIZE);
+    this.advanced(next, image);
   }
 }
