@@ -17,7 +17,11 @@ export interface Env {
 export type AppRequest =
   | { readonly kind: 'add-relay'; readonly relay: NamedRelayAddress }
   | { readonly kind: 'remove-relay'; readonly publicKey: Uint8Array }
-  | { readonly kind: 'add-friend'; readonly friendPublicKey: Uint8Array; readonly relays: readonly RelayAddress[]; readonly name: string }
+  | {
+    readonly kind: 'add-friend'; readonly friendPublicKey: Uint8Array; readonly relays: readonly RelayAddress[]; readonly name: string;
+    /** Agreed starting balances, our view (TokenChannel.initialBalances); each currency at most once. */
+    readonly initialBalances?: readonly { readonly currency: string; readonly balance: bigint }[];
+  }
   | { readonly kind: 'remove-friend'; readonly friendPublicKey: Uint8Array }
   | { readonly kind: 'enable-friend'; readonly friendPublicKey: Uint8Array }
   | { readonly kind: 'disable-friend'; readonly friendPublicKey: Uint8Array }

@@ -53,7 +53,19 @@ function configRequest(d: Draft, r: AppRequest): AppErrorCode | undefined {
     case 'add-friend': {
       if (bytesEqual(r.friendPublicKey, d.localPublicKey)) return 'friend-is-self';
       const k = toHex(r.friendPublicKey);
-      if (d.friend(k) === undefined) d.setFriend(newFriend(d.env.crypto, d.localPublicKey, r.friendPublicKey, r.relays, r.name));
+      if (d.friend(k) !== undefined) return undefined;
+      const initial = new Map<string, bigint>();
+      for (const { currency, balance } of r.initialBalances ?? []) {
+        if (!isValidCurrency(currency)) return 'invalid-currency';
+        if (balance < -I128_MAX || balance > I128_MAX || initial.has(currency)) return 'invalid-amount';
+        if (balance !== 0n) initial.set(currency, balance);
+      }
+      const f = newFriend(d.env.crypto, d.localPublicKey, r.friendPublicKey, r.relays, r.name);
+      if (initial.size > 0 && f.channel.kind === 'consistent') {
+        d.setFriend({ ...f, channel: { ...f.channel, tc: { ...f.channel.tc, initialBalances: initial } } });
+      } else {
+        d.setFriend(f);
+      }
       return undefined;
     }
     case 'remove-friend': {

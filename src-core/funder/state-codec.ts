@@ -80,8 +80,10 @@ const tcDirection: Codec<TcDirection> = as(union({
 }));
 
 const currencyList = list(currency, { max: MAX_ENTRIES });
+const initialBalances = option(refine(currencyMap(i128), (m) => (m.size === 0 ? 'initial balances present but empty' : undefined)));
 const tokenChannel: Codec<TokenChannel> = as(struct({
   direction: tcDirection, mutualCredits: currencyMap(mutualCredit), activeLocal: currencyList, activeRemote: currencyList,
+  initialBalances,
 }));
 
 const queuedRequest: Codec<QueuedRequest> = as(struct({ currency, op: requestOp, origin: option(keyHex) }));

@@ -39,6 +39,11 @@ export interface TokenChannel {
   /** Currencies we announced / the friend announced (§4.7). */
   readonly activeLocal: readonly string[];
   readonly activeRemote: readonly string[];
+  /** Agreed starting balances of a new friend (the tutorial's `add-friend --balance`): a currency's
+   *  mutual credit starts at this balance when both sides first activate it, and the entry is then
+   *  dropped. Both sides must agree (ours = −theirs), else the first token's info hash differs and
+   *  the channel becomes inconsistent, to be settled by a reset. Absent: every currency starts at 0. */
+  readonly initialBalances?: ReadonlyMap<string, bigint>;
 }
 
 export function hashMoveToken(crypto: CryptoBackend, t: MoveToken, info: TokenInfo): MoveTokenHashed {
@@ -85,18 +90,32 @@ export function localTokenInfo(
   return { localPublicKey, remotePublicKey, balances, inconsistencyCounter, moveTokenCounter };
 }
 
-function withNewCurrencies(
-  mcs: ReadonlyMap<string, MutualCredit>, local: readonly string[], remote: readonly string[],
-): ReadonlyMap<string, MutualCredit> {
+type Credits = Pick<TokenChannel, 'mutualCredits' | 'initialBalances'>;
+
+function withNewCurrencies(tc: Credits, local: readonly string[], remote: readonly string[]): Credits {
   const remoteSet = new Set(remote);
   let out: Map<string, MutualCredit> | undefined;
+  let initial: Map<string, bigint> | undefined;
   for (const c of local) {
-    if (remoteSet.has(c) && !mcs.has(c)) {
-      out ??= new Map(mcs);
-      out.set(c, emptyMutualCredit());
+    if (remoteSet.has(c) && !tc.mutualCredits.has(c)) {
+      out ??= new Map(tc.mutualCredits);
+      out.set(c, emptyMutualCredit(tc.initialBalances?.get(c) ?? 0n));
+      if (tc.initialBalances?.has(c) === true) {
+        initial ??= new Map(tc.initialBalances);
+        initial.delete(c);
+      }
     }
   }
-  return out ?? mcs;
+  if (out === undefined) return tc;
+  const rest = initial ?? tc.initialBalances;
+  return { mutualCredits: out, ...(rest !== undefined && rest.size > 0 ? { initialBalances: rest } : {}) };
+}
+
+/** `tc` with new credits; `initialBalances` is omitted, never empty, so snapshots stay canonical. */
+function withCredits<T extends TokenChannel>(tc: T, credits: Credits): T {
+  const { initialBalances: _dropped, ...rest } = tc;
+  void _dropped;
+  return { ...rest, mutualCredits: credits.mutualCredits, ...(credits.initialBalances !== undefined ? { initialBalances: credits.initialBalances } : {}) } as T;
 }
 
 /** Every currency that has a mutual credit must stay in an announced list (§4.7). */
@@ -117,7 +136,7 @@ export interface SendParams {
  *  currencies both sides now want (§4.5 step 1). The caller then applies its ops to the result. */
 export function prepareSend(tc: TokenChannel, optActiveCurrencies: readonly string[] | undefined): TokenChannel {
   if (optActiveCurrencies === undefined) return tc;
-  return { ...tc, activeLocal: optActiveCurrencies, mutualCredits: withNewCurrencies(tc.mutualCredits, optActiveCurrencies, tc.activeRemote) };
+  return withCredits({ ...tc, activeLocal: optActiveCurrencies }, withNewCurrencies(tc, optActiveCurrencies, tc.activeRemote));
 }
 
 /** Signs and sends the token (§4.5 step 3). Precondition: we hold the token (incoming). */
@@ -191,13 +210,13 @@ function receiveMatching(
   const error = (e: ReceiveError): ReceiveOutcome => ({ kind: 'error', error: e });
   if (!verifyMoveToken(ctx.crypto, t, ctx.remotePublicKey)) return error('invalid-signature');
   let activeRemote = tc.activeRemote;
-  let mcs = tc.mutualCredits;
+  let credits: Credits = tc;
   if (t.optActiveCurrencies !== undefined) {
     if (!canAnnounce(tc, t.optActiveCurrencies)) return error('can-not-remove-currency-in-use');
     activeRemote = t.optActiveCurrencies;
-    mcs = withNewCurrencies(mcs, tc.activeLocal, activeRemote);
+    credits = withNewCurrencies(tc, tc.activeLocal, activeRemote);
   }
-  const mutable = new Map(mcs);
+  const mutable = new Map(credits.mutualCredits);
   const messages: IncomingCurrencyMessage[] = [];
   for (const { currency, operations } of t.currenciesOperations) {
     const found = mutable.get(currency);
@@ -223,6 +242,9 @@ function receiveMatching(
   return {
     kind: 'received',
     messages,
-    tc: { mutualCredits: mutable, activeLocal: tc.activeLocal, activeRemote, direction: { kind: 'incoming', moveTokenIn: hashMoveToken(ctx.crypto, t, expected) } },
+    tc: {
+      mutualCredits: mutable, activeLocal: tc.activeLocal, activeRemote, direction: { kind: 'incoming', moveTokenIn: hashMoveToken(ctx.crypto, t, expected) },
+      ...(credits.initialBalances !== undefined ? { initialBalances: credits.initialBalances } : {}),
+    },
   };
 }
