@@ -50,6 +50,8 @@ export interface RouteQuery {
   readonly amount: bigint;
   /** Defaults to this node. */
   readonly source?: Uint8Array;
+  /** A directed friendship the routes must not use. */
+  readonly exclude?: { readonly from: Uint8Array; readonly to: Uint8Array };
 }
 
 export type RouteError =
@@ -158,7 +160,7 @@ export class IndexClient {
     try {
       message = encode<IndexClientMessage>(indexClientMessage, {
         kind: 'route-request', requestId, source: q.source ?? this.opts.identity.publicKey,
-        destination: q.destination, currency: q.currency, amount: q.amount,
+        destination: q.destination, currency: q.currency, amount: q.amount, exclude: q.exclude,
       });
     } catch (e) {
       return Promise.resolve(err({ kind: 'bad-request', detail: (e as Error).message }));

@@ -154,6 +154,21 @@ describe('findRoutes', () => {
     expect(ask(g, gen, 0, 1, 10n)[0]?.route.map(o.idx)).toEqual([0, 1]);
   });
 
+  it('avoids an excluded friendship, in one route and when splitting', () => {
+    const gen = ringGraph(8, { seed: 4, minCap: 100n, maxCap: 100n, fees: false });
+    const g = loadGraph(gen);
+    const o = oracle(gen);
+    const k = (i: number) => gen.keys[i] as Uint8Array;
+    const req = (amount: bigint, from: number, to: number) => findRoutes(g, { source: k(0), destination: k(2), currency: GEN_CURRENCY, amount, exclude: { from: k(from), to: k(to) } });
+    expect(req(50n, 1, 2)[0]?.route.map(o.idx)).toEqual([0, 7, 6, 5, 4, 3, 2]);
+    expect(req(50n, 2, 1)[0]?.route.map(o.idx)).toEqual([0, 1, 2]); // the other direction is still usable
+    expect(req(150n, 1, 2)).toEqual([]); // the split needs both sides
+    expect(req(150n, 6, 5)).toEqual([]); // the long side runs 7→6→5
+    const both = req(150n, 5, 6);
+    expect(both).toHaveLength(2);
+    checkRoutes(gen, both, 0, 2, 150n);
+  });
+
   it('splits over both sides of a ring when neither can carry the amount alone', () => {
     const gen = ringGraph(8, { seed: 4, minCap: 100n, maxCap: 100n, fees: false });
     const g = loadGraph(gen);

@@ -17,6 +17,8 @@ export interface RouteRequest {
   readonly destination: Uint8Array;
   readonly currency: string;
   readonly amount: bigint;
+  /** A directed friendship no route may use. */
+  readonly exclude?: { readonly from: Uint8Array; readonly to: Uint8Array } | undefined;
 }
 
 export interface FoundRoute {
@@ -61,7 +63,8 @@ export function findRoutes(graph: CapacityGraph, req: RouteRequest, limits: Sear
     rate: r.rate,
   });
 
-  const single = cheapestCarrying(g, s, d, req.amount, limits);
+  const excluded = excludedEdge(graph, g, req);
+  const single = cheapestCarrying(g, s, d, req.amount, excluded, limits);
   if (single !== undefined) return [toRoute(single)];
 
   // Quick bound: nothing delivers more than leaves the source or enters the destination.
@@ -70,6 +73,7 @@ export function findRoutes(graph: CapacityGraph, req: RouteRequest, limits: Sear
   const flow = new Map<number, bigint>();
   const residual = (e: number): bigint => (g.cap[e] as bigint) - (flow.get(e) ?? 0n);
   const residualNum = Float64Array.from(g.capNum); // Number(residual(e)): 0 exactly when the residual is 0
+  if (excluded >= 0) residualNum[excluded] = 0;
   for (let i = 0; i < limits.maxAugmentations; i++) {
     const edges = widestPath(g, s, d, residualNum, limits);
     if (edges === undefined) break;
@@ -82,6 +86,7 @@ export function findRoutes(graph: CapacityGraph, req: RouteRequest, limits: Sear
       flow.set(r, (flow.get(r) ?? 0n) - x);
       residualNum[e] = Number(residual(e));
       residualNum[r] = Number(residual(r));
+      if (e === excluded || r === excluded) residualNum[excluded] = 0;
     }
     const chosen = chooseCovering(decompose(g, s, d, flow, limits), req.amount, limits.maxRoutes);
     if (chosen !== undefined) return chosen.map(toRoute);
@@ -101,10 +106,19 @@ function edgesRate(g: CompactGraph, edges: readonly number[]): Rate | undefined 
   return rate;
 }
 
-function cheapestCarrying(g: CompactGraph, s: number, d: number, amount: bigint, limits: SearchLimits): EdgeRoute | undefined {
+/** The edge id of req.exclude, or -1. */
+function excludedEdge(graph: CapacityGraph, g: CompactGraph, req: RouteRequest): number {
+  if (req.exclude === undefined) return -1;
+  const u = graph.idOf(req.exclude.from), v = graph.idOf(req.exclude.to);
+  if (u === undefined || v === undefined || u >= g.n) return -1;
+  for (let e = g.start[u] as number; e < (g.start[u + 1] as number); e++) if (g.to[e] === v) return e;
+  return -1;
+}
+
+function cheapestCarrying(g: CompactGraph, s: number, d: number, amount: bigint, excluded: number, limits: SearchLimits): EdgeRoute | undefined {
   let threshold = amount;
   for (let round = 0; round < 8; round++) {
-    const edges = cheapestPath(g, s, d, amount, threshold, limits);
+    const edges = cheapestPath(g, s, d, amount, threshold, excluded, limits);
     if (edges === undefined) return undefined;
     const rate = edgesRate(g, edges);
     if (rate === undefined) return undefined;
@@ -130,7 +144,7 @@ function pathTo(g: CompactGraph, s: number, d: number, prevEdge: Int32Array): nu
 }
 
 /** Dijkstra by (fee for `amount`, hops) over edges whose capacity is ≥ threshold; returns edge ids. */
-function cheapestPath(g: CompactGraph, s: number, d: number, amount: bigint, threshold: bigint, limits: SearchLimits): number[] | undefined {
+function cheapestPath(g: CompactGraph, s: number, d: number, amount: bigint, threshold: bigint, excluded: number, limits: SearchLimits): number[] | undefined {
   const { start, to, mul, add } = g;
   const amountNum = Number(amount);
   const tNum = Number(threshold);
@@ -152,7 +166,7 @@ function cheapestPath(g: CompactGraph, s: number, d: number, amount: bigint, thr
     if (h >= limits.maxRouteLength) continue;
     const cu = cost[u] as number;
     for (let e = start[u] as number, end = start[u + 1] as number; e < end; e++) {
-      if (!capAtLeast(g, e, threshold, tNum)) continue;
+      if (e === excluded || !capAtLeast(g, e, threshold, tNum)) continue;
       const v = to[e] as number;
       if (v === s) continue;
       const cv = v === d ? cu : cu + (amountNum * (mul[e] as number)) / TWO32 + (add[e] as number);

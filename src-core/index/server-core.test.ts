@@ -87,7 +87,8 @@ describe('index protocol codecs', () => {
   it('round-trips every message', () => {
     const msgs = [
       [indexClientMessage, { kind: 'report', report }],
-      [indexClientMessage, { kind: 'route-request', requestId: new Uint8Array(16).fill(9), source: a.publicKey, destination: c.publicKey, currency: 'FST', amount: 10n ** 30n }],
+      [indexClientMessage, { kind: 'route-request', requestId: new Uint8Array(16).fill(9), source: a.publicKey, destination: c.publicKey, currency: 'FST', amount: 10n ** 30n, exclude: { from: a.publicKey, to: b.publicKey } }],
+      [indexClientMessage, { kind: 'route-request', requestId: new Uint8Array(16).fill(9), source: a.publicKey, destination: c.publicKey, currency: 'FST', amount: 1n, exclude: undefined }],
       [indexServerMessage, { kind: 'report-ack', time: 123n, counter: 4n, outcome: 'stale' }],
       [indexServerMessage, { kind: 'route-response', requestId: new Uint8Array(16), routes: [{ route: [a.publicKey, c.publicKey], capacity: 5n, rate: { mul: 1, add: 2 } }] }],
       [federationMessage, { kind: 'reports', reports: [report, report] }],

@@ -5,7 +5,7 @@
  *  forge it. Its signed buffer is H("INDEX_NODE_REPORT") ‖ encode(nodeReportBody) (our wire, not the
  *  original's MUTATIONS_UPDATE buffer, which never crosses implementations). */
 import {
-  type Codec, type Infer, list, refine, struct, u128, u64, union, unit,
+  type Codec, type Infer, list, option, refine, struct, u128, u64, union, unit,
 } from '../codec/index.ts';
 import { type CryptoBackend } from '../crypto/index.ts';
 import { currency, publicKey, rate, signature, uid } from './funder.ts';
@@ -66,7 +66,11 @@ export type IndexRoute = Infer<typeof indexRoute>;
 /** node → server */
 export const indexClientMessage = union({
   report: [0, struct({ report: signedNodeReport })],
-  'route-request': [1, struct({ requestId: uid, source: publicKey, destination: publicKey, currency, amount: u128 })],
+  /** `exclude`: a directed friendship the routes must not use (the original's opt_exclude). */
+  'route-request': [1, struct({
+    requestId: uid, source: publicKey, destination: publicKey, currency, amount: u128,
+    exclude: option(struct({ from: publicKey, to: publicKey })),
+  })],
 });
 export type IndexClientMessage = Infer<typeof indexClientMessage>;
 
