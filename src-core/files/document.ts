@@ -24,7 +24,7 @@ export function parseDocument(fileKind: FileKind, text: string): Doc {
     try {
       v = JSON.parse(body);
     } catch (e) {
-      fail('syntax', fileKind, '', `not valid JSON (${(e as Error).message})`);
+      fail('syntax', fileKind, '', `not valid JSON (${String((e as Error).message).replace(/\s+/g, ' ').slice(0, 200)})`);
     }
     if (!isPlainObject(v)) fail('syntax', fileKind, '', 'expected a JSON object');
     return v;

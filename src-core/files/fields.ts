@@ -162,7 +162,9 @@ export class FieldReader {
   /** Call last: any field not read is an error, so typos do not pass silently. */
   end(): void {
     for (const k of Object.keys(this.doc)) {
-      if (!this.used.has(k)) fail('unknown-field', this.fileKind, this.path(k), 'unknown field');
+      // a key from the file is shown quoted when odd, so the message stays one line
+      const shown = /^[A-Za-z0-9_$-]{1,64}$/.test(k) ? k : JSON.stringify(k.length > 40 ? `${k.slice(0, 40)}…` : k);
+      if (!this.used.has(k)) fail('unknown-field', this.fileKind, this.path(shown), 'unknown field');
     }
   }
 }

@@ -34,6 +34,7 @@ const HOSTILE: readonly (readonly [string, string])[] = [
   ['too large', `{"a":"${'x'.repeat(70_000)}"}`], ['TOML garbage', 'this is not a file'], ['an unterminated string', 'a = "x'],
   ['a bad escape', 'a = "\\q"'], ['a lone surrogate escape', 'a = "\\ud800"'], ['a table twice', '[t]\n[t]'],
   ['a bad table name', '[a b]'], ['binary noise', '\u00ff\u00fe\u0001\u0002{'], ['a float', 'a = 1.5'],
+  ['a key with a newline', '{"a\\nb":1}'], ['a key of 10k characters', `{"${'k'.repeat(10_000)}":1}`],
   ['a huge integer', `a = ${'9'.repeat(5000)}`], ['a key only', 'public_key'], ['JSON with a trailing comma', '{"a":1,}'],
 ];
 

@@ -58,6 +58,12 @@ describe('ident files', () => {
     }
   });
 
+  it('quotes an odd unknown key so the message stays one line', () => {
+    const r = parseIdent(JSON.stringify({ privateKey: toBase64Url(SELLER_SEED), 'a\nb': 1 }), backend);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error.message).toBe('identity file: field "a\\nb": unknown field');
+  });
+
   it('rejects a ticket given as an identity', () => {
     const r = parseIdent(JSON.stringify({ kind: 'node-ticket', privateKey: toBase64Url(SELLER_SEED) }), backend);
     expect(r).toMatchObject({ ok: false, error: { code: 'wrong-kind' } });

@@ -1,12 +1,17 @@
 /** The QR payloads as a camera sees them: rendered by qrcode (what the wallet shows) and read back
  *  by jsqr (what the wallet's scanner uses), at a size a phone reads easily. */
-import jsQR from 'jsqr';
+import jsQRModule from 'jsqr';
 import QRCode from 'qrcode';
 import { describe, expect, it } from 'vitest';
 import { nobleBackend } from '../crypto/index.ts';
 import { identFromSeed } from './ident.ts';
 import { type QrObject, formatQrPayload, parseQrPayload } from './qr.ts';
 import { COMMIT, INVOICE, RECEIPT, SELLER_PUBLIC_KEY } from './vectors/funder-2-5.ts';
+
+// jsqr is CommonJS with `export default` typings: the function is the module itself at run time,
+// but NodeNext types the default import as the module namespace
+type JsQr = (data: Uint8ClampedArray, width: number, height: number) => { data: string } | null;
+const jsQR: JsQr = ((jsQRModule as unknown as { default?: JsQr }).default ?? jsQRModule) as unknown as JsQr;
 
 /** Modules → RGBA pixels, `scale` pixels per module, with the 4-module quiet zone. */
 function rasterize(text: string, scale: number): { pixels: Uint8ClampedArray; size: number; version: number } {
