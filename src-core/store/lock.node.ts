@@ -1,6 +1,7 @@
 /** The lock file next to a database: keeps a second process (or a second open in this one) out.
  *  It holds the pid of its owner; a lock whose pid is dead is stale and taken over. */
 import { link, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { isCode } from './atomic-file.node.ts';
 import { StoreError } from './errors.ts';
 
@@ -30,6 +31,10 @@ async function readPid(path: string): Promise<number | undefined | 'gone'> {
   return m ? Number(m[1]) : undefined;
 }
 
+/** Locks this process holds: a lock file naming our pid but absent here is from an earlier
+ *  process that had our pid (pids repeat across container restarts), so it is stale. */
+const heldHere = new Set<string>();
+
 let seq = 0;
 const unique = (): string => `${process.pid}.${Date.now().toString(36)}.${seq++}`;
 
@@ -42,13 +47,15 @@ export async function acquireLock(lockPath: string, what: string): Promise<LockH
     for (let attempt = 0; attempt < 5; attempt++) {
       try {
         await link(tmp, lockPath);
+        heldHere.add(resolve(lockPath));
         return handle(lockPath);
       } catch (e) {
         if (!isCode(e, 'EEXIST')) throw e;
       }
       const holder = await readPid(lockPath);
       if (holder === 'gone') continue;
-      if (holder !== undefined && pidAlive(holder)) throw lockedError(lockPath, what, holder);
+      const ours = holder === process.pid && heldHere.has(resolve(lockPath));
+      if (holder !== undefined && (ours || (holder !== process.pid && pidAlive(holder)))) throw lockedError(lockPath, what, holder);
       // stale (dead pid) or unreadable: move it aside, check that it is still the stale one
       const aside = `${lockPath}.stale.${unique()}`;
       try {
@@ -58,7 +65,7 @@ export async function acquireLock(lockPath: string, what: string): Promise<LockH
         throw e;
       }
       const moved = await readPid(aside);
-      if (typeof moved === 'number' && moved !== holder && pidAlive(moved)) {
+      if (typeof moved === 'number' && moved !== holder && moved !== process.pid && pidAlive(moved)) {
         // another process took the lock over in between: give it back
         await link(aside, lockPath).catch(() => undefined);
         await unlink(aside).catch(() => undefined);
@@ -88,6 +95,7 @@ function handle(path: string): LockHandle {
     async release() {
       if (released) return;
       released = true;
+      heldHere.delete(resolve(path));
       if ((await readPid(path)) === process.pid) await unlink(path).catch(() => undefined);
     },
   };

@@ -77,8 +77,10 @@ export async function initNodeDatabase(
     } finally {
       db.close();
     }
-    // the journal first: a crash in between leaves no database beside a foreign journal
+    // the journal first: a crash in between leaves no database beside a foreign journal; a
+    // second journal can only be an orphan of a database that was deleted
     await replaceFile(files.journal, files.journalTmp, encodeJournalHeader(dbId, 1));
+    await unlink(files.journalNext).catch(() => undefined);
     if (!(await createFileExclusive(path, files.initTmp, image))) {
       throw new StoreError('already-exists', `${path} already exists; refusing to overwrite it`, path);
     }

@@ -1,5 +1,5 @@
 /** The lock file keeps a second process out, names the holder, and a dead holder's lock is taken over. */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -70,5 +70,25 @@ describe('the lock file', () => {
     } finally {
       await s.close();
     }
+  });
+});
+
+describe('a lock file naming this process', () => {
+  it('is stale when this process does not hold it (a pid reused after a crash)', async () => {
+    const path = join(dir, 'e.db');
+    await initNodeDatabase(path, key);
+    writeFileSync(storeFiles(path).lock, `${process.pid}\n`);
+    const s = await openNodeStore(path, { publicKey: key });
+    await expect(openNodeStore(path, { publicKey: key })).rejects.toThrow(/already open/);
+    await s.close();
+    expect(existsSync(storeFiles(path).lock)).toBe(false);
+  });
+
+  it('that is unreadable is stale', async () => {
+    const path = join(dir, 'f.db');
+    await initNodeDatabase(path, key);
+    writeFileSync(storeFiles(path).lock, 'garbage');
+    const s = await openNodeStore(path, { publicKey: key });
+    await s.close();
   });
 });
