@@ -4,13 +4,14 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Result } from '../codec/index.ts';
 import { nobleBackend } from '../crypto/index.ts';
-import { parseCommit } from './commit.ts';
+import { formatCommit, parseCommit } from './commit.ts';
 import type { FileError, FileKind } from './file-error.ts';
 import { parseFriend } from './friend.ts';
 import { parseIdent } from './ident.ts';
-import { parseInvoice } from './invoice.ts';
+import { formatInvoice, parseInvoice } from './invoice.ts';
 import { parseRcard } from './rcard.ts';
-import { parseReceipt } from './receipt.ts';
+import { formatReceipt, parseReceipt } from './receipt.ts';
+import { COMMIT, INVOICE, RECEIPT } from './vectors/funder-2-5.ts';
 import { parseAppTicket, parseIndexTicket, parseNodeTicket, parseRelayTicket } from './tickets.ts';
 
 const READERS: readonly (readonly [FileKind, (text: string) => Result<unknown, FileError>])[] = [
@@ -50,6 +51,22 @@ describe('file readers on hostile input', () => {
       }
     });
   }
+
+  it('no reader throws on valid files with one character changed, and what it accepts re-reads the same', () => {
+    const samples = [formatInvoice(INVOICE), formatCommit(COMMIT), formatReceipt(RECEIPT)];
+    const parsers = [parseInvoice, parseCommit, parseReceipt] as const;
+    const formatters = [formatInvoice, formatCommit, formatReceipt] as ((v: never) => string)[];
+    fc.assert(fc.property(fc.nat(2), fc.nat(), fc.string({ minLength: 1, maxLength: 2 }), (which, at, ch) => {
+      const text = samples[which] as string;
+      const i = at % text.length;
+      const mutated = text.slice(0, i) + ch + text.slice(i + 1);
+      const r = (parsers[which] as (t: string) => Result<unknown, FileError>)(mutated);
+      if (r.ok) {
+        const again = (parsers[which] as (t: string) => Result<unknown, FileError>)((formatters[which] as (v: unknown) => string)(r.value));
+        expect(again).toEqual(r);
+      }
+    }), { numRuns: 1000 });
+  });
 
   it('no reader throws on random text or random JSON', () => {
     fc.assert(fc.property(fc.oneof(fc.string({ maxLength: 300 }), fc.json({ maxDepth: 4 })), (text) => {
