@@ -1,7 +1,7 @@
 /** Text file formats (ARCHITECTURE §4) and QR payloads. Browser-safe: the disk side is
  *  `fs.node.ts`. Every reader returns Result<T, FileError>; formatters throw only on programmer
  *  errors (wrong key lengths, out-of-range amounts). Formats: docs/files.md. */
-export * from './file-error.ts';
+export { type FileError, type FileErrorCode, type FileKind, fileError, fileKindLabel } from './file-error.ts';
 export { parseNetAddress, type NetAddress, MAX_NET_ADDRESS_BYTES } from './address.ts';
 export { parseU128Decimal, formatU128Decimal } from './decimal.ts';
 export { MAX_FILE_CHARS } from './document.ts';
