@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { nodeBackend } from '../crypto/backend.node.ts';
 import { type Signer, comparePublicKeys, identityFromSeed, seededRandom } from '../crypto/index.ts';
-import { type Clock, ManualClock, systemClock } from '../net/index.ts';
-import { tcpConnect } from '../net/tcp.node.ts';
-import { type RelayAddress } from '../relay/index.ts';
+import { decodeExact, encode } from '../codec/index.ts';
+import { ChannelClosedError, type Clock, ManualClock, secureChannel, systemClock } from '../net/index.ts';
+import { tcpConnect, tcpListen } from '../net/tcp.node.ts';
+import { type RelayAddress, initConnection, relayToListener } from '../relay/index.ts';
 import { type RelayServer, startRelayServer } from '../relay/server.node.ts';
 import { backoffDelay } from './backoff.ts';
 import { type Channeler, type ChannelerEvent, type ChannelerOptions, createChanneler } from './channeler.ts';
@@ -229,6 +230,36 @@ describe('channeler', () => {
     const gaps = dials.slice(1).map((t, i) => t - (dials[i] as number));
     expect(gaps.at(-1)).toBeLessThanOrEqual(8000);
     expect(gaps.at(-1)).toBeGreaterThanOrEqual(4000);
+  });
+
+  it('does not let a malicious relay pass another node off as a friend', async () => {
+    const evil = relayIdent(50);
+    const mallory = ident(51);
+    let impostor!: (p: { attempt: Promise<unknown> }) => void;
+    const impostorResult = new Promise<{ attempt: Promise<unknown> }>((r) => { impostor = r; });
+    // a "relay" that announces the dialer, then splices Mallory into the accepted tunnel
+    const server = await tcpListen('127.0.0.1:0', (raw) => {
+      void (async () => {
+        const ch = await secureChannel(raw, { identity: evil, crypto, clock: systemClock });
+        const init = decodeExact(initConnection, (await ch.receive()) as Uint8Array);
+        if (!init.ok) return;
+        if (init.value.kind === 'listen') {
+          await ch.send(encode(relayToListener, { kind: 'incomingConnection', publicKey: dialer.publicKey }));
+        } else if (init.value.kind === 'accept') {
+          const attempt = secureChannel(ch, { identity: mallory, crypto, clock: systemClock });
+          attempt.catch(() => {});
+          impostor({ attempt });
+        }
+      })().catch(() => {});
+    });
+    cleanup.push(() => server.close());
+    const l = new Node(listener);
+    l.channeler.updateFriend({ publicKey: dialer.publicKey, relays: [] });
+    l.channeler.setRelays([{ publicKey: evil.publicKey, address: server.address }]);
+    const { attempt } = await impostorResult;
+    await expect(attempt).rejects.toBeInstanceOf(ChannelClosedError);
+    expect(l.online(dialer)).toBe(false);
+    expect(l.events).toEqual([]);
   });
 
   it('refuses to befriend itself', () => {

@@ -53,3 +53,14 @@ describe('FrameDecoder', () => {
     expect(d.push(framed(Uint8Array.of(1))).error?.kind).toBe('frame-too-large');
   });
 });
+
+describe('FrameDecoder handshake limit', () => {
+  it('limits the first frames to SMALL_FRAME_LENGTH, then allows the full maximum', () => {
+    const d = new FrameDecoder(1 << 20, PROTOCOL_VERSION, true, 2);
+    const r = d.push(cat(prologue(), framed(new Uint8Array(1024)), framed(new Uint8Array(10)), framed(new Uint8Array(5000))));
+    expect(r.error).toBeUndefined();
+    expect(r.frames.map((f) => f.length)).toEqual([1024, 10, 5000]);
+    const early = new FrameDecoder(1 << 20, PROTOCOL_VERSION, true, 2).push(cat(prologue(), frameHeader(1025)));
+    expect(early.error).toEqual({ kind: 'frame-too-large', length: 1025, max: 1024 });
+  });
+});

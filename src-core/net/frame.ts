@@ -17,6 +17,12 @@ export const MAX_MESSAGE_LENGTH = 1 << 20;
 export const CHANNEL_OVERHEAD = 64;
 /** TCP frames carry up to two nested secure channels (client ⇄ relay around node ⇄ node). */
 export const MAX_FRAME_LENGTH = MAX_MESSAGE_LENGTH + 2 * CHANNEL_OVERHEAD;
+/** The limit on a server's first `handshakeFrames` frames (handshake messages are ≤ 160 bytes,
+ *  the first encrypted ones small too). */
+export const SMALL_FRAME_LENGTH = 1024;
+/** Frames a secure channel plus one small first message take: ExchangeRandNonce, ExchangeDh,
+ *  the key-confirming keepalive, and e.g. the relay's InitConnection. */
+export const HANDSHAKE_FRAMES = 4;
 
 export function prologue(version: number = PROTOCOL_VERSION): Uint8Array {
   const p = new Uint8Array(PROLOGUE_LEN);
@@ -43,13 +49,18 @@ export class FrameDecoder {
   private buffered = 0;
   private needPrologue: boolean;
   private failed: DecoderError | undefined;
+  private smallLeft: number;
 
+  /** `smallFrames`: how many first frames may be at most SMALL_FRAME_LENGTH long (a server
+   *  sets it to cover the handshake, so an unauthenticated peer cannot make it buffer 1 MiB). */
   constructor(
     private readonly maxFrameLength: number,
     private readonly version: number = PROTOCOL_VERSION,
     expectPrologue = true,
+    smallFrames = 0,
   ) {
     this.needPrologue = expectPrologue;
+    this.smallLeft = smallFrames;
   }
 
   /** Returns the frames completed by this chunk, or the first error (after which it stops). */
@@ -79,10 +90,10 @@ export class FrameDecoder {
       if (this.buffered < FRAME_HEADER_LEN) return { frames };
       const h = this.peek(FRAME_HEADER_LEN);
       const length = new DataView(h.buffer, h.byteOffset, 4).getUint32(0);
-      if (length > this.maxFrameLength) {
-        return this.fail(frames, { kind: 'frame-too-large', length, max: this.maxFrameLength });
-      }
+      const max = this.smallLeft > 0 ? Math.min(SMALL_FRAME_LENGTH, this.maxFrameLength) : this.maxFrameLength;
+      if (length > max) return this.fail(frames, { kind: 'frame-too-large', length, max });
       if (this.buffered < FRAME_HEADER_LEN + length) return { frames };
+      if (this.smallLeft > 0) this.smallLeft--;
       this.take(FRAME_HEADER_LEN);
       frames.push(this.take(length));
     }

@@ -15,6 +15,9 @@ export interface TcpOptions {
   readonly maxSendBufferBytes?: number;
   /** One line per notable event (version mismatch, oversize frame). */
   readonly log?: (line: string) => void;
+  /** How many first incoming frames are limited to SMALL_FRAME_LENGTH (servers: HANDSHAKE_FRAMES,
+   *  so half-open peers cannot make them buffer large frames). Default 0. */
+  readonly handshakeFrames?: number;
 }
 
 const DEFAULT_HIGH_WATER = 1 << 20;
@@ -44,7 +47,7 @@ export class TcpFrameStream extends FrameStreamBase {
     this.maxSendBuffer = opts.maxSendBufferBytes ?? DEFAULT_MAX_SEND_BUFFER;
     this.remoteAddress = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
     const log = opts.log ?? (() => {});
-    this.decoder = new FrameDecoder(this.maxFrameLength, opts.version ?? PROTOCOL_VERSION);
+    this.decoder = new FrameDecoder(this.maxFrameLength, opts.version ?? PROTOCOL_VERSION, true, opts.handshakeFrames ?? 0);
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => {
       const { frames, error } = this.decoder.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length));
@@ -104,9 +107,9 @@ export class TcpFrameStream extends FrameStreamBase {
       this.flush();
       this.socket.end();
     }
-    // an unread backlog must not keep the socket alive: end() flushes, destroy() after a grace
+    // end() lets queued frames out; a peer that never closes its side is cut after a grace
     if (reason.kind === 'local' || reason.kind === 'eof') {
-      this.socket.setTimeout(2000, () => this.socket.destroy());
+      setTimeout(() => this.socket.destroy(), 2000).unref();
     } else {
       this.socket.destroy();
     }

@@ -1,4 +1,5 @@
 /** The relay on TCP: `startRelayServer` binds `laddr` and hands every connection to the relay. */
+import { HANDSHAKE_FRAMES } from '../net/index.ts';
 import { type TcpServer, tcpListen } from '../net/tcp.node.ts';
 import { type Relay, type RelayOptions, createRelay } from './server.ts';
 
@@ -12,7 +13,7 @@ export interface RelayServer {
 
 export async function startRelayServer(opts: RelayOptions & { readonly laddr: string }): Promise<RelayServer> {
   const relay = createRelay(opts);
-  const server: TcpServer = await tcpListen(opts.laddr, (s) => relay.handleStream(s, s.remoteAddress), { log: opts.log });
+  const server: TcpServer = await tcpListen(opts.laddr, (s) => relay.handleStream(s, s.remoteAddress), { log: opts.log, handshakeFrames: HANDSHAKE_FRAMES });
   return {
     address: server.address,
     relay,
