@@ -7,20 +7,19 @@ function checkCompact(g: CapacityGraph, currency: string): void {
   const cg = g.compact(currency);
   const mg = g.currency(currency);
   if (cg === undefined || mg === undefined) { expect(mg?.adj.size ?? 0).toBe(0); return; }
-  let edges = 0;
+  const inCopy = new Set<string>();
   for (let u = 0; u < cg.n; u++) {
     for (let e = cg.start[u] as number; e < (cg.start[u + 1] as number); e++) {
       const v = cg.to[e] as number;
-      expect(cg.cap[e]).toBe(mg.capacity(u, v));
+      expect(cg.cap[e]).toBe(mg.capacity(u, v)); // 0 for a friendship that is gone
       expect(cg.capNum[e]).toBe(Number(mg.capacity(u, v)));
-      expect({ mul: cg.mul[e], add: cg.add[e] }).toEqual(mg.rate(u, v));
+      const rate = mg.rate(u, v);
+      if (rate !== undefined && mg.adj.get(u)?.has(v)) expect({ mul: cg.mul[e], add: cg.add[e] }).toEqual(rate);
       expect(cg.to[cg.rev[e] as number]).toBe(u);
-      edges++;
+      inCopy.add(`${u}>${v}`);
     }
   }
-  let pairs = 0;
-  for (const [u, out] of mg.adj) for (const v of out.keys()) if (mg.adj.get(v)?.has(u)) pairs++;
-  expect(edges).toBe(pairs);
+  for (const [u, out] of mg.adj) for (const v of out.keys()) if (mg.adj.get(v)?.has(u)) expect(inCopy.has(`${u}>${v}`)).toBe(true);
 }
 
 describe('CapacityGraph', () => {
@@ -49,6 +48,29 @@ describe('CapacityGraph', () => {
       else g.setNode(keys[u] as Uint8Array, report(u));
       if (step % 3 === 0) { checkCompact(g, 'A'); checkCompact(g, 'B'); }
     }
+  });
+
+  it('hides a new friendship until the rebuild interval passes, but drops a lost one at once', () => {
+    const [a, b, c] = [genKey(1), genKey(2), genKey(3)];
+    const entry = (friend: Uint8Array): FriendCapacity => ({ friend, currency: 'X', sendCapacity: 9n, recvCapacity: 9n, rate: { mul: 0, add: 0 } });
+    const g = new CapacityGraph();
+    g.setNode(a, [entry(b)]);
+    g.setNode(b, [entry(a)]);
+    const at = (now: number) => {
+      const cg = g.compact('X', now, 1000);
+      const caps = new Map<string, bigint>();
+      for (let u = 0; cg !== undefined && u < cg.n; u++) {
+        for (let e = cg.start[u] as number; e < (cg.start[u + 1] as number); e++) caps.set(`${u}>${cg.to[e]}`, cg.cap[e] as bigint);
+      }
+      return caps;
+    };
+    expect(at(0).get('0>1')).toBe(9n);
+    g.setNode(b, [entry(a), entry(c)]);
+    g.setNode(c, [entry(b)]);
+    expect(at(500).get('1>2')).toBeUndefined(); // not yet in the copy
+    g.setNode(a, []);
+    expect(at(600).get('0>1')).toBe(0n); // gone at once
+    expect(at(1000).get('1>2')).toBe(9n);
   });
 
   it('forgets a currency a node stops reporting', () => {

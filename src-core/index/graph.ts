@@ -30,8 +30,13 @@ export class CurrencyGraph {
   /** adj.get(u).get(v) = u's report about v. */
   readonly adj = new Map<number, Map<number, Half>>();
   halves = 0;
-  /** Cached array copy for search; dropped on every change. */
+  /** Array copy for search. Capacity and rate changes and removed friendships are patched into it at
+   *  once (a removed one keeps its edge with capacity 0); new friendships wait for the next rebuild. */
   compactCache: CompactGraph | undefined;
+  /** When compactCache was built (CapacityGraph's clock). */
+  builtAt = 0;
+  /** A usable friendship appeared that compactCache lacks. */
+  missingEdges = false;
 
   /** Capacity of the directed edge u→v, 0n when either half is missing. */
   capacity(u: number, v: number): bigint {
@@ -85,11 +90,18 @@ export class CapacityGraph {
     return this.graphs.get(currency);
   }
 
-  /** The search copy of one currency's graph, rebuilt only after a change. */
-  compact(currency: string): CompactGraph | undefined {
+  /** The search copy of one currency's graph. It always has every capacity as reported now; new
+   *  friendships appear in it once rebuilt, which happens at most once per `minRebuildIntervalMs`
+   *  of `now` (default 0: whenever one is missing). A missing edge only hides a route, it never
+   *  offers one that is not there. */
+  compact(currency: string, now = 0, minRebuildIntervalMs = 0): CompactGraph | undefined {
     const g = this.graphs.get(currency);
     if (g === undefined) return undefined;
-    if (g.compactCache === undefined) g.compactCache = compact(g, this.keys.length);
+    if (g.compactCache === undefined || (g.missingEdges && now - g.builtAt >= minRebuildIntervalMs)) {
+      g.compactCache = compact(g, this.keys.length);
+      g.builtAt = now;
+      g.missingEdges = false;
+    }
     return g.compactCache;
   }
 
@@ -97,8 +109,7 @@ export class CapacityGraph {
     return [...this.graphs.keys()];
   }
 
-  /** Replaces everything `node` reported with `reports` (a full snapshot). When a currency's friend set
-   *  is unchanged (a refresh, or new capacities), the search copy is patched in place instead of rebuilt. */
+  /** Replaces everything `node` reported with `reports` (a full snapshot), patching the search copy. */
   setNode(node: Uint8Array, reports: readonly FriendCapacity[]): void {
     const u = this.intern(node);
     const next = new Map<string, Map<number, Half>>();
@@ -116,11 +127,9 @@ export class CapacityGraph {
       let g = this.graphs.get(c);
       if (g === undefined) { g = new CurrencyGraph(); this.graphs.set(c, g); }
       const old = g.adj.get(u);
-      const sameFriends = old !== undefined && old.size === out.size && [...out.keys()].every((v) => old.has(v));
-      if (sameFriends && g.compactCache !== undefined) patchCompact(g, g.compactCache, u, out);
-      else g.compactCache = undefined;
       g.halves += out.size - (old?.size ?? 0);
       g.adj.set(u, out);
+      patchNode(g, u, out);
     }
     if (next.size === 0) this.reportedIn.delete(u);
     else this.reportedIn.set(u, new Set(next.keys()));
@@ -141,9 +150,9 @@ export class CapacityGraph {
     const out = g?.adj.get(u);
     if (g === undefined || out === undefined) return;
     g.halves -= out.size;
-    g.compactCache = undefined;
     g.adj.delete(u);
     if (g.adj.size === 0) this.graphs.delete(c);
+    else patchNode(g, u, new Map());
   }
 
   /** Number of (node, friend, currency) reports held. */
@@ -158,15 +167,29 @@ export class CapacityGraph {
   }
 }
 
-/** Rewrites the capacities and rates of u's edges in the search copy after u re-reported the same friends. */
-function patchCompact(g: CurrencyGraph, cg: CompactGraph, u: number, out: ReadonlyMap<number, Half>): void {
-  if (u >= cg.n) return; // u has no edges in the copy
-  for (let e = cg.start[u] as number; e < (cg.start[u + 1] as number); e++) {
-    const v = cg.to[e] as number;
-    const a = out.get(v) as Half; // same friend set, so present
-    const b = g.adj.get(v)?.get(u) as Half; // the copy only holds edges whose both halves exist
-    setEdge(cg, e, a.send < b.recv ? a.send : b.recv, b.mul, b.add);
-    setEdge(cg, cg.rev[e] as number, b.send < a.recv ? b.send : a.recv, a.mul, a.add);
+/** After u's half-edges became `out` (already in g.adj): rewrites the capacity and rate of u's edges
+ *  in the search copy (0 for a friendship that is gone) and notes friendships the copy lacks. */
+function patchNode(g: CurrencyGraph, u: number, out: ReadonlyMap<number, Half>): void {
+  const cg = g.compactCache;
+  if (cg === undefined) return;
+  const present = new Set<number>();
+  if (u < cg.n) {
+    for (let e = cg.start[u] as number; e < (cg.start[u + 1] as number); e++) {
+      const v = cg.to[e] as number;
+      present.add(v);
+      const a = out.get(v);
+      const b = g.adj.get(v)?.get(u);
+      if (a === undefined || b === undefined) {
+        setEdge(cg, e, 0n, cg.mul[e] as number, cg.add[e] as number);
+        setEdge(cg, cg.rev[e] as number, 0n, cg.mul[cg.rev[e] as number] as number, cg.add[cg.rev[e] as number] as number);
+        continue;
+      }
+      setEdge(cg, e, a.send < b.recv ? a.send : b.recv, b.mul, b.add);
+      setEdge(cg, cg.rev[e] as number, b.send < a.recv ? b.send : a.recv, a.mul, a.add);
+    }
+  }
+  for (const v of out.keys()) {
+    if (!present.has(v) && g.adj.get(v)?.has(u) === true) g.missingEdges = true;
   }
 }
 

@@ -3,7 +3,7 @@
 export { type Rate, ZERO_RATE, calcFee, maxPayable, addRates } from './rate.ts';
 export { CapacityGraph, type FriendCapacity } from './graph.ts';
 export {
-  type FoundRoute, type RouteRequest, type SearchLimits, DEFAULT_LIMITS, findRoutes,
+  type FoundRoute, type Freshness, type RouteRequest, type SearchLimits, DEFAULT_LIMITS, findRoutes,
 } from './route-search.ts';
 export { type RouteCapacity, type RoutePart, splitPayment } from './multi-route.ts';
 export { signNodeReport, verifyNodeReport, isNewerReport } from './report.ts';

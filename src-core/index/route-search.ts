@@ -50,9 +50,18 @@ export const DEFAULT_LIMITS: SearchLimits = Object.freeze({
 
 const TWO32 = 2 ** 32;
 
+/** How fresh the search copy must be: new friendships are added at most once per `minRebuildIntervalMs`
+ *  of `now` (see CapacityGraph.compact). Default: always fresh. */
+export interface Freshness {
+  readonly now: number;
+  readonly minRebuildIntervalMs: number;
+}
+
 /** Routes that together can carry `amount` to the destination with fees paid, or [] when none can. */
-export function findRoutes(graph: CapacityGraph, req: RouteRequest, limits: SearchLimits = DEFAULT_LIMITS): FoundRoute[] {
-  const g = graph.compact(req.currency);
+export function findRoutes(
+  graph: CapacityGraph, req: RouteRequest, limits: SearchLimits = DEFAULT_LIMITS, freshness?: Freshness,
+): FoundRoute[] {
+  const g = graph.compact(req.currency, freshness?.now, freshness?.minRebuildIntervalMs);
   const s = graph.idOf(req.source);
   const d = graph.idOf(req.destination);
   if (g === undefined || s === undefined || d === undefined || s === d || req.amount <= 0n) return [];

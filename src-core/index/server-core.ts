@@ -15,6 +15,9 @@ export interface ServerCoreOptions {
   /** Reports dated further than this into the future are refused (clock skew allowance). */
   readonly maxSkewMs: number;
   readonly limits?: SearchLimits;
+  /** New friendships become routable at most this long after they are reported (a rebuild of the
+   *  search copy costs ~30 ms at 10k nodes). Capacity changes and losses apply at once. Default 0. */
+  readonly rebuildEveryMs?: number;
 }
 
 export class IndexServerCore {
@@ -51,8 +54,9 @@ export class IndexServerCore {
     return dropped;
   }
 
-  routes(request: RouteRequest): IndexRoute[] {
-    return findRoutes(this.graph, request, this.opts.limits ?? DEFAULT_LIMITS)
+  routes(request: RouteRequest, now = 0): IndexRoute[] {
+    const freshness = { now, minRebuildIntervalMs: this.opts.rebuildEveryMs ?? 0 };
+    return findRoutes(this.graph, request, this.opts.limits ?? DEFAULT_LIMITS, freshness)
       .map((r) => ({ route: r.route, capacity: r.capacity, rate: r.rate }));
   }
 

@@ -46,6 +46,8 @@ export interface IndexServerOptions {
   readonly reconnectMinMs?: number;
   readonly reconnectMaxMs?: number;
   readonly limits?: SearchLimits;
+  /** See ServerCoreOptions.rebuildEveryMs. Default 1 s. */
+  readonly rebuildEveryMs?: number;
   /** Options passed to every secure channel (keepalive, timeouts). */
   readonly channel?: Partial<Pick<SecureChannelOptions, 'keepaliveMs' | 'timeoutMs' | 'handshakeTimeoutMs'>>;
   readonly log?: (line: string) => void;
@@ -69,6 +71,7 @@ export class IndexServer {
       ttlMs: opts.ttlMs ?? 180_000,
       maxSkewMs: opts.maxSkewMs ?? 60_000,
       ...(opts.limits === undefined ? {} : { limits: opts.limits }),
+      rebuildEveryMs: opts.rebuildEveryMs ?? 1_000,
     });
     for (const t of opts.trusted) this.trusted.set(keyId(t.publicKey), t);
     this.log = opts.log ?? (() => {});
@@ -160,7 +163,7 @@ export class IndexServer {
         return;
       }
       case 'route-request': {
-        const routes = this.core.routes(m);
+        const routes = this.core.routes(m, this.opts.clock.now());
         this.sendTo<IndexServerMessage>(ch, indexServerMessage, { kind: 'route-response', requestId: m.requestId, routes });
         return;
       }
