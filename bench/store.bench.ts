@@ -98,6 +98,7 @@ async function checkpointOne(r: Run): Promise<void> {
   await r.store.append([new Uint8Array(200).fill(n & 0xff)], [historyRow(n)]);
   r.stallMs.push(performance.now() - t0);
   await cp;
+  await r.store.settled();
   r.checkpointMs.push(performance.now() - t0);
 }
 

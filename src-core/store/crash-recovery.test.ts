@@ -24,6 +24,7 @@ describe('recovery after a crash', () => {
   it('keeps every earlier event and drops the torn last one, at every byte of the last record', async () => {
     const s = await openNodeStore(path, { publicKey: key });
     await s.checkpoint(new Map([['funder', Uint8Array.of(1)]]));
+    await s.settled();
     for (let i = 0; i < 3; i++) await s.append([rec(i)], [row(i)]);
     const beforeLast = readFileSync(files.journal).length;
     await s.append([rec(3), rec(33)], [row(3)]);
@@ -71,6 +72,7 @@ describe('recovery after a crash', () => {
     for (let i = 0; i < 3; i++) await s.append([rec(i)], [row(i)]);
     const oldJournal = readFileSync(files.journal);
     await s.checkpoint(); // folds into the database, generation + 1
+    await s.settled();
     // undo the journal reset, as if the process died right after the database rename
     writeFileSync(files.journal, oldJournal);
     writeFileSync(files.journalTmp, oldJournal.subarray(0, 36));
@@ -97,6 +99,7 @@ describe('recovery after a crash', () => {
       const j1 = readFileSync(files.journal);
       await s.checkpoint();
       await s.append([rec(3)], [row(3)]);
+      await s.settled();
       const dbNew = readFileSync(path);
       const j2 = readFileSync(files.journal); // generation g+1: what `.oflog.next` held
       await s.close();

@@ -25,7 +25,7 @@ describe('an I/O failure during a checkpoint', () => {
     const s = await openNodeStore(path, { publicKey: key });
     await s.append([rec(1)], [{ id: 'a', kind: 'payment', time: 1, currency: 'FST', amount: 5n, state: 'ok', data: rec(1) }]);
     mkdirSync(squat(path));
-    const e = await s.checkpoint(new Map([['funder', Uint8Array.of(1)]])).catch((x: unknown) => x);
+    const e = await s.checkpoint(new Map([['funder', Uint8Array.of(1)]])).then(() => s.settled()).catch((x: unknown) => x);
     expect(isStoreError(e, 'failed')).toBe(true);
     await expect(s.append([rec(2)])).rejects.toSatisfy((x) => isStoreError(x, 'failed'));
     await expect(s.checkpoint()).rejects.toSatisfy((x) => isStoreError(x, 'failed'));

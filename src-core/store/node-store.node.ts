@@ -148,11 +148,16 @@ export interface NodeStore {
   /** True when the journal has grown past the checkpoint policy: call checkpoint() with fresh
    *  snapshots at the next quiet moment. */
   readonly checkpointDue: boolean;
-  /** Writes the database file atomically with the journal folded in, then empties the journal.
-   *  With `snapshots`, they replace the named snapshots and every record appended before this
-   *  call is dropped: the snapshots must already reflect them, for every component that appends
-   *  records. Without, the journal's records are kept (moved into the database) for replay. */
+  /** Folds the journal into the database: with `snapshots`, they replace the named snapshots and
+   *  every record appended before this call is dropped (the snapshots must already reflect them,
+   *  for every component that appends records); without, the records are kept for replay.
+   *  Resolves once appends can go on (the in-memory export and a journal rotation); the database
+   *  file is then written atomically in the background (settled(), close() and the next
+   *  checkpoint wait for it). Either way nothing acknowledged can be lost. */
   checkpoint(snapshots?: ReadonlyMap<string, Uint8Array>): Promise<void>;
+  /** Resolves when every write issued so far is done, the database file of the last checkpoint
+   *  included; rejects with StoreError('failed') if one failed. */
+  settled(): Promise<void>;
   stats(): StoreStats;
   /** Flushes, checkpoints (with `snapshots` if given) and releases the lock. Idempotent. */
   close(snapshots?: ReadonlyMap<string, Uint8Array>): Promise<void>;
@@ -435,11 +440,15 @@ class SqlNodeStore implements NodeStore {
     return this.checkpointNow(snapshots);
   }
 
-  /** Resolves once the database file holds the checkpoint; appends may proceed (into the next
-   *  journal) while the file is written. */
-  private async checkpointNow(snapshots?: ReadonlyMap<string, Uint8Array>): Promise<void> {
+  /** Resolves once the checkpoint has taken effect (appends after it go to the new journal);
+   *  the database file is written in the background: see settled(). */
+  private checkpointNow(snapshots?: ReadonlyMap<string, Uint8Array>): Promise<void> {
     const copy = snapshots === undefined ? undefined : new Map(Array.from(snapshots, ([k, v]) => [k, v.slice()] as const));
-    await this.exclusive(() => this.rotate(copy));
+    return this.exclusive(() => this.rotate(copy));
+  }
+
+  async settled(): Promise<void> {
+    await this.tail;
     await this.background;
     if (this.failure !== undefined) throw this.failure;
   }
@@ -462,7 +471,7 @@ class SqlNodeStore implements NodeStore {
         if (this.failure === undefined) {
           const dirty = snapshots !== undefined || this.journalSize > JOURNAL_HEADER_SIZE || this.queued !== undefined;
           if (dirty) await this.checkpointNow(snapshots);
-          else { await this.tail; await this.background; }
+          await this.settled();
         }
       } catch (e) {
         error = e;

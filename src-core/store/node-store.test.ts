@@ -73,6 +73,7 @@ describe('NodeStore append and replay', () => {
     expect(readFileSync(path).equals(before)).toBe(true);
     expect(statSync(storeFiles(path).journal).size).toBeGreaterThan(20 * 8);
     await s.checkpoint();
+    await s.settled();
     expect(readFileSync(path).equals(before)).toBe(false);
     expect(statSync(storeFiles(path).journal).size).toBe(36);
   });
