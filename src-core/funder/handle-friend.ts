@@ -11,10 +11,11 @@ import { sellerRequest } from './seller.ts';
 import { type CurrencyConfig, type FriendState, defaultCurrencyConfig, localRelaysFor } from './state.ts';
 import { type IncomingCurrencyMessage, channelCounters, lastIncoming, receiveMoveToken } from './token-channel.ts';
 
-const RECENT_TOKENS = 8;
+interface Counters { readonly inconsistencyCounter: bigint; readonly moveTokenCounter: bigint }
 
-function remember(f: FriendState, t: MoveToken): readonly Hex[] {
-  return [...f.recentIncoming, toHex(t.newToken)].slice(-RECENT_TOKENS);
+function olderThan(a: Counters, b: Counters): boolean {
+  return a.inconsistencyCounter < b.inconsistencyCounter
+    || (a.inconsistencyCounter === b.inconsistencyCounter && a.moveTokenCounter < b.moveTokenCounter);
 }
 
 function sameRelays(a: FriendState['remoteRelays'], b: FriendState['remoteRelays']): boolean {
@@ -26,10 +27,10 @@ export function handleFriendMessage(d: Draft, from: Hex, message: FriendMessage)
   if (f === undefined || !f.enabled) return;
   if (message.kind === 'inconsistency-error') return handleInconsistencyError(d, from, message.resetTerms);
   if (f.channel.kind === 'inconsistent') return tryRemoteReset(d, from, message.moveToken, message.tokenWanted);
-  handleMoveToken(d, from, message.moveToken, message.tokenWanted);
+  handleMoveToken(d, from, message.moveToken, message.tokenWanted, message);
 }
 
-function handleMoveToken(d: Draft, from: Hex, t: MoveToken, tokenWanted: boolean): void {
+function handleMoveToken(d: Draft, from: Hex, t: MoveToken, tokenWanted: boolean, claimed: Counters): void {
   const f = d.friend(from)!;
   if (f.channel.kind !== 'consistent') return;
   const r = receiveMoveToken(f.channel.tc, t, {
@@ -44,14 +45,18 @@ function handleMoveToken(d: Draft, from: Hex, t: MoveToken, tokenWanted: boolean
       d.command(from).resendOutgoing = true;
       return;
     case 'error':
-      // A late copy of a token we already processed (delayed, duplicated) is not a broken chain.
-      if (f.recentIncoming.includes(toHex(t.newToken))) return;
+      // A late copy of an older token (delayed, duplicated) is not a broken chain. Its counters are
+      // only a hint: we answer with our own token, which an out-of-sync friend will reject in turn.
+      if (olderThan(claimed, channelCounters(f.channel.tc))) {
+        d.command(from).resendOutgoing = true;
+        return;
+      }
       enterInconsistency(d, from, undefined);
       return;
     case 'received':
       break;
   }
-  let next: FriendState = { ...f, channel: { ...f.channel, tc: r.tc }, recentIncoming: remember(f, t) };
+  let next: FriendState = { ...f, channel: { ...f.channel, tc: r.tc } };
   let channelerUpdate = false;
   if (t.optLocalRelays !== undefined && !sameRelays(t.optLocalRelays, f.remoteRelays)) {
     next = { ...next, remoteRelays: t.optLocalRelays }; // the original forgets to tell the channeler (§7.5 #6)
@@ -126,13 +131,13 @@ function tryRemoteReset(d: Draft, from: Hex, t: MoveToken, tokenWanted: boolean)
   if (f.channel.kind !== 'inconsistent') return;
   const tc = acceptRemoteReset(d.env.crypto, d.localPublicKey, f.remotePublicKey, f.channel.localTerms, t);
   if (tc === undefined) {
-    if (!f.recentIncoming.includes(toHex(t.newToken))) d.command(from).resendOutgoing = true;
+    d.command(from).resendOutgoing = true; // our terms again
     return;
   }
   const configs = new Map<string, CurrencyConfig>(f.currencyConfigs);
   for (const c of tc.mutualCredits.keys()) if (!configs.has(c)) configs.set(c, defaultCurrencyConfig);
   const next: FriendState = {
-    ...f, currencyConfigs: configs, recentIncoming: remember(f, t),
+    ...f, currencyConfigs: configs,
     remoteRelays: t.optLocalRelays ?? f.remoteRelays,
     sentLocalRelays: { kind: 'never-sent' }, // our next token announces our relays again
     channel: { kind: 'consistent', tc, pendingBackwardsOps: [], pendingRequests: [], pendingUserRequests: [] },

@@ -11,7 +11,11 @@ import { type Hex, compareCurrencies, toHex } from './hex.ts';
 import { type McContext, type MutualCredit, sendCancel, sendCollect, sendRequest, sendResponse } from './mutual-credit.ts';
 import { applyLocalReset } from './reset.ts';
 import { type CurrencyConfig, type FriendState, type QueuedBackwardsOp, type QueuedRequest, type SentLocalRelays, defaultCurrencyConfig, localRelaysFor } from './state.ts';
-import { canAnnounce, prepareSend, sendMoveToken } from './token-channel.ts';
+import { type TokenChannel, canAnnounce, channelCounters, prepareSend, sendMoveToken } from './token-channel.ts';
+
+function countersOf(tc: TokenChannel): { inconsistencyCounter: bigint; moveTokenCounter: bigint } {
+  return channelCounters(tc);
+}
 
 const relayKey = (rs: readonly RelayAddress[]): string => rs.map((r) => `${toHex(r.publicKey)}@${r.address}`).join(',');
 
@@ -72,7 +76,10 @@ function sendToFriend(d: Draft, k: Hex, f: FriendState, cmd: { trySend: boolean;
     const estimate = relaysToSend(d, f) !== undefined || activeToSend(f, ch) !== undefined
       || ch.pendingBackwardsOps.length + ch.pendingRequests.length + ch.pendingUserRequests.length > 0;
     if (estimate || cmd.resendOutgoing) {
-      d.send(k, { kind: 'move-token-request', moveToken: dir.moveTokenOut, tokenWanted: estimate || dir.moveTokenOut.optLocalRelays !== undefined });
+      d.send(k, {
+        kind: 'move-token-request', moveToken: dir.moveTokenOut, tokenWanted: estimate || dir.moveTokenOut.optLocalRelays !== undefined,
+        inconsistencyCounter: dir.tokenInfo.inconsistencyCounter, moveTokenCounter: dir.tokenInfo.moveTokenCounter,
+      });
     }
     return;
   }
@@ -91,7 +98,7 @@ function localReset(d: Draft, k: Hex, f: FriendState, remoteTerms: NonNullable<E
   };
   d.setFriend(next);
   d.emit({ kind: 'update-friend', friend: f.remotePublicKey, remoteRelays: f.remoteRelays, localRelays: localRelaysFor(next) });
-  d.send(k, { kind: 'move-token-request', moveToken: r.moveToken, tokenWanted: true });
+  d.send(k, { kind: 'move-token-request', moveToken: r.moveToken, tokenWanted: true, ...countersOf(r.tc) });
 }
 
 interface Batch {
@@ -162,5 +169,5 @@ function sendNewToken(d: Draft, k: Hex, f: FriendState, ch: Consistent, mayBeEmp
   };
   d.setFriend(next);
   if (optLocalRelays !== undefined) d.emit({ kind: 'update-friend', friend: f.remotePublicKey, remoteRelays: f.remoteRelays, localRelays: localRelaysFor(next) });
-  d.send(k, { kind: 'move-token-request', moveToken: sent.moveToken, tokenWanted: remaining > 0 || optLocalRelays !== undefined });
+  d.send(k, { kind: 'move-token-request', moveToken: sent.moveToken, tokenWanted: remaining > 0 || optLocalRelays !== undefined, ...countersOf(sent.tc) });
 }

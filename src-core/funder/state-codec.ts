@@ -110,7 +110,7 @@ const currencyConfig: Codec<CurrencyConfig> = as(struct({ rate, remoteMaxDebt: u
 const name = utf8({ maxBytes: 1024 });
 const friendState: Codec<FriendState> = as(struct({
   remotePublicKey: publicKey, name, remoteRelays: relayList, sentLocalRelays, currencyConfigs: currencyMap(currencyConfig),
-  enabled: bool, channel: channelStatus, recentIncoming: list(hexKey(64), { max: 64 }),
+  enabled: bool, channel: channelStatus,
 }));
 
 const namedRelay: Codec<NamedRelayAddress> = as(struct({ publicKey, address: netAddress, name }));

@@ -59,8 +59,6 @@ export interface FriendState {
   readonly currencyConfigs: ReadonlyMap<string, CurrencyConfig>;
   readonly enabled: boolean;
   readonly channel: ChannelStatus;
-  /** The friend's recent move tokens (hex of new_token), to drop stale retransmissions (docs/funder.md). */
-  readonly recentIncoming: readonly Hex[];
 }
 
 /** An incoming transaction paying one of our invoices, with its channel as a back-pointer. */
@@ -155,7 +153,7 @@ export function newFriend(
 ): FriendState {
   return {
     remotePublicKey, name, remoteRelays: relays, sentLocalRelays: { kind: 'never-sent' }, currencyConfigs: new Map(),
-    enabled: false, recentIncoming: [],
+    enabled: false,
     channel: {
       kind: 'consistent', tc: genesisTokenChannel(crypto, localPublicKey, remotePublicKey),
       pendingBackwardsOps: [], pendingRequests: [], pendingUserRequests: [],

@@ -100,7 +100,7 @@ function sampleMoveToken(): MoveToken {
 describe('friendMessage codec', () => {
   it('round-trips a move token request and an inconsistency error', () => {
     const msgs: FriendMessage[] = [
-      { kind: 'move-token-request', moveToken: sampleMoveToken(), tokenWanted: true },
+      { kind: 'move-token-request', moveToken: sampleMoveToken(), tokenWanted: true, inconsistencyCounter: 1n, moveTokenCounter: 7n },
       { kind: 'inconsistency-error', resetTerms: { resetToken: fill(64, 3), inconsistencyCounter: 2n, balanceForReset: [{ currency: 'FST', balance: -(1n << 127n) }] } },
     ];
     for (const m of msgs) {
@@ -110,7 +110,7 @@ describe('friendMessage codec', () => {
   });
 
   it('rejects every truncation and any trailing byte', () => {
-    const bytes = encode(friendMessage, { kind: 'move-token-request', moveToken: sampleMoveToken(), tokenWanted: false });
+    const bytes = encode(friendMessage, { kind: 'move-token-request', moveToken: sampleMoveToken(), tokenWanted: false, inconsistencyCounter: 0n, moveTokenCounter: 0n });
     for (let n = 0; n < bytes.length; n++) expect(decodeExact(friendMessage, bytes.subarray(0, n)).ok).toBe(false);
     expect(decodeExact(friendMessage, Uint8Array.of(...bytes, 0)).ok).toBe(false);
   });

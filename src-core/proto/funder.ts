@@ -174,10 +174,16 @@ export const resetTerms: Codec<ResetTerms> = struct({
 });
 
 export type FriendMessage =
-  | { readonly kind: 'move-token-request'; readonly moveToken: MoveToken; readonly tokenWanted: boolean }
+  | {
+    readonly kind: 'move-token-request'; readonly moveToken: MoveToken; readonly tokenWanted: boolean;
+    /** The counters the token's TokenInfo commits to, in clear: an unauthenticated hint that lets the
+     *  receiver recognise a late copy of an old token instead of declaring the chain broken
+     *  (docs/funder.md "Stale tokens"). */
+    readonly inconsistencyCounter: bigint; readonly moveTokenCounter: bigint;
+  }
   | { readonly kind: 'inconsistency-error'; readonly resetTerms: ResetTerms };
 export const friendMessage: Codec<FriendMessage> = union({
-  'move-token-request': [0, struct({ moveToken, tokenWanted: bool })],
+  'move-token-request': [0, struct({ moveToken, tokenWanted: bool, inconsistencyCounter: u64, moveTokenCounter: u128 })],
   'inconsistency-error': [1, struct({ resetTerms })],
 });
 
