@@ -1,4 +1,4 @@
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +20,7 @@ beforeAll(async () => {
   writeFileSync(join(root, 'assets', 'app.js'), 'export {};');
   writeFileSync(join(root, '.secret.txt'), 'hidden');
   writeFileSync(join(dir, 'outside.txt'), 'outside');
+  symlinkSync(join(dir, 'outside.txt'), join(root, 'assets', 'link.txt'));
   const events = new EventHub();
   const dispatcher = createDispatcher(createMemoryWallet({ events, random: seededRandom(9) }));
   host = await startBrowserHost({ rendererDir: root, dispatcher, events });
@@ -124,6 +125,8 @@ describe('browser host: HTTP', () => {
     ['an encoded separator', '/..%2foutside.txt'],
     ['a hidden file', '/.secret.txt'],
     ['a missing file', '/nope.js'],
+    ['a symlink leading out of the folder', '/assets/link.txt'],
+    ['a directory', '/assets'],
     ['a broken escape', '/%E0%A4%A'],
   ])('does not serve %s', async (_label, path) => {
     const r = await get(path);

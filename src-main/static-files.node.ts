@@ -37,12 +37,22 @@ export async function readStaticFile(root: string, urlPath: string): Promise<Sta
   const relative = decoded === '/' ? 'index.html' : parts.join('/');
   const type = TYPES[extname(relative).toLowerCase()];
   if (type === undefined) return undefined;
+  const candidate = join(root, normalize(relative));
+  if (!candidate.startsWith(join(root, sep))) return undefined;
+  let file = candidate;
   try {
+    // symlinks must not lead out of the folder either
     const rootReal = await realpath(root);
-    const fileReal = await realpath(join(rootReal, normalize(relative)));
-    if (!fileReal.startsWith(rootReal + sep)) return undefined;
-    if (!(await stat(fileReal)).isFile()) return undefined;
-    return { body: await readFile(fileReal), contentType: type };
+    file = await realpath(candidate);
+    if (!file.startsWith(rootReal + sep)) return undefined;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'ELOOP' || code === 'EACCES') return undefined;
+    file = candidate; // inside Electron's asar archive realpath may be unsupported: the lexical check holds
+  }
+  try {
+    if (!(await stat(file)).isFile()) return undefined;
+    return { body: await readFile(file), contentType: type };
   } catch {
     return undefined;
   }
