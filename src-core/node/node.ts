@@ -1,0 +1,445 @@
+/** The node (docs/node.md): funder + channeler + index client + app server + store, composed.
+ *  One serial loop: every input (an app request, a friend's message or liveness, a tick) is one
+ *  job: step the funder → append its mutations to the journal and wait for the fsync → only then
+ *  let messages out, answer apps and update the index server (write-ahead, ARCHITECTURE §4). */
+import { type FSWatcher, watch } from 'node:fs';
+import { encode } from '../codec/index.ts';
+import { type CryptoBackend, identityFromSeed } from '../crypto/index.ts';
+import { type Clock, type FrameStream, type SecureChannel, type Timer, secureChannel } from '../net/index.ts';
+import { type TcpServer, tcpConnect, tcpListen } from '../net/tcp.node.ts';
+import { type Channeler, createChanneler } from '../channeler/index.ts';
+import { IndexClient } from '../index/client.ts';
+import {
+  type AckResult, type AppRequest, type AppRequestContext, AppServerSession, type NodeReport, type NodeToApp,
+  type RoutesOutcome, MAX_MUTATIONS_PER_MESSAGE, MAX_ROUTES_PER_MULTI_ROUTE, ackError, ackOk, hexOf,
+} from '../app/index.ts';
+import {
+  type AppRequest as FunderRequest, type AppResult, type Env, type FunderEvent, type FunderState, type Outgoing,
+  afterRestart, applyMutation, fromHex, funderStateCodec, sealedLockOpener, step, toHex,
+} from '../funder/index.ts';
+import type { NodeStore } from '../store/index.node.ts';
+import { type Capacity, capacities } from './capacities.ts';
+import { describeAppError } from './errors.ts';
+import { loadNodeState } from './load.ts';
+import { type PeerTerms, buildReport, diffReport } from './report.ts';
+import { type TrustedApps, readTrustedApps } from './trusted.ts';
+import {
+  type CurrencyTerms, type NodeConfig, type NodeRecord, SNAPSHOT_FUNDER, SNAPSHOT_NODE, decodePeerMessage, encodePeerMessage,
+  nodeConfigCodec, nodeRecordCodec,
+} from './wire.ts';
+
+export interface NodeOptions {
+  /** The node's identity seed (the ident file's private key). */
+  readonly identitySeed: Uint8Array;
+  /** Opened for this identity (openNodeStore); the node closes it. */
+  readonly store: NodeStore;
+  readonly crypto: CryptoBackend;
+  readonly clock: Clock;
+  readonly random: (n: number) => Uint8Array;
+  /** Where apps connect ("host:port"; port 0 picks a free one). */
+  readonly listenAddress: string;
+  /** Directory of app tickets (stmgr app-ticket): only these apps get in. */
+  readonly trustedDir: string;
+  /** Opens a transport to relays and index servers; TCP by default. */
+  readonly dial?: (address: string) => Promise<FrameStream>;
+  /** Funder ticks (deadlines, retransmissions). Default 1 s. */
+  readonly tickMs?: number;
+  /** A payment stops starting new parts after this long. Default 5 min. */
+  readonly paymentDeadlineMs?: number;
+  readonly channel?: { readonly keepaliveMs?: number; readonly timeoutMs?: number };
+  /** Least time between two capacity reports to the index server. Default 1 s. */
+  readonly indexReportIntervalMs?: number;
+  readonly log?: (line: string) => void;
+  /** Called once if the node cannot go on (e.g. the disk failed); the node has stopped. */
+  readonly onFatal?: (e: Error) => void;
+}
+
+export interface RunningNode {
+  readonly publicKey: Uint8Array;
+  /** The bound app address ("host:port"). */
+  readonly appAddress: string;
+  /** The report apps see now. */
+  report(): NodeReport;
+  /** Stops listening, closes apps and friends, checkpoints and closes the store. Idempotent. */
+  close(): Promise<void>;
+}
+
+interface Session {
+  readonly session: AppServerSession;
+  readonly appKey: string;
+}
+
+const appEvent = (requestId: Uint8Array, request: FunderRequest): FunderEvent => ({ kind: 'app-request', requestId, request });
+
+export async function startNode(opts: NodeOptions): Promise<RunningNode> {
+  const { store, crypto, clock, random } = opts;
+  const log = opts.log ?? (() => {});
+  const signer = identityFromSeed(crypto, opts.identitySeed);
+  const loaded = loadNodeState(store, signer.publicKey);
+  let state: FunderState = afterRestart(loaded.funder);
+  let config: NodeConfig = loaded.config;
+  const unseal = sealedLockOpener(crypto, opts.identitySeed);
+  const env = (): Env => ({ now: clock.now(), random, signer, crypto, unseal });
+  const dial = opts.dial ?? ((address: string) => tcpConnect(address));
+
+  const sessions = new Set<Session>();
+  const peerTerms = new Map<string, Map<string, CurrencyTerms>>();
+  const sentTerms = new Map<string, string>();
+  let reported = new Map<string, Capacity>();
+  let closing = false;
+  let failed: Error | undefined;
+  let chain: Promise<unknown> = Promise.resolve();
+
+  /** Runs `job` after every job queued before it; one at a time. */
+  function enqueue<T>(job: () => Promise<T>): Promise<T> {
+    const p = chain.then(() => {
+      if (failed !== undefined) throw failed;
+      return job();
+    });
+    chain = p.catch(() => {});
+    return p;
+  }
+
+  function fatal(e: unknown): void {
+    if (failed !== undefined) return;
+    failed = e instanceof Error ? e : new Error(String(e));
+    log(`fatal: ${failed.message}`);
+    void shutdown().finally(() => opts.onFatal?.(failed as Error));
+  }
+
+  const channeler: Channeler = createChanneler({
+    identity: signer, crypto, clock, dial, random, log,
+    ...(opts.channel?.keepaliveMs !== undefined ? { keepaliveMs: opts.channel.keepaliveMs } : {}),
+    ...(opts.channel?.timeoutMs !== undefined ? { timeoutMs: opts.channel.timeoutMs } : {}),
+    onEvent: (e) => {
+      if (closing) return;
+      const k = toHex(e.friend);
+      if (e.kind === 'online') {
+        void enqueue(async () => { sentTerms.delete(k); await runFunder([{ kind: 'friend-online', friend: e.friend }]); }).catch(fatal);
+      } else if (e.kind === 'offline') {
+        void enqueue(() => runFunder([{ kind: 'friend-offline', friend: e.friend }])).catch(fatal);
+      } else {
+        const m = decodePeerMessage(e.message);
+        if (!m.ok) { log(`friend ${k.slice(0, 16)}: malformed message dropped (${m.error.message})`); return; }
+        const msg = m.value;
+        if (msg.kind === 'funder') {
+          void enqueue(() => runFunder([{ kind: 'friend-message', from: e.friend, message: msg.message }])).catch(fatal);
+        } else {
+          void enqueue(async () => {
+            if (!state.friends.has(k)) return;
+            peerTerms.set(k, new Map(msg.currencies.map((c) => [c.currency, c])));
+            await afterChange();
+          }).catch(fatal);
+        }
+      }
+    },
+  });
+
+  const indexClient = new IndexClient({
+    identity: signer, crypto, clock, random, connect: dial, log,
+    servers: config.indexServers.map((s) => ({ publicKey: s.publicKey, address: s.address })),
+    ...(opts.indexReportIntervalMs !== undefined ? { minReportIntervalMs: opts.indexReportIntervalMs } : {}),
+  });
+  indexClient.onDidChangeConnection(() => { if (!closing) void enqueue(afterChange).catch(fatal); });
+
+  let report: NodeReport = buildReport(state, config, peerTerms, undefined);
+
+  /** A storage failure stops the node: it cannot promise anything it cannot write down. */
+  async function persist(op: () => Promise<void>): Promise<void> {
+    try {
+      await op();
+    } catch (e) {
+      fatal(e);
+      throw e;
+    }
+  }
+
+  function snapshots(): Map<string, Uint8Array> {
+    return new Map([[SNAPSHOT_FUNDER, encode(funderStateCodec, state)], [SNAPSHOT_NODE, encode(nodeConfigCodec, config)]]);
+  }
+
+  function broadcast(m: NodeToApp, needs?: 'buyer' | 'seller'): void {
+    for (const s of sessions) if (needs === undefined || s.session.permissions[needs]) void s.session.send(m);
+  }
+
+  function dispatch(m: Outgoing): void {
+    switch (m.kind) {
+      case 'friend-message':
+        void channeler.send(m.to, encodePeerMessage({ kind: 'funder', message: m.message }));
+        return;
+      case 'set-relays':
+        channeler.setRelays(m.relays);
+        return;
+      case 'update-friend':
+        channeler.updateFriend({ publicKey: m.friend, relays: m.remoteRelays });
+        return;
+      case 'remove-friend':
+        channeler.removeFriend(m.friend);
+        peerTerms.delete(toHex(m.friend));
+        sentTerms.delete(toHex(m.friend));
+        return;
+    }
+  }
+
+  function termsFor(k: string): CurrencyTerms[] {
+    const f = state.friends.get(k);
+    if (f === undefined) return [];
+    return [...f.currencyConfigs].map(([currency, c]) => ({ currency, maxDebt: c.remoteMaxDebt, isOpen: c.isOpen }));
+  }
+
+  /** Everything derived from the state, brought up to date after a job changed it. */
+  async function afterChange(): Promise<void> {
+    const next = buildReport(state, config, peerTerms, indexClient.connectedServer?.publicKey);
+    const mutations = diffReport(report, next);
+    report = next;
+    for (let i = 0; i < mutations.length; i += MAX_MUTATIONS_PER_MESSAGE) {
+      broadcast({ kind: 'report-mutations', mutations: mutations.slice(i, i + MAX_MUTATIONS_PER_MESSAGE) });
+    }
+    const caps = capacities(state);
+    for (const [key, c] of reported) if (!caps.has(key)) indexClient.setCapacity(c.friend, c.currency, undefined);
+    for (const c of caps.values()) {
+      indexClient.setCapacity(c.friend, c.currency, { sendCapacity: c.sendCapacity, recvCapacity: c.recvCapacity, rate: c.rate });
+    }
+    reported = caps;
+    for (const k of state.online) {
+      const terms = termsFor(k);
+      const bytes = encodePeerMessage({ kind: 'terms', currencies: terms });
+      const h = hexOf(bytes);
+      if (sentTerms.get(k) === h) continue;
+      sentTerms.set(k, h);
+      void channeler.send(fromHex(k), bytes);
+    }
+    if (store.checkpointDue) await persist(() => store.checkpoint(snapshots()));
+  }
+
+  /** Steps the funder through `events` (stopping at the first refused app request), persists
+   *  the mutations, then lets the outputs out. Returns the acks. */
+  async function runFunder(events: readonly FunderEvent[], extra: readonly NodeRecord[] = []): Promise<AppResult[]> {
+    let s = state;
+    const records: Uint8Array[] = [];
+    const messages: Outgoing[] = [];
+    const results: AppResult[] = [];
+    for (const e of events) {
+      const out = step(s, e, env());
+      for (const m of out.mutations) {
+        s = applyMutation(s, m);
+        records.push(encode(nodeRecordCodec, { kind: 'funder', mutation: m }));
+      }
+      messages.push(...out.messages);
+      results.push(...out.results);
+      if (out.results.some((r) => r.kind === 'ack' && r.error !== undefined)) break;
+    }
+    for (const r of extra) records.push(encode(nodeRecordCodec, r));
+    if (records.length > 0) await persist(() => store.append(records));
+    state = s;
+    for (const m of messages) dispatch(m);
+    const acks: AppResult[] = [];
+    for (const r of results) {
+      if (r.kind === 'ack') acks.push(r);
+      else if (r.kind === 'transaction-result') {
+        broadcast({ kind: 'transaction-result', transactionId: r.requestId, outcome: r.result }, 'buyer');
+      } else if (r.kind === 'payment-status') {
+        broadcast({ kind: 'payment-status', paymentId: r.paymentId, status: r.status }, 'buyer');
+      } else {
+        broadcast({ kind: 'invoice-event', invoiceId: r.invoiceId, event: r.event }, 'seller');
+      }
+    }
+    await afterChange();
+    return acks;
+  }
+
+  async function funderRequests(requests: readonly FunderRequest[]): Promise<AckResult> {
+    const events = requests.map((r) => appEvent(random(16), r));
+    const acks = await runFunder(events);
+    for (const a of acks) {
+      if (a.kind === 'ack' && a.error !== undefined) return ackError(a.error, describeAppError(a.error));
+    }
+    return ackOk;
+  }
+
+  async function setConfig(next: NodeConfig): Promise<AckResult> {
+    await persist(() => store.append([encode(nodeRecordCodec, { kind: 'config', config: next })]));
+    config = next;
+    indexClient.setServers(config.indexServers.map((s) => ({ publicKey: s.publicKey, address: s.address })));
+    await afterChange();
+    return ackOk;
+  }
+
+  function requestRoutes(s: Session, req: Extract<AppRequest, { kind: 'request-routes' }>, requestId: Uint8Array): AckResult {
+    if (config.indexServers.length === 0) return ackError('not-connected', 'no index server is configured (stctrl config add-index)');
+    void indexClient.requestRoutes({ destination: req.destination, currency: req.currency, amount: req.amount, source: req.source })
+      .then((r) => {
+        let outcome: RoutesOutcome;
+        if (!r.ok) {
+          log(`route request failed: ${r.error.kind}`);
+          outcome = { kind: 'failure' };
+        } else {
+          const ex = req.exclude;
+          const routes = r.value.filter((x) => ex === undefined || !x.route.some((k, i) => {
+            const n = x.route[i + 1];
+            return n !== undefined && hexOf(k) === hexOf(ex.from) && hexOf(n) === hexOf(ex.to);
+          })).slice(0, MAX_ROUTES_PER_MULTI_ROUTE);
+          outcome = { kind: 'success', multiRoutes: routes.length === 0 ? [] : [{ routes: routes.map((x) => ({ route: x.route, capacity: x.capacity, rate: x.rate })) }] };
+        }
+        // after the request's Ack, which the session sends once this handler has returned
+        setImmediate(() => { void s.session.send({ kind: 'routes-result', requestId, outcome }); });
+      });
+    return ackOk;
+  }
+
+  /** An app request the session has already checked against the app's permissions. */
+  function handle(s: Session, req: AppRequest, ctx: AppRequestContext): Promise<AckResult> | AckResult {
+    switch (req.kind) {
+      case 'request-routes':
+        return requestRoutes(s, req, ctx.requestId);
+      case 'add-index-server':
+        return enqueue(() => setConfig({
+          indexServers: [...config.indexServers.filter((x) => hexOf(x.publicKey) !== hexOf(req.server.publicKey)), req.server],
+        }));
+      case 'remove-index-server':
+        return enqueue(() => {
+          const rest = config.indexServers.filter((x) => hexOf(x.publicKey) !== hexOf(req.publicKey));
+          if (rest.length === config.indexServers.length) return Promise.resolve(ackError('index-server-not-found', 'no index server has this public key'));
+          return setConfig({ indexServers: rest });
+        });
+      default:
+        return enqueue(() => funderRequest(req));
+    }
+  }
+
+  function funderRequest(req: Exclude<AppRequest, { kind: 'request-routes' | 'add-index-server' | 'remove-index-server' }>): Promise<AckResult> {
+    const friend = 'friendPublicKey' in req ? state.friends.get(toHex(req.friendPublicKey)) : undefined;
+    switch (req.kind) {
+      case 'add-friend': {
+        if (friend !== undefined) return Promise.resolve(ackError('friend-already-exists', 'a friend with this public key exists'));
+        const rate = { mul: 0, add: 0 };
+        return funderRequests([
+          { kind: 'add-friend', friendPublicKey: req.friendPublicKey, relays: req.relays, name: req.name, initialBalances: req.initialBalances },
+          ...req.initialBalances.map((b): FunderRequest => ({ kind: 'set-friend-currency-rate', friendPublicKey: req.friendPublicKey, currency: b.currency, rate })),
+        ]);
+      }
+      case 'add-friend-currency':
+        if (friend === undefined) return Promise.resolve(ackError('friend-does-not-exist', describeAppError('friend-does-not-exist')));
+        if (friend.currencyConfigs.has(req.currency)) return Promise.resolve(ackOk);
+        return funderRequests([{ kind: 'set-friend-currency-rate', friendPublicKey: req.friendPublicKey, currency: req.currency, rate: { mul: 0, add: 0 } }]);
+      case 'remove-relay':
+        if (!state.relays.some((r) => hexOf(r.publicKey) === hexOf(req.publicKey))) {
+          return Promise.resolve(ackError('relay-not-found', 'no relay has this public key'));
+        }
+        return funderRequests([req]);
+      case 'create-payment':
+        return funderRequests([{ ...req, deadline: clock.now() + (opts.paymentDeadlineMs ?? 300_000) }]);
+      case 'create-transaction':
+        return funderRequests([{
+          kind: 'create-transaction', paymentId: req.paymentId, requestId: req.transactionId, route: req.route,
+          destPayment: req.destPayment, fees: req.fees,
+        }]);
+      default:
+        return funderRequests([req]);
+    }
+  }
+
+  // ---- apps ----
+
+  let trusted: TrustedApps = await readTrustedApps(opts.trustedDir, log);
+
+  async function onApp(raw: FrameStream): Promise<void> {
+    let ch: SecureChannel;
+    try {
+      ch = await secureChannel(raw, { identity: signer, crypto, clock });
+    } catch (e) {
+      log(`app handshake failed: ${(e as Error).message}`);
+      raw.close();
+      return;
+    }
+    trusted = await readTrustedApps(opts.trustedDir, log);
+    const appKey = hexOf(ch.remotePublicKey);
+    const perms = trusted.get(appKey);
+    if (perms === undefined || closing) {
+      log(`refused an app without a ticket in ${opts.trustedDir} (public key ${toBase64(ch.remotePublicKey)})`);
+      ch.close();
+      return;
+    }
+    let s!: Session;
+    const session = new AppServerSession(ch, perms, { handle: (req, ctx) => handle(s, req, ctx) });
+    s = { session, appKey };
+    await enqueue(async () => {
+      await session.start(report);
+      sessions.add(s);
+    }).catch((e: unknown) => { session.close(); throw e; });
+    void session.done.then(() => sessions.delete(s));
+  }
+
+  function retrust(): void {
+    void readTrustedApps(opts.trustedDir, log).then((t) => {
+      trusted = t;
+      for (const s of sessions) {
+        const p = t.get(s.appKey);
+        const q = s.session.permissions;
+        if (p === undefined || p.buyer !== q.buyer || p.seller !== q.seller || p.config !== q.config || p.routes !== q.routes) {
+          log('an app\'s ticket was removed or changed: its connection is closed');
+          s.session.close();
+        }
+      }
+    });
+  }
+  let watcher: FSWatcher | undefined;
+  try {
+    watcher = watch(opts.trustedDir, () => { if (!closing) retrust(); });
+    watcher.on('error', () => {});
+  } catch (e) {
+    log(`not watching ${opts.trustedDir}: ${(e as Error).message}`);
+  }
+
+  let server: TcpServer;
+  try {
+    server = await tcpListen(opts.listenAddress, (stream) => { void onApp(stream).catch((e: unknown) => log(`app: ${(e as Error).message}`)); });
+  } catch (e) {
+    watcher?.close();
+    channeler.close();
+    indexClient.close();
+    throw e;
+  }
+
+  // ---- start ----
+  indexClient.start();
+  await enqueue(() => runFunder([{ kind: 'init' }]));
+  const tickMs = opts.tickMs ?? 1000;
+  let tickTimer: Timer | undefined;
+  const tick = (): void => {
+    tickTimer = undefined;
+    if (closing) return;
+    void enqueue(() => runFunder([{ kind: 'tick' }])).catch(fatal).finally(() => {
+      if (!closing) tickTimer = clock.after(tickMs, tick);
+    });
+  };
+  tickTimer = clock.after(tickMs, tick);
+
+  let closed: Promise<void> | undefined;
+  function shutdown(): Promise<void> {
+    closed ??= (async () => {
+      closing = true;
+      tickTimer?.cancel();
+      watcher?.close();
+      await server.close();
+      for (const s of sessions) s.session.close();
+      channeler.close();
+      indexClient.close();
+      await chain;
+      if (failed === undefined) await store.close(snapshots());
+      else await store.close().catch(() => {});
+    })();
+    return closed;
+  }
+
+  return {
+    publicKey: signer.publicKey,
+    appAddress: server.address,
+    report: () => report,
+    close: shutdown,
+  };
+}
+
+function toBase64(b: Uint8Array): string {
+  return Buffer.from(b).toString('base64url');
+}

@@ -1,0 +1,120 @@
+/** The app report (app/node-report.ts) computed from the node's state, and the mutations that
+ *  turn one report into the next. Pure. */
+import { encode } from '../codec/index.ts';
+import {
+  type FriendCurrencyReport, type FriendReport, type NodeReport, type OpenInvoiceReport, type OpenPaymentReport,
+  type ReportMutation, compareCurrencies, friendReport, hexOf, namedIndexServerAddress, namedRelayAddress,
+  openInvoiceReport, openPaymentReport,
+} from '../app/index.ts';
+import { type FriendState, type FunderState, fromHex } from '../funder/index.ts';
+import type { CurrencyTerms, NodeConfig } from './wire.ts';
+
+/** What each friend last told us it grants us, by friend (hex) and currency. */
+export type PeerTerms = ReadonlyMap<string, ReadonlyMap<string, CurrencyTerms>>;
+
+function currencies(f: FriendState, terms: ReadonlyMap<string, CurrencyTerms> | undefined): FriendCurrencyReport[] {
+  const ch = f.channel;
+  const tc = ch.kind === 'consistent' ? ch.tc : undefined;
+  const names = new Set<string>(f.currencyConfigs.keys());
+  if (tc !== undefined) {
+    for (const c of tc.mutualCredits.keys()) names.add(c);
+    for (const c of tc.initialBalances?.keys() ?? []) names.add(c);
+  }
+  return [...names].sort(compareCurrencies).map((c) => {
+    const cfg = f.currencyConfigs.get(c);
+    const mc = tc?.mutualCredits.get(c);
+    const t = terms?.get(c);
+    return {
+      currency: c,
+      balance: mc?.balance ?? tc?.initialBalances?.get(c) ?? 0n,
+      localMaxDebt: t?.maxDebt ?? 0n,
+      remoteMaxDebt: cfg?.remoteMaxDebt ?? 0n,
+      localPendingDebt: mc?.localPendingDebt ?? 0n,
+      remotePendingDebt: mc?.remotePendingDebt ?? 0n,
+      rate: cfg?.rate ?? { mul: 0, add: 0 },
+      localRequestsOpen: cfg?.isOpen ?? false,
+      remoteRequestsOpen: t?.isOpen ?? false,
+    };
+  });
+}
+
+function friendOf(state: FunderState, k: string, f: FriendState, terms: PeerTerms): FriendReport {
+  const ch = f.channel;
+  return {
+    publicKey: f.remotePublicKey,
+    name: f.name,
+    relays: f.remoteRelays.map((r) => ({ publicKey: r.publicKey, address: r.address })),
+    enabled: f.enabled,
+    online: state.online.has(k),
+    channel: ch.kind === 'consistent'
+      ? { kind: 'consistent' }
+      : {
+        kind: 'inconsistent',
+        localResetTerms: ch.localTerms.balanceForReset.map((b) => ({ currency: b.currency, balance: b.balance })),
+        remoteResetTerms: ch.remoteTerms === undefined ? undefined : {
+          resetToken: ch.remoteTerms.resetToken,
+          balanceForReset: ch.remoteTerms.balanceForReset.map((b) => ({ currency: b.currency, balance: b.balance })),
+        },
+      },
+    currencies: currencies(f, terms.get(k)),
+  };
+}
+
+export function buildReport(state: FunderState, config: NodeConfig, terms: PeerTerms, connectedIndexServer: Uint8Array | undefined): NodeReport {
+  const openInvoices: OpenInvoiceReport[] = [...state.openInvoices].map(([k, inv]) => ({
+    invoiceId: fromHex(k), currency: inv.currency, totalDestPayment: inv.totalDestPayment,
+    paidDestPayment: inv.incoming.reduce((s, t) => s + t.destPayment, 0n),
+  }));
+  const openPayments: OpenPaymentReport[] = [...state.payments].map(([k, p]) => ({
+    paymentId: fromHex(k), invoiceId: p.invoiceId, currency: p.currency, totalDestPayment: p.totalDestPayment,
+    destPublicKey: p.destPublicKey, stage: p.stage.kind,
+    numTransactions: 'numTransactions' in p.stage ? p.stage.numTransactions : 0,
+  }));
+  return {
+    localPublicKey: state.localPublicKey,
+    relays: state.relays.map((r) => ({ publicKey: r.publicKey, address: r.address, name: r.name })),
+    indexServers: config.indexServers,
+    connectedIndexServer,
+    friends: [...state.friends].map(([k, f]) => friendOf(state, k, f, terms)),
+    openInvoices,
+    openPayments,
+  };
+}
+
+function keyed<T>(items: readonly T[], key: (x: T) => Uint8Array, enc: (x: T) => Uint8Array): Map<string, string> {
+  return new Map(items.map((x) => [hexOf(key(x)), hexOf(enc(x))]));
+}
+
+/** Upserts and removals, keyed as the reducer (app/report.ts) keys them, that take `prev` to `next`. */
+export function diffReport(prev: NodeReport, next: NodeReport): ReportMutation[] {
+  const out: ReportMutation[] = [];
+  const section = <T>(
+    a: readonly T[], b: readonly T[], key: (x: T) => Uint8Array, enc: (x: T) => Uint8Array,
+    upsert: (x: T) => ReportMutation, remove: (k: Uint8Array) => ReportMutation,
+  ): void => {
+    const before = keyed(a, key, enc);
+    const after = new Set<string>();
+    for (const x of b) {
+      const k = hexOf(key(x));
+      after.add(k);
+      if (before.get(k) !== hexOf(enc(x))) out.push(upsert(x));
+    }
+    for (const x of a) if (!after.has(hexOf(key(x)))) out.push(remove(key(x)));
+  };
+  section(prev.relays, next.relays, (r) => r.publicKey, (r) => encode(namedRelayAddress, r),
+    (relay) => ({ kind: 'add-relay', relay }), (publicKey) => ({ kind: 'remove-relay', publicKey }));
+  section(prev.indexServers, next.indexServers, (s) => s.publicKey, (s) => encode(namedIndexServerAddress, s),
+    (server) => ({ kind: 'add-index-server', server }), (publicKey) => ({ kind: 'remove-index-server', publicKey }));
+  const a = prev.connectedIndexServer;
+  const b = next.connectedIndexServer;
+  if ((a === undefined) !== (b === undefined) || (a !== undefined && b !== undefined && hexOf(a) !== hexOf(b))) {
+    out.push({ kind: 'set-connected-index-server', publicKey: b });
+  }
+  section(prev.friends, next.friends, (f) => f.publicKey, (f) => encode(friendReport, f),
+    (friend) => ({ kind: 'add-friend', friend }), (publicKey) => ({ kind: 'remove-friend', publicKey }));
+  section(prev.openInvoices, next.openInvoices, (i) => i.invoiceId, (i) => encode(openInvoiceReport, i),
+    (invoice) => ({ kind: 'set-open-invoice', invoice }), (invoiceId) => ({ kind: 'remove-open-invoice', invoiceId }));
+  section(prev.openPayments, next.openPayments, (p) => p.paymentId, (p) => encode(openPaymentReport, p),
+    (payment) => ({ kind: 'set-open-payment', payment }), (paymentId) => ({ kind: 'remove-open-payment', paymentId }));
+  return out;
+}
