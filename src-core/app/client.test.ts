@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeExact, encode } from '../codec/index.ts';
+import { decodeExact, encode, hostileInputs } from '../codec/index.ts';
 import { seededRandom } from '../crypto/index.ts';
 import { AppClient, AppConnectionClosedError, AppRequestError } from './client.ts';
 import { type AppRequest, type NodeToApp, appToNode, nodeToApp } from './messages.ts';
@@ -220,6 +220,22 @@ describe('AppServerSession with a raw app', () => {
     await appEnd.send(encode(appToNode, { requestId: id16(2), request: addRelay(1, 'r') }));
     expect((await nextAck(appEnd)).result.kind).toBe('ok');
     expect(node.seen).toHaveLength(1);
+  });
+
+  it('acks each hostile message that carries a request id exactly once, and keeps serving', async () => {
+    const { appEnd } = await rawApp();
+    const inputs = hostileInputs().filter((h) => h.bytes.length >= 16);
+    // Distinct ids so that every ack can be matched to its message
+    const sent = inputs.map((h, i) => { const b = h.bytes.slice(); b.set(id16(i), 0); return b; });
+    for (const b of sent) await appEnd.send(b);
+    await appEnd.send(encode(appToNode, { requestId: id16(250), request: addRelay(1, 'after') }));
+    const acked: number[] = [];
+    for (;;) {
+      const ack = await nextAck(appEnd);
+      if (ack.requestId[0] === 250) { expect(ack.result.kind).toBe('ok'); break; }
+      acked.push(ack.requestId[0] as number);
+    }
+    expect(acked).toEqual(sent.map((_, i) => i));
   });
 
   it('closes a connection that sends fewer bytes than a request id', async () => {

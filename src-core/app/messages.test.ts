@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type Codec, decodeExact, encode } from '../codec/index.ts';
+import { type Codec, decodeExact, encode, hostileInputs, truncationsAndExtensions } from '../codec/index.ts';
 import { type AppToNode, type NodeToApp, appRequest, appToNode, nodeToApp } from './messages.ts';
 import { type NodeReport, nodeReport, reportMutation } from './node-report.ts';
 import * as arb from './test-arbitraries.ts';
@@ -64,6 +64,18 @@ describe('app protocol codecs', () => {
         if (r.ok) expect(encode(c, r.value)).toEqual(bytes); // whatever decodes is canonical
       }
     }), { numRuns: 2000 });
+  });
+
+  it.each(hostileInputs().map((h) => [h.name, h.bytes] as const))('answers the shared hostile input %s with a result, never a throw', (_name, bytes) => {
+    for (const c of [appToNode, nodeToApp, nodeReport, reportMutation, appRequest] as Codec<unknown>[]) {
+      const r = decodeExact(c, bytes);
+      if (r.ok) expect(encode(c, r.value)).toEqual(bytes);
+    }
+  });
+
+  it('rejects the shared truncations and extensions of a report message', () => {
+    const bytes = encode(nodeToApp, { kind: 'report', permissions: { buyer: true, seller: false, config: true, routes: false }, report: sampleReport() });
+    for (const h of truncationsAndExtensions(bytes)) expect(decodeExact(nodeToApp, h.bytes).ok, h.name).toBe(false);
   });
 
   it('rejects every truncation and any trailing byte of a report', () => {
