@@ -18,8 +18,11 @@ const channel = { keepaliveMs: 10 * 60_000, timeoutMs: 30 * 60_000 };
 const cleanup: (() => unknown)[] = [];
 afterEach(async () => { for (const f of cleanup.splice(0).reverse()) await f(); });
 
-async function startServer(clock: ManualClock, seed: number): Promise<RunningIndexServer> {
-  const s = await listenIndexServer({ identity: ident(seed), trusted: [], clientAddress: '127.0.0.1:0', serverAddress: '127.0.0.1:0', clock, crypto, channel });
+async function startServer(clock: ManualClock, seed: number, maxConnections?: number): Promise<RunningIndexServer> {
+  const s = await listenIndexServer({
+    identity: ident(seed), trusted: [], clientAddress: '127.0.0.1:0', serverAddress: '127.0.0.1:0', clock, crypto, channel,
+    ...(maxConnections === undefined ? {} : { maxConnections }),
+  });
   cleanup.push(() => s.close());
   return s;
 }
@@ -189,6 +192,27 @@ describe('index client and server', () => {
     await failed(2);
     expect(calls).toBe(2);
     expect(ca.connectedServer).toBeUndefined();
+  });
+
+  it('cuts connections beyond its limit and takes new ones when old ones close', async () => {
+    const clock = new ManualClock(T0);
+    const srv = await startServer(clock, 58, 1);
+    const first = client(clock, ident(14), [addr(srv)]);
+    first.start();
+    await connected(first);
+    const extra = await tcpConnect(srv.clientAddress);
+    expect((await extra.closed).kind).toBe('eof');
+    first.close();
+    const second = client(clock, ident(15), [addr(srv)]);
+    let outcome: ReportOutcome | undefined;
+    second.onDidAckReport((o) => { outcome = o; });
+    second.start();
+    // the server may not have seen the first close yet: the second client retries on the clock
+    for (let i = 0; i < 200 && outcome === undefined; i++) {
+      await new Promise((r) => setTimeout(r, 5));
+      clock.advance(500);
+    }
+    expect(outcome).toBe('accepted');
   });
 
   it('rejects out-of-range capacities and self-friendship before anything changes', () => {

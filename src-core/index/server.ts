@@ -46,6 +46,8 @@ export interface IndexServerOptions {
   readonly reconnectMinMs?: number;
   readonly reconnectMaxMs?: number;
   readonly limits?: SearchLimits;
+  /** Open connections (nodes and servers together) beyond which new ones are cut at once. Default 4096. */
+  readonly maxConnections?: number;
   /** See ServerCoreOptions.rebuildEveryMs. Default 1 s. */
   readonly rebuildEveryMs?: number;
   /** Options passed to every secure channel (keepalive, timeouts). */
@@ -63,6 +65,7 @@ export class IndexServer {
   private readonly streams = new Set<FrameStream>();
   private readonly timers = new Set<Timer>();
   private closed = false;
+  private accepted = 0;
   private readonly log: (line: string) => void;
 
   constructor(private readonly opts: IndexServerOptions) {
@@ -116,6 +119,18 @@ export class IndexServer {
     });
   }
 
+  /** Counts an accepted connection; false (and closed) when over the limit. */
+  private admit(stream: FrameStream): boolean {
+    if (this.accepted >= (this.opts.maxConnections ?? 4096)) {
+      this.log('connection refused: too many open connections');
+      stream.close(closeReason('limit', 'too many connections'));
+      return false;
+    }
+    this.accepted++;
+    void stream.closed.then(() => { this.accepted--; });
+    return this.track(stream);
+  }
+
   private track(stream: FrameStream): boolean {
     if (this.closed) { stream.close(closeReason('shutdown')); return false; }
     this.streams.add(stream);
@@ -134,7 +149,7 @@ export class IndexServer {
 
   /** Serves one node connection (from the `--lclient` listener). */
   acceptClient(stream: FrameStream): void {
-    if (!this.track(stream)) return;
+    if (!this.admit(stream)) return;
     void (async () => {
       let ch: SecureChannel;
       try { ch = await this.handshake(stream); } catch { return; }
@@ -178,7 +193,7 @@ export class IndexServer {
 
   /** Serves one federation connection (from the `--lserver` listener). */
   acceptServer(stream: FrameStream): void {
-    if (!this.track(stream)) return;
+    if (!this.admit(stream)) return;
     void (async () => {
       let ch: SecureChannel;
       try { ch = await this.handshake(stream); } catch { return; }
