@@ -1,0 +1,111 @@
+/** funder.payments_per_s.3hop: complete payments per second over buyer → m1 → m2 → seller, in one
+ *  process, real Ed25519 (node backend); invoice, request, response, commit, collect, receipt.
+ *  Each event's mutations are appended durably to the node's own store (src-core/store, one
+ *  sql.js database + journal per node, fsync per append) before its messages are delivered, as a
+ *  node does (write-ahead). `funder.payments_per_s.3hop_in_memory` is the same without the store. */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { encode } from '../src-core/codec/index.ts';
+import { nodeBackend } from '../src-core/crypto/backend.node.ts';
+import {
+  type AppResult, type FunderEvent, funderMutationCodec, funderStateCodec, step, applyMutation, toHex,
+} from '../src-core/funder/index.ts';
+import { type Envelope, type TestNode, TestNet, makeNode } from '../src-core/funder/testkit.ts';
+import { type NodeStore, initNodeDatabase, openNodeStore } from '../src-core/store/index.node.ts';
+import type { BenchContext } from './figure.ts';
+
+const crypto = nodeBackend;
+
+class DurableNet extends TestNet {
+  stores = new Map<string, NodeStore>();
+  pending: Promise<void> = Promise.resolve();
+
+  override run(node: TestNode, event: FunderEvent): AppResult[] {
+    const out = step(node.state, event, this.env(node));
+    node.state = out.mutations.reduce(applyMutation, node.state);
+    const store = this.stores.get(node.key);
+    const records = out.mutations.map((m) => encode(funderMutationCodec, m));
+    const release = (): void => {
+      for (const m of out.messages) if (m.kind === 'friend-message') this.queue.push({ from: node.key, to: toHex(m.to), message: m.message });
+    };
+    if (store === undefined || records.length === 0) release();
+    else this.pending = this.pending.then(async () => {
+      await store.append(records);
+      if (store.checkpointDue) await store.checkpoint(new Map([['funder', encode(funderStateCodec, node.state)]]));
+      release();
+    });
+    node.results.push(...out.results);
+    return [...out.results];
+  }
+
+  async settle(): Promise<void> {
+    for (;;) {
+      await this.pending;
+      if (this.queue.length === 0) return;
+      while (this.queue.length > 0) this.deliver(this.queue.shift() as Envelope);
+    }
+  }
+}
+
+async function payOnce(net: DurableNet, nodes: TestNode[], i: number): Promise<void> {
+  const [buyer, , , seller] = nodes as [TestNode, TestNode, TestNode, TestNode];
+  const id = new Uint8Array(16);
+  new DataView(id.buffer).setUint32(0, i + 1);
+  const invoiceId = new Uint8Array(32);
+  invoiceId.set(id);
+  net.request(seller, { kind: 'add-invoice', invoiceId, currency: 'FST', totalDestPayment: 10n });
+  net.request(buyer, { kind: 'create-payment', paymentId: id, invoiceId, currency: 'FST', totalDestPayment: 10n, destPublicKey: seller.signer.publicKey });
+  net.request(buyer, { kind: 'create-transaction', paymentId: id, requestId: id, route: nodes.map((n) => n.signer.publicKey), destPayment: 10n, fees: 2n });
+  net.request(buyer, { kind: 'request-close-payment', paymentId: id });
+  await net.settle();
+  const r = [...buyer.results].reverse().find((x) => x.kind === 'transaction-result');
+  if (r?.kind !== 'transaction-result' || r.result.kind !== 'complete') throw new Error('payment did not complete');
+  net.request(seller, { kind: 'commit-invoice', commit: r.result.commit });
+  await net.settle();
+  const s = [...buyer.results].reverse().find((x) => x.kind === 'payment-status');
+  if (s?.kind !== 'payment-status' || s.status.kind !== 'success') throw new Error('no receipt');
+  net.request(buyer, { kind: 'ack-close-payment', paymentId: id, ackUid: s.status.ackUid });
+  buyer.results.length = 0;
+  seller.results.length = 0;
+}
+
+async function measure(ctx: BenchContext, durable: boolean): Promise<{ value: number; n: number }> {
+  const net = new DurableNet(crypto);
+  const nodes = [0, 1, 2, 3].map((i) => net.add(makeNode(crypto, i)));
+  const dir = await mkdtemp(join(tmpdir(), 'funder-bench-'));
+  try {
+    if (durable) {
+      for (const n of nodes) {
+        const path = join(dir, `${n.key.slice(0, 8)}.db`);
+        await initNodeDatabase(path, n.signer.publicKey);
+        net.stores.set(n.key, await openNodeStore(path, { publicKey: n.signer.publicKey }));
+      }
+    }
+    for (let i = 0; i < 3; i++) net.befriend(nodes[i]!, nodes[i + 1]!, ['FST'], 1n << 100n);
+    for (let i = 1; i < 3; i++) {
+      net.request(nodes[i]!, { kind: 'set-friend-currency-rate', friendPublicKey: nodes[i - 1]!.signer.publicKey, currency: 'FST', rate: { mul: 0, add: 1 } });
+    }
+    await net.settle();
+    const warm = ctx.quick ? 5 : 20;
+    for (let i = 0; i < warm; i++) await payOnce(net, nodes, i);
+    const ms = ctx.quick ? 300 : 3000;
+    let n = 0;
+    const start = performance.now();
+    while (performance.now() - start < ms) await payOnce(net, nodes, warm + n++);
+    return { value: Math.round((n * 1000) / (performance.now() - start)), n };
+  } finally {
+    for (const s of net.stores.values()) await s.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+export async function run(ctx: BenchContext): Promise<void> {
+  const durable = await measure(ctx, true);
+  ctx.report({
+    figure: 'funder.payments_per_s.3hop', value: durable.value, unit: 'payments/s', n: durable.n,
+    backend: 'node', store: 'src-core/store (sql.js + journal, fsync per event, one store per node)', nodes: 4,
+  });
+  const mem = await measure(ctx, false);
+  ctx.report({ figure: 'funder.payments_per_s.3hop_in_memory', value: mem.value, unit: 'payments/s', n: mem.n, backend: 'node', store: 'none' });
+}
