@@ -52,11 +52,14 @@ function toRow(v: { id: string; kind: string; time: number; currency: string; am
   return counterpart === undefined ? rest : { ...rest, counterpart };
 }
 
+const textEncoder = new TextEncoder();
+
 /** Programmer errors in a row throw TypeError/RangeError before anything is written (STYLE §5). */
 export function checkHistoryRow(v: HistoryRow): void {
+  if (typeof v !== 'object' || v === null) throw new TypeError('history row: object expected');
   const str = (name: string, s: unknown, max: number): void => {
     if (typeof s !== 'string') throw new TypeError(`history row ${name}: string expected`);
-    if (new TextEncoder().encode(s).length > max) throw new RangeError(`history row ${name}: longer than ${max} bytes`);
+    if (textEncoder.encode(s).length > max) throw new RangeError(`history row ${name}: longer than ${max} bytes`);
   };
   str('id', v.id, HISTORY_LIMITS.id);
   str('kind', v.kind, HISTORY_LIMITS.kind);
@@ -112,6 +115,14 @@ function where(q: HistoryQuery, withCursor: boolean): { sql: string; params: Sql
   return { sql: conds.length === 0 ? '' : `WHERE ${conds.join(' AND ')}`, params };
 }
 
+function rowFrom(r: SqlValue[]): HistoryRow {
+  return toRow({
+    id: r[0] as string, kind: r[1] as string, time: r[2] as number, currency: r[3] as string,
+    amount: BigInt(r[4] as string), counterpart: r[5] === null ? undefined : (r[5] as string),
+    state: r[6] as string, data: r[7] as Uint8Array,
+  });
+}
+
 export function queryHistoryRows(db: Database, q: HistoryQuery): HistoryRow[] {
   const limit = q.limit ?? 100;
   if (!Number.isSafeInteger(limit) || limit < 0 || limit > MAX_HISTORY_PAGE) throw new RangeError(`history limit must be 0..${MAX_HISTORY_PAGE}`);
@@ -123,15 +134,19 @@ export function queryHistoryRows(db: Database, q: HistoryQuery): HistoryRow[] {
   try {
     stmt.bind([...w.params, limit]);
     const out: HistoryRow[] = [];
-    while (stmt.step()) {
-      const r = stmt.get();
-      out.push(toRow({
-        id: r[0] as string, kind: r[1] as string, time: r[2] as number, currency: r[3] as string,
-        amount: BigInt(r[4] as string), counterpart: r[5] === null ? undefined : (r[5] as string),
-        state: r[6] as string, data: r[7] as Uint8Array,
-      }));
-    }
+    while (stmt.step()) out.push(rowFrom(stmt.get()));
     return out;
+  } finally {
+    stmt.free();
+  }
+}
+
+export function historyRowById(db: Database, id: string): HistoryRow | undefined {
+  const stmt = db.prepare('SELECT id, kind, time, currency, amount, counterpart, state, data FROM history WHERE id = ?');
+  try {
+    stmt.bind([id]);
+    if (!stmt.step()) return undefined;
+    return rowFrom(stmt.get());
   } finally {
     stmt.free();
   }

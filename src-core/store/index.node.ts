@@ -4,3 +4,4 @@ export {
   type CheckpointPolicy, type NodeStore, type OpenOptions, type StoreClock, type StoreStats,
   initNodeDatabase, openNodeStore, storeFiles,
 } from './node-store.node.ts';
+export { setSqlJsWasmPath } from './sqljs.node.ts';

@@ -7,7 +7,8 @@ import type { Database, SqlJsStatic } from 'sql.js';
 import { createFileExclusive, fsyncDir, isCode, replaceFile } from './atomic-file.node.ts';
 import { StoreError } from './errors.ts';
 import {
-  type HistoryQuery, type HistoryRow, UPSERT_HISTORY_SQL, checkHistoryRow, countHistoryRows, historyParams, queryHistoryRows,
+  type HistoryQuery, type HistoryRow, UPSERT_HISTORY_SQL, checkHistoryRow, countHistoryRows, historyParams, historyRowById,
+  queryHistoryRows,
 } from './history.ts';
 import {
   JOURNAL_HEADER_SIZE, type JournalEvent, MAX_RECORD_SIZE, type ParsedJournal, encodeFrame, encodeJournalHeader, parseJournal,
@@ -145,6 +146,8 @@ export interface NodeStore {
   /** Durable history rows (appended and acknowledged), newest first unless `order: 'asc'`. */
   queryHistory(q?: HistoryQuery): HistoryRow[];
   countHistory(q?: Omit<HistoryQuery, 'after' | 'limit' | 'order'>): number;
+  /** One durable history row by id. */
+  historyRow(id: string): HistoryRow | undefined;
   /** True when the journal has grown past the checkpoint policy: call checkpoint() with fresh
    *  snapshots at the next quiet moment. */
   readonly checkpointDue: boolean;
@@ -410,6 +413,11 @@ class SqlNodeStore implements NodeStore {
   countHistory(q: Omit<HistoryQuery, 'after' | 'limit' | 'order'> = {}): number {
     this.usable();
     return countHistoryRows(this.db, q);
+  }
+
+  historyRow(id: string): HistoryRow | undefined {
+    this.usable();
+    return historyRowById(this.db, id);
   }
 
   get checkpointDue(): boolean {

@@ -149,6 +149,8 @@ describe('NodeStore history', () => {
     expect(s.queryHistory()[0]?.state).toBe('pending');
     await s.append([rec(1)], [row('pay1', { state: 'success', data: Uint8Array.of(7, 7) })]);
     expect(s.queryHistory()).toEqual([row('pay1', { state: 'success', data: Uint8Array.of(7, 7) })]);
+    expect(s.historyRow('pay1')).toEqual(row('pay1', { state: 'success', data: Uint8Array.of(7, 7) }));
+    expect(s.historyRow('nope')).toBeUndefined();
     expect(s.countHistory()).toBe(1);
   });
 
