@@ -10,7 +10,7 @@
  *    sendKey = HKDF(salt = ownSalt,  ikm = X25519(ownDh, peerDh), info = DOMAIN_KEY ‖ session)
  *    recvKey = HKDF(salt = peerSalt, ikm = same, info = same)
  *  The first encrypted frame each way confirms the keys before secureChannel() resolves. */
-import { type Codec, decodeExact, encode, fixedBytes, struct } from '../codec/index.ts';
+import { fixedBytes, struct } from '../codec/index.ts';
 import { type CryptoBackend, compareBytes, hkdfSha512_256 } from '../crypto/index.ts';
 
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -70,6 +70,3 @@ export function deriveKeys(
     recvKey: hkdfSha512_256(crypto, shared, peerSalt, info, 32),
   };
 }
-
-export function encodeMsg<T>(c: Codec<T>, v: T): Uint8Array { return encode(c, v); }
-export { decodeExact };

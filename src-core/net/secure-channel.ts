@@ -80,8 +80,8 @@ export async function secureChannel(stream: FrameStream, opts: SecureChannelOpti
     const ownNonce = crypto.randomBytes(RAND_NONCE_LEN);
     void stream.send(encode(exchangeRandNonce, { publicKey: identity.publicKey, randNonce: ownNonce })).catch(() => {});
     const hello = decodeExact(exchangeRandNonce, await next('ExchangeRandNonce'));
-    if (!hello.ok) fail('handshake-failed', `bad ExchangeRandNonce: ${hello.error.message}`);
-    const peer = hello.ok ? hello.value : (undefined as never);
+    if (!hello.ok) return fail('handshake-failed', `bad ExchangeRandNonce: ${hello.error.message}`);
+    const peer = hello.value;
     if (opts.expectedRemote !== undefined && !bytesEqual(peer.publicKey, opts.expectedRemote)) {
       fail('wrong-identity', 'the peer is not the expected public key');
     }
@@ -97,8 +97,8 @@ export async function secureChannel(stream: FrameStream, opts: SecureChannelOpti
       dhPublicKey: own.dhPublicKey, peerRandNonce: peer.randNonce, salt: own.salt, signature,
     })).catch(() => {});
     const dhMsg = decodeExact(exchangeDh, await next('ExchangeDh'));
-    if (!dhMsg.ok) fail('handshake-failed', `bad ExchangeDh: ${dhMsg.error.message}`);
-    const dh = dhMsg.ok ? dhMsg.value : (undefined as never);
+    if (!dhMsg.ok) return fail('handshake-failed', `bad ExchangeDh: ${dhMsg.error.message}`);
+    const dh = dhMsg.value;
     if (!bytesEqual(dh.peerRandNonce, ownNonce)) fail('handshake-failed', 'ExchangeDh answers another nonce (replay)');
     const peerHalf: Half = { publicKey: peer.publicKey, randNonce: peer.randNonce, dhPublicKey: dh.dhPublicKey, salt: dh.salt };
     if (bytesEqual(peerHalf.salt, own.salt) || bytesEqual(peerHalf.dhPublicKey, own.dhPublicKey)) {

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { type Codec, decodeExact, encode } from '../codec/index.ts';
+import { controlMessage } from './channel-messages.ts';
+import { exchangeDh, exchangeRandNonce } from './handshake.ts';
+
+const b = (n: number, len: number): Uint8Array => new Uint8Array(len).fill(n);
+
+const samples: [string, Codec<any>, unknown][] = [
+  ['ExchangeRandNonce', exchangeRandNonce, { publicKey: b(1, 32), randNonce: b(2, 32) }],
+  ['ExchangeDh', exchangeDh, { dhPublicKey: b(1, 32), peerRandNonce: b(2, 32), salt: b(3, 32), signature: b(4, 64) }],
+  ['keepalive', controlMessage, { kind: 'keepalive' }],
+  ['rekeyInit', controlMessage, { kind: 'rekeyInit', dhPublicKey: b(5, 32), salt: b(6, 32) }],
+  ['rekeyAck', controlMessage, { kind: 'rekeyAck', dhPublicKey: b(5, 32), salt: b(6, 32) }],
+  ['rekeyDone', controlMessage, { kind: 'rekeyDone' }],
+];
+
+describe('secure channel messages', () => {
+  it.each(samples)('%s round-trips and rejects every truncation and a trailing byte', (_n, codec, value) => {
+    const bytes = encode(codec, value);
+    const back = decodeExact(codec, bytes);
+    expect(back.ok && back.value).toEqual(value);
+    for (let k = 0; k < bytes.length; k++) expect(decodeExact(codec, bytes.subarray(0, k)).ok).toBe(false);
+    expect(decodeExact(codec, Uint8Array.of(...bytes, 0)).ok).toBe(false);
+  });
+
+  it('has the fixed sizes the handshake relies on', () => {
+    expect(encode(exchangeRandNonce, samples[0]?.[2] as never).length).toBe(64);
+    expect(encode(exchangeDh, samples[1]?.[2] as never).length).toBe(160);
+  });
+
+  it('rejects unknown control tags, including the data tag', () => {
+    for (const tag of [0, 5, 255]) expect(decodeExact(controlMessage, Uint8Array.of(tag)).ok).toBe(false);
+  });
+});
