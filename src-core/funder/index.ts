@@ -17,3 +17,4 @@ export { receiveCapacity, type MutualCredit, type PendingTransaction } from './m
 export type { TokenChannel, MoveTokenHashed } from './token-channel.ts';
 export { toHex, fromHex, type Hex } from './hex.ts';
 export { funderMutationCodec, funderStateCodec } from './state-codec.ts';
+export { friendCapacities, type FriendCapacity } from './capacity.ts';

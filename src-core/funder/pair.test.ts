@@ -3,6 +3,7 @@ import { comparePublicKeys, nobleBackend } from '../crypto/index.ts';
 import { type Commit, verifyReceipt } from '../proto/index.ts';
 import type { AppResult } from './events.ts';
 import { type TestNode, TestNet, balanceOf, bytes, makeNode } from './testkit.ts';
+import { friendCapacities } from './capacity.ts';
 
 const crypto = nobleBackend;
 
@@ -130,5 +131,37 @@ describe('two funders (reference/funder.md §8.4 test_handler_pair_basic)', () =
     expect(net.request(n1, { kind: 'add-friend', friendPublicKey: n1.signer.publicKey, relays: [], name: 'me' })[0]).toMatchObject({ error: 'friend-is-self' });
     expect(net.request(n1, { kind: 'enable-friend', friendPublicKey: n1.signer.publicKey })[0]).toMatchObject({ error: 'friend-is-self' });
     expect(net.request(n1, { kind: 'add-friend', friendPublicKey: n2.signer.publicKey, relays: [], name: 'x' })[0]).toMatchObject({ error: undefined });
+  });
+});
+
+describe('relays and capacities', () => {
+  it('announces a new relay in the next token and completes the transition when answered (§8.4 test_handler_change_address)', () => {
+    const { net, n1, n2 } = setup();
+    net.befriend(n1, n2);
+    const holder = (() => {
+      const c = n1.state.friends.get(n2.key)!.channel;
+      return c.kind === 'consistent' && c.tc.direction.kind === 'incoming' ? n1 : n2;
+    })();
+    const other = holder === n1 ? n2 : n1;
+    holder.channeler.length = 0;
+    net.request(holder, { kind: 'add-relay', relay: { publicKey: bytes(32, 11), address: 'r11', name: '' } });
+    expect(holder.channeler.map((o) => o.kind)).toEqual(['set-relays', 'update-friend']);
+    const token = net.queue[0]!.message;
+    expect(token.kind === 'move-token-request' && token.tokenWanted).toBe(true);
+    expect(token.kind === 'move-token-request' && token.moveToken.optLocalRelays?.map((r) => r.address)).toEqual(['r11']);
+    expect(holder.state.friends.get(other.key)!.sentLocalRelays.kind).toBe('transition');
+    holder.channeler.length = 0;
+    net.deliverAll();
+    expect(holder.state.friends.get(other.key)!.sentLocalRelays.kind).toBe('last-sent');
+    expect(holder.channeler.map((o) => o.kind)).toEqual(['update-friend']);
+    expect(other.state.friends.get(holder.key)!.remoteRelays.map((r) => r.address)).toEqual(['r11']);
+  });
+
+  it('reports what each online friend may still send us (§3.6)', () => {
+    const { net, n1, n2 } = setup();
+    net.befriend(n1, n2, ['FST'], 100n);
+    expect(friendCapacities(n1.state)).toEqual([{ friend: n2.signer.publicKey, currency: 'FST', recvCapacity: 100n, rate: { mul: 0, add: 0 } }]);
+    net.run(n1, { kind: 'friend-offline', friend: n2.signer.publicKey });
+    expect(friendCapacities(n1.state)).toEqual([]);
   });
 });
