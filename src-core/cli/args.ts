@@ -43,6 +43,12 @@ function findOption(spec: CommandSpec, arg: string): OptionSpec | undefined {
   return spec.options.find((o) => o.short !== undefined && o.short === arg.slice(1));
 }
 
+function isOptionWord(spec: CommandSpec, word: string): boolean {
+  if (['--help', '-h', '--version', '-V'].includes(word)) return true;
+  const name = word.startsWith('--') && word.includes('=') ? word.slice(0, word.indexOf('=')) : word;
+  return findOption(spec, name) !== undefined;
+}
+
 export function parseArgs(root: CommandSpec, argv: readonly string[]): Parsed {
   const path: string[] = [];
   const values = new Map<string, string>();
@@ -68,8 +74,9 @@ export function parseArgs(root: CommandSpec, argv: readonly string[]): Parsed {
       if (eq > 0 && arg.startsWith('--')) value = arg.slice(eq + 1);
       else {
         value = argv[i + 1];
-        // a negative number is a value, not an option (e.g. --balance -100)
-        if (value === undefined || (value.startsWith('-') && !/^-[0-9]/.test(value))) {
+        // The next word is a value unless it names an option: keys in base64url may start with
+        // '-', and balances may be negative (--balance -100).
+        if (value === undefined || isOptionWord(spec, value)) {
           throw new UsageError(`option --${opt.long} needs a value`);
         }
         i++;
