@@ -172,7 +172,10 @@ export async function openNodeStore(path: string, opts: OpenOptions): Promise<No
   checkPublicKey(opts.publicKey);
   const files = storeFiles(path);
   const SQL = await loadSqlJs();
-  const lock = await acquireLock(files.lock, `node database ${path}`);
+  const lock = await acquireLock(files.lock, `node database ${path}`).catch((e: unknown) => {
+    if (isCode(e, 'ENOENT')) throw new StoreError('not-found', `no node database at ${path} (its directory does not exist)`, path);
+    throw e;
+  });
   let db: Database | undefined;
   try {
     let image: Uint8Array;

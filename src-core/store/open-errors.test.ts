@@ -44,6 +44,12 @@ describe('openNodeStore refuses', () => {
     await expectRefused('not-found', /no node database at .*node\.db/);
   });
 
+  it('a database in a directory that does not exist', async () => {
+    const e = await openNodeStore(join(dir, 'nope', 'node.db'), { publicKey: key }).catch((x: unknown) => x);
+    expect((e as StoreError).code).toBe('not-found');
+    expect((e as StoreError).message).toMatch(/directory does not exist/);
+  });
+
   it('a database of another identity', async () => {
     await initNodeDatabase(path, key);
     await expectRefused('identity-mismatch', /belongs to node 0101.*not to 0202/, new Uint8Array(32).fill(2));
