@@ -126,6 +126,7 @@ describe('formatFriendsTable', () => {
     const out = formatFriendsTable(withFriend({ name: 'evil\n| E+ | x' }));
     expect(out.split('\n')[1]).toContain('evil?| E+ | x');
     expect(out.trimEnd().split('\n')).toHaveLength(7);
+    expect(formatFriendsTable(withFriend({ name: 'abc\u202edef' }))).toContain('abc?def');
   });
 });
 

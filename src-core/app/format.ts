@@ -7,9 +7,10 @@ import { DEFAULT_CURRENCY } from './messages.ts';
 import { type CurrencyBalance, type FriendCurrencyReport, type FriendReport, type NodeReport, compareCurrencies } from './node-report.ts';
 import { bytesEqual } from './wire-common.ts';
 
-/** Names and currencies come from people and peers: control characters would break the table. */
+/** Names and currencies come from people and peers: control characters would break the table,
+ *  and bidirectional overrides would make a row read as something else. */
 export function printable(s: string): string {
-  return s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '?');
+  return s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, '?');
 }
 
 const width = (s: string): number => [...s].length;
