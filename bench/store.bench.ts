@@ -132,6 +132,7 @@ export async function run(ctx: BenchContext): Promise<void> {
       }
     }
     const cost = new Map<string, number>();
+    const p50 = new Map<string, number>();
     for (const r of runs) {
       const appendMean = r.appendMs.reduce((a, b) => a + b, 0) / r.appendMs.length;
       const sortedAppend = [...r.appendMs].sort((a, b) => a - b);
@@ -142,6 +143,7 @@ export async function run(ctx: BenchContext): Promise<void> {
       const perCycle = dueThresholdBytes(DEFAULT_CHECKPOINT_POLICY, dbBytes) / bytesPerEvent;
       const value = appendMean + cpMedian / perCycle;
       cost.set(r.label, value);
+      p50.set(r.label, percentile(sortedAppend, 50) + cpMedian / perCycle);
       ctx.report({
         figure: `store.event_cost_ms.${r.label}`, value: round(value), unit: 'ms', n: r.appendMs.length, rows: r.rows,
         append_mean_ms: round(appendMean), append_p50_ms: round(percentile(sortedAppend, 50)), append_p99_ms: round(percentile(sortedAppend, 99)),
@@ -160,7 +162,9 @@ export async function run(ctx: BenchContext): Promise<void> {
     const big = cost.get('1m');
     const small = cost.get('1k');
     if (big !== undefined && small !== undefined) {
-      ctx.report({ figure: 'store.event_cost_ratio_1m_1k', value: round(big / small), unit: 'x' });
+      // the p50-based ratio alongside: on a shared machine the mean carries other processes' disk bursts
+      const p50Ratio = (p50.get('1m') as number) / (p50.get('1k') as number);
+      ctx.report({ figure: 'store.event_cost_ratio_1m_1k', value: round(big / small), unit: 'x', p50_ratio: round(p50Ratio) });
     }
   } finally {
     for (const r of runs) await r.store.close().catch(() => undefined);
