@@ -62,10 +62,7 @@ export function createTransaction(d: Draft, r: CreateTransaction): AppErrorCode 
     return undefined;
   }
   const error = validateTransaction(d, r);
-  if (error !== undefined) {
-    d.result({ kind: 'transaction-result', requestId: r.requestId, result: { kind: 'failure' } });
-    return error;
-  }
+  if (error !== undefined) return error; // handleAppRequest reports the failed transaction
   const pk = toHex(r.paymentId);
   const p = d.state.payments.get(pk)!;
   const next = toHex(r.route[1] as Uint8Array);

@@ -54,3 +54,14 @@ export function cancelLocalPending(d: Draft, friend: Hex): void {
   }
 }
 
+
+/** `origin`'s channel broke or it was removed: the requests it sent us count as cancelled, so
+ *  those still queued for forwarding must not go out (we could be made to pay downstream for
+ *  them with nobody paying us upstream). */
+export function forgetQueuedFrom(d: Draft, origin: Hex): void {
+  for (const k of [...d.state.friends.keys()]) {
+    const c = d.consistent(k);
+    if (c === undefined || !c.pendingRequests.some((q) => q.origin === origin)) continue;
+    d.setChannel(k, { ...c, pendingRequests: c.pendingRequests.filter((q) => q.origin !== origin) });
+  }
+}

@@ -77,7 +77,7 @@ export type AppErrorCode =
   | 'new-transactions-not-allowed' | 'not-first-in-route' | 'dest-not-last-in-route' | 'invalid-route'
   | 'friend-not-ready' | 'request-already-in-progress' | 'pending-user-requests-full' | 'dest-payment-exceeds-total'
   | 'credits-calc-overflow' | 'ack-state-invalid' | 'ack-mismatch' | 'invoice-already-exists'
-  | 'invoice-does-not-exist' | 'invalid-commit' | 'invalid-amount';
+  | 'invoice-does-not-exist' | 'invalid-commit' | 'invalid-amount' | 'invalid-request';
 
 export type TransactionResult =
   | { readonly kind: 'success' }

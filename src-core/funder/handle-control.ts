@@ -4,13 +4,14 @@ import { MAX_ACTIVE_CURRENCIES, MAX_NODE_RELAYS, isValidCurrency } from '../prot
 import { bytesEqual } from '../crypto/index.ts';
 import { I128_MAX, inU128 } from './amounts.ts';
 import { createPayment, createTransaction } from './buyer.ts';
-import { cancelLocalPending, cancelQueuedRequests } from './cancel.ts';
+import { cancelLocalPending, cancelQueuedRequests, forgetQueuedFrom } from './cancel.ts';
 import type { Draft } from './draft.ts';
 import type { AppErrorCode, AppRequest } from './events.ts';
 import { type Hex, toHex } from './hex.ts';
 import { ackClose, requestClose } from './payment-stage.ts';
 import { rateEquals } from './rate.ts';
 import { addInvoice, cancelInvoice, commitInvoice } from './seller.ts';
+import { isWellFormedRequest } from './validate-request.ts';
 import { type CurrencyConfig, type FriendState, defaultCurrencyConfig, localRelaysFor, newFriend } from './state.ts';
 
 function updateChanneler(d: Draft, f: FriendState): void {
@@ -72,6 +73,7 @@ function configRequest(d: Draft, r: AppRequest): AppErrorCode | undefined {
       const k = toHex(r.friendPublicKey);
       if (d.friend(k) === undefined) return 'friend-does-not-exist';
       cancelLocalPending(d, k);
+      forgetQueuedFrom(d, k);
       d.emit({ kind: 'remove-friend', friend: r.friendPublicKey });
       d.removeFriend(k);
       d.setOnline(k, false);
@@ -160,10 +162,6 @@ function paymentRequest(d: Draft, r: AppRequest): AppErrorCode | undefined {
       if (!inU128(r.totalDestPayment)) return 'invalid-amount';
       return createPayment(d, r);
     case 'create-transaction':
-      if (!inU128(r.destPayment) || !inU128(r.fees)) {
-        d.result({ kind: 'transaction-result', requestId: r.requestId, result: { kind: 'failure' } });
-        return 'invalid-amount';
-      }
       return createTransaction(d, r);
     case 'request-close-payment':
       requestClose(d, toHex(r.paymentId));
@@ -183,7 +181,17 @@ function paymentRequest(d: Draft, r: AppRequest): AppErrorCode | undefined {
   }
 }
 
+/** All or nothing: a refused request leaves the state, messages and results as they were (only
+ *  its ack, and a failed transaction result for create-transaction, come out). */
 export function handleAppRequest(d: Draft, requestId: Uint8Array, r: AppRequest): void {
-  const error = configRequest(d, r);
+  const before = d.state;
+  const error = isWellFormedRequest(r) ? configRequest(d, r) : 'invalid-request';
+  if (error !== undefined) {
+    d.state = before;
+    d.results.length = 0;
+    d.messages.length = 0;
+    d.commands.clear();
+    if (r.kind === 'create-transaction') d.result({ kind: 'transaction-result', requestId: r.requestId, result: { kind: 'failure' } });
+  }
   d.results.unshift({ kind: 'ack', requestId, error });
 }

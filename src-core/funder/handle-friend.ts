@@ -2,7 +2,7 @@
  *  Every failure is a drop or an inconsistency, never a throw. */
 import type { FriendMessage, MoveToken, ResetTerms } from '../proto/index.ts';
 import { buyerCollect, buyerResponse } from './buyer.ts';
-import { buyerTransactionFailed, cancelBack, cancelLocalPending } from './cancel.ts';
+import { buyerTransactionFailed, cancelBack, cancelLocalPending, forgetQueuedFrom } from './cancel.ts';
 import type { Draft } from './draft.ts';
 import { type Hex, toHex } from './hex.ts';
 import { forwardBackwards, mediateRequest } from './mediator.ts';
@@ -102,6 +102,7 @@ export function enterInconsistency(d: Draft, from: Hex, remoteTerms: ResetTerms 
   const c = d.consistent(from);
   if (c === undefined) return;
   cancelLocalPending(d, from);
+  forgetQueuedFrom(d, from);
   const localTerms = generateResetTerms(c.tc, 0n, d.env.random(64));
   d.setChannel(from, { kind: 'inconsistent', lastIncoming: lastIncoming(c.tc), localTerms, remoteTerms });
   d.trySend(from);

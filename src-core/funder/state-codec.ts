@@ -162,7 +162,15 @@ const settings: Codec<FunderSettings> = as(struct({ acceptAutoCollect: bool, max
 
 const hexSet: Codec<ReadonlySet<Hex>> = {
   encode: (w, s) => list(keyHex, { max: MAX_ENTRIES }).encode(w, [...s].sort()),
-  decode: (r) => new Set(list(keyHex, { max: MAX_ENTRIES }).decode(r)),
+  decode(r) {
+    const start = r.offset;
+    const keys = list(keyHex, { max: MAX_ENTRIES }).decode(r);
+    // one encoding per set, as for maps: a duplicate or out-of-order key is refused, not merged
+    for (let i = 1; i < keys.length; i++) {
+      if ((keys[i - 1] as Hex) >= (keys[i] as Hex)) throw new DecodeError('non-canonical', start, r.path.join('.'), 'set keys not strictly ascending');
+    }
+    return new Set(keys);
+  },
 };
 
 const friendsMap: Codec<ReadonlyMap<Hex, FriendState>> = refine(hexMap(keyHex, friendState),
