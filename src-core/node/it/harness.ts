@@ -33,8 +33,8 @@ export interface TestNode {
 export class Net {
   readonly nodes: TestNode[] = [];
   private closers: (() => Promise<void>)[] = [];
-  private constructor(readonly dir: string, readonly relay: RelayServer, readonly index: RunningIndexServer, private readonly relaySigner: Signer,
-    private readonly indexSigner: Signer) {}
+  private constructor(readonly dir: string, readonly relay: RelayServer, readonly index: RunningIndexServer, readonly relaySigner: Signer,
+    readonly indexSigner: Signer) {}
 
   static async create(seed: number): Promise<Net> {
     const dir = await mkdtemp(join(tmpdir(), 'offset-node-it-'));
@@ -127,7 +127,7 @@ export function fst(app: AppClient, friend: Uint8Array): FriendCurrencyReport | 
 export const balance = (app: AppClient, friend: Uint8Array): bigint | undefined => fst(app, friend)?.balance;
 
 /** Quotes (retrying while the index server has not yet heard every capacity), then pays. */
-export async function quote(buyer: TestNode, dest: Uint8Array, amount: bigint, ms = 30_000): Promise<PaymentPlan> {
+export async function quote(buyer: { readonly app: AppClient }, dest: Uint8Array, amount: bigint, ms = 30_000): Promise<PaymentPlan> {
   const end = Date.now() + ms;
   for (;;) {
     const q = await quotePayment(buyer.app, { destination: dest, currency: 'FST', amount });
