@@ -66,6 +66,7 @@ export class IndexServer {
   private readonly timers = new Set<Timer>();
   private closed = false;
   private accepted = 0;
+  private readonly counters = { federationReportsIn: 0, federationReportsAccepted: 0 };
   private readonly log: (line: string) => void;
 
   constructor(private readonly opts: IndexServerOptions) {
@@ -93,6 +94,11 @@ export class IndexServer {
   /** Public keys of the federation peers currently connected. */
   connectedPeers(): Uint8Array[] {
     return [...this.peers.values()].map((c) => c.remotePublicKey);
+  }
+
+  /** Reports received from federation peers, and how many of them were new. */
+  get stats(): { readonly federationReportsIn: number; readonly federationReportsAccepted: number } {
+    return { ...this.counters };
   }
 
   close(): void {
@@ -243,6 +249,8 @@ export class IndexServer {
       if (m.value.kind === 'reports') {
         const now = this.opts.clock.now();
         const fresh = m.value.reports.filter((r) => this.core.acceptReport(r, now) === 'accepted');
+        this.counters.federationReportsIn += m.value.reports.length;
+        this.counters.federationReportsAccepted += fresh.length;
         if (fresh.length > 0) this.forward(fresh, id);
       }
     }
