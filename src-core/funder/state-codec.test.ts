@@ -87,5 +87,20 @@ describe('funder state and mutation codecs', () => {
     for (let n = 0; n < bytesOfA.length; n += 7) expect(decodeExact(funderStateCodec, bytesOfA.subarray(0, n)).ok).toBe(false);
     expect(decodeExact(funderStateCodec, Uint8Array.of(...bytesOfA, 0)).ok).toBe(false);
   });
+
+  it('rejects an online set whose keys are out of order or repeated (found by test/fuzz)', () => {
+    const net = new TestNet(crypto);
+    const [a] = [0].map((i) => net.add(makeNode(crypto, i))) as [TestNode];
+    const [k1, k2] = [hex(bytes(32, 1)), hex(bytes(32, 2))];
+    const good = encode(funderStateCodec, { ...a.state, online: new Set([k1, k2]) });
+    expect(decodeExact(funderStateCodec, good).ok).toBe(true);
+    // `online` is the last field: a u32 count, then the keys in ascending order
+    const body = good.subarray(0, good.length - 64);
+    for (const keys of [[k2, k1], [k1, k1]]) {
+      const bad = Uint8Array.of(...body, ...keys.flatMap((k) => [...Buffer.from(k, 'hex')]));
+      const r = decodeExact(funderStateCodec, bad);
+      expect(r.ok ? 'accepted' : r.error.code).toBe('non-canonical');
+    }
+  });
 });
 
