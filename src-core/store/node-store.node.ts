@@ -454,6 +454,9 @@ class SqlNodeStore implements NodeStore {
   /** Resolves once the checkpoint has taken effect (appends after it go to the new journal);
    *  the database file is written in the background: see settled(). */
   private checkpointNow(snapshots?: ReadonlyMap<string, Uint8Array>): Promise<void> {
+    // appends from here on form a new batch, flushed after the rotation: a batch still waiting
+    // would otherwise take them into this checkpoint, whose snapshots do not reflect them
+    this.queued = undefined;
     const copy = snapshots === undefined ? undefined : new Map(Array.from(snapshots, ([k, v]) => [k, v.slice()] as const));
     return this.exclusive(() => this.rotate(copy));
   }

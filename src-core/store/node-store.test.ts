@@ -89,6 +89,18 @@ describe('NodeStore append and replay', () => {
     expect((await openStore()).replay).toEqual(Array.from({ length: 200 }, (_, i) => rec(i)));
   });
 
+  it('keeps an append made right after a checkpoint call out of that checkpoint', async () => {
+    const s = await openStore();
+    const before = s.append([rec(1)]);
+    const cp = s.checkpoint(new Map([['funder', Uint8Array.of(1)]]));
+    const after = s.append([rec(2)]);
+    await Promise.all([before, cp, after]);
+    await s.close();
+    const again = await openStore();
+    expect(again.snapshot('funder')).toEqual(Uint8Array.of(1));
+    expect(again.replay).toEqual([rec(2)]);
+  });
+
   it('copies what it is given, so later changes by the caller are not persisted', async () => {
     const s = await openStore();
     const r = rec(1);
