@@ -14,11 +14,11 @@ import { toBase64Url } from '../codec/index.ts';
 import { nodeBackend } from '../crypto/backend.node.ts';
 import { identityFromSeed } from '../crypto/index.ts';
 import {
-  formatIdent, formatInvoice, formatNodeTicket, formatRelayTicket, identFromSeed, parseFriend, parseReceipt,
+  formatIdent, formatInvoice, parseCommit, formatNodeTicket, formatRelayTicket, identFromSeed, parseFriend, parseReceipt,
 } from '../files/index.ts';
 import { type FrameStream, secureChannel, systemClock } from '../net/index.ts';
 import { type TcpServer, tcpListen } from '../net/tcp.node.ts';
-import type { Receipt } from '../proto/index.ts';
+import type { Commit, Receipt } from '../proto/index.ts';
 import type { Io } from './program.ts';
 import { main } from './stctrl.ts';
 import { isOneLineFailure, runBin } from './it/spawn.ts';
@@ -43,6 +43,18 @@ function fst(c: Partial<FriendCurrencyReport>): FriendCurrencyReport {
   };
 }
 
+function commitFor(r: Extract<AppRequest, { kind: 'create-payment' }>): Commit {
+  return {
+    responseHash: new Uint8Array(32), srcPlainLock: new Uint8Array(32), destHashedLock: new Uint8Array(32), destPayment: r.totalDestPayment,
+    totalDestPayment: r.totalDestPayment, invoiceId: r.invoiceId, currency: r.currency, signature: new Uint8Array(64),
+  };
+}
+
+/** The seller collected: what the node's report says about the payment afterwards. */
+function sellerCollected(): void {
+  report = applyReportMutations(report, report.openPayments.map((p) => ({ kind: 'set-open-payment' as const, payment: { ...p, stage: 'success' as const } })));
+}
+
 function receiptFor(r: Extract<AppRequest, { kind: 'create-payment' }>): Receipt {
   return {
     responseHash: new Uint8Array(32), invoiceId: r.invoiceId, currency: r.currency, srcPlainLock: new Uint8Array(32), destPlainLock: new Uint8Array(32),
@@ -51,8 +63,8 @@ function receiptFor(r: Extract<AppRequest, { kind: 'create-payment' }>): Receipt
 }
 
 /** The scripted node: what each request does to the report, and the payment's results. */
+let payment: Extract<AppRequest, { kind: 'create-payment' }> | undefined;
 function script(session: AppServerSession) {
-  let payment: Extract<AppRequest, { kind: 'create-payment' }> | undefined;
   const change = async (...ms: ReportMutation[]): Promise<AckResult> => {
     report = applyReportMutations(report, ms);
     await session.send({ kind: 'report-mutations', mutations: ms });
@@ -83,14 +95,27 @@ function script(session: AppServerSession) {
           outcome: { kind: 'success', multiRoutes: [{ routes: [{ route: [r.source, r.destination], capacity: 1000n, rate: { mul: 0, add: 0 } }] }] },
         });
         return ackOk;
-      case 'create-payment': payment = r; return ackOk;
-      case 'create-transaction':
-        await session.send({ kind: 'transaction-result', transactionId: r.transactionId, outcome: { kind: 'success' } });
+      case 'create-payment':
+        payment = r;
+        if (r.autoCollect) return ackOk;
+        // A payment the seller collects with the commit stays open until it does
+        return change({
+          kind: 'set-open-payment', payment: {
+            paymentId: r.paymentId, invoiceId: r.invoiceId, currency: r.currency, totalDestPayment: r.totalDestPayment,
+            destPublicKey: r.destPublicKey, stage: 'in-progress', numTransactions: 1,
+          },
+        });
+      case 'create-transaction': {
+        const outcome = payment?.autoCollect === false ? { kind: 'complete' as const, commit: commitFor(payment) } : { kind: 'success' as const };
+        await session.send({ kind: 'transaction-result', transactionId: r.transactionId, outcome });
         return ackOk;
-      case 'request-close-payment':
-        if (payment === undefined) return ackError('payment-does-not-exist', '');
+      }
+      case 'request-close-payment': {
+        const open = report.openPayments.find((x) => toBase64Url(x.paymentId) === toBase64Url(r.paymentId));
+        if (payment === undefined || open?.stage === 'in-progress') return ackOk; // the status comes when it ends
         await session.send({ kind: 'payment-status', paymentId: r.paymentId, status: { kind: 'success', receipt: receiptFor(payment), ackUid: new Uint8Array(16) } });
         return ackOk;
+      }
       case 'ack-close-payment': return ackOk;
       default: return ackError('invalid-request', `not scripted: ${r.kind}`);
     }
@@ -183,6 +208,19 @@ describe('stctrl, the tutorial steps', () => {
     expect(r).toEqual({ code: 0, out: 'Payment successful!\nFees: 0\n', err: '' });
     const receipt = parseReceipt(await readFile(join(dir, 'bananas.receipt'), 'utf8'));
     expect(receipt).toMatchObject({ ok: true, value: { destPayment: 60n, invoiceId: new Uint8Array(32).fill(6) } });
+  });
+
+  it('pays an invoice by commit, then fetches the receipt once the seller collected', async () => {
+    const pay = await stctrl('buyer', 'pay-invoice', '-i', join(dir, 'bananas.invoice'), '-c', join(dir, 'bananas.commit'));
+    expect(pay.code).toBe(0);
+    const id = /^Payment id: ([A-Za-z0-9_-]{22})\n/.exec(pay.out)?.[1];
+    expect(pay.out).toBe(`Payment id: ${String(id)}\nPayment successful!\nFees: 0\n`);
+    expect(parseCommit(await readFile(join(dir, 'bananas.commit'), 'utf8'))).toMatchObject({ ok: true, value: { totalDestPayment: 60n } });
+    const status = ['buyer', 'payment-status', '-p', String(id), '-r', join(dir, 'paid.receipt')];
+    expect((await stctrl(...status)).out).toBe('Payment is in progress; the seller has not collected yet.\n');
+    sellerCollected();
+    expect((await stctrl(...status)).out).toBe('Payment succeeded. Saving receipt to file.\n');
+    expect(parseReceipt(await readFile(join(dir, 'paid.receipt'), 'utf8')).ok).toBe(true);
   });
 
   it("exports the node's friend file with its relays", async () => {

@@ -390,6 +390,12 @@ async function paymentStatus(client: AppClient, p: Parsed, io: Io): Promise<void
   if (paymentId === undefined || paymentId.length !== 16) throw new UsageError(`--payment: expected the 22-character id pay-invoice printed, got ${JSON.stringify(text)}`);
   const receiptPath = get(p, 'receipt');
   if (!p.flags.has('force')) await ensureAbsent(receiptPath, 'receipt');
+  // The node answers a close only once the payment has ended; do not wait for one still under way
+  const open = client.report.openPayments.find((x) => toBase64Url(x.paymentId) === toBase64Url(paymentId));
+  if (open !== undefined && (open.stage === 'new-transactions' || open.stage === 'in-progress')) {
+    io.out('Payment is in progress; the seller has not collected yet.');
+    return;
+  }
   const status = await client.requestClosePayment(paymentId);
   switch (status.kind) {
     case 'not-found': io.out('Payment could not be found'); return;
