@@ -7,10 +7,18 @@ import { keyId } from './node-key.ts';
 import { type Rate, ZERO_RATE, addRates, maxPayable } from './rate.ts';
 import { type FoundRoute, findRoutes } from './route-search.ts';
 
-/** An oracle read straight from the generated reports, independent of CapacityGraph's internals. */
+const oracles = new WeakMap<GenGraph, ReturnType<typeof makeOracle>>();
 function oracle(gen: GenGraph) {
+  let o = oracles.get(gen);
+  if (o === undefined) { o = makeOracle(gen); oracles.set(gen, o); }
+  return o;
+}
+
+/** An oracle read straight from the generated reports, independent of CapacityGraph's internals. */
+function makeOracle(gen: GenGraph) {
   const index = new Map(gen.keys.map((k, i) => [keyId(k), i]));
-  const half = (a: number, b: number) => gen.reports[a]?.find((r) => keyId(r.friend) === keyId(gen.keys[b] as Uint8Array));
+  const halves = gen.reports.map((rs) => new Map(rs.map((r) => [index.get(keyId(r.friend)) as number, r])));
+  const half = (a: number, b: number) => halves[a]?.get(b);
   const idx = (k: Uint8Array): number => {
     const i = index.get(keyId(k));
     if (i === undefined) throw new Error('route names an unknown node');
