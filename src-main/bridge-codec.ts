@@ -88,7 +88,7 @@ export function decodeCall(text: unknown): Result<CallMessage, RejectedCall> {
   if (!parsed.ok) return { ok: false, error: { id: null, error: parsed.error } };
   const j = parsed.value;
   if (!isObject(j) || !isId(j['id'])) return { ok: false, error: { id: null, error: fail('bad-message', 'a call needs an integer id') } };
-  const id = j['id'];
+  const id = j['id'] + 0; // JSON "-0" is id 0, not a second id that encodes like it
   const reject = (code: BridgeErrorCode, message: string): Result<CallMessage, RejectedCall> => ({ ok: false, error: { id, error: fail(code, message) } });
   if (!hasExactly(j, ['id', 'name', 'args'])) return reject('bad-message', 'a call has exactly the fields id, name and args');
   const name = j['name'];
@@ -133,8 +133,9 @@ export function decodeHostMessage(text: unknown, pending: (id: number) => Reques
     return { ok: true, value: { kind: 'event', name, payload: payload.value } as EventMessage };
   }
   if (j['kind'] !== 'response') return { ok: false, error: fail('bad-message', 'unknown host message kind') };
-  const id = j['id'];
-  if (id !== null && !isId(id)) return { ok: false, error: fail('bad-message', 'a response needs an integer or null id') };
+  const rawId = j['id'];
+  if (rawId !== null && !isId(rawId)) return { ok: false, error: fail('bad-message', 'a response needs an integer or null id') };
+  const id = rawId === null ? null : rawId + 0; // -0 is id 0
   if (j['ok'] === false) {
     if (!hasExactly(j, ['kind', 'id', 'ok', 'error'])) return { ok: false, error: fail('bad-message', 'a refusal has exactly kind, id, ok and error') };
     const e = j['error'];
