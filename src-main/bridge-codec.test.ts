@@ -5,6 +5,7 @@ import { decodeCall, decodeHostMessage, encodeCall, encodeEvent, encodeRejection
 const card: CardView = {
   id: 'AAECAwQFBgcICQoLDA0ODw',
   name: 'Groceries',
+  publicKey: 'A'.repeat(43),
   kind: 'local',
   online: true,
   balances: [{ currency: 'FST', balance: -(1n << 127n) }, { currency: 'USD', balance: 340282366920938463463374607431768211455n >> 1n }],
@@ -51,6 +52,13 @@ describe('bridge codec: calls', () => {
     ['a __proto__ field', '{"id":3,"name":"cards.list","args":{"__proto__":{"x":1}}}', 3, 'bad-args'],
   ])('rejects %s', (_label, text, id, code) => {
     expect(rejectionOf(text)).toEqual({ id, code });
+  });
+
+  it('reads the id -0 as 0, so the answer names the call it answers (found by test/fuzz)', () => {
+    const r = decodeCall('{"id":-0,"name":"cards.list","args":{}}');
+    expect(r.ok && Object.is(r.value.id, 0)).toBe(true);
+    const h = decodeHostMessage('{"kind":"response","id":-0,"ok":false,"error":{"code":"locked","message":"m"}}', () => undefined);
+    expect(h.ok && h.value.kind === 'response' && Object.is(h.value.id, 0)).toBe(true);
   });
 
   it('rejects an oversize message before parsing it', () => {
