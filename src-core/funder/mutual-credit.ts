@@ -2,7 +2,7 @@
  *  operation exactly as the original lists (§3.3 outgoing, §3.4 incoming) and return the new
  *  mutual credit, or an error code — never a throw. All arithmetic is unbounded bigint, each
  *  result range-checked, so balances stay inside i128 by construction (§7.2 #5–#11, §7.4). */
-import type { CryptoBackend } from '../crypto/index.ts';
+import { type CryptoBackend, bytesEqual } from '../crypto/index.ts';
 import {
   type CancelOp, type CollectOp, type RequestOp, type ResponseOp, hashLock, responseHash, responseSignatureBuffer,
 } from '../proto/index.ts';
@@ -144,8 +144,8 @@ export function sendCollect(mc: MutualCredit, op: CollectOp, ctx: McContext): Mc
 
 function collectLocksError(pt: PendingTransaction, op: CollectOp, ctx: McContext): McError | undefined {
   if (pt.stage.kind !== 'response') return 'not-expecting-collect';
-  if (toHex(hashLock(ctx.crypto, op.srcPlainLock)) !== toHex(pt.srcHashedLock)) return 'invalid-src-plain-lock';
-  if (toHex(hashLock(ctx.crypto, op.destPlainLock)) !== toHex(pt.stage.destHashedLock)) return 'invalid-dest-plain-lock';
+  if (!bytesEqual(hashLock(ctx.crypto, op.srcPlainLock), pt.srcHashedLock)) return 'invalid-src-plain-lock';
+  if (!bytesEqual(hashLock(ctx.crypto, op.destPlainLock), pt.stage.destHashedLock)) return 'invalid-dest-plain-lock';
   return undefined;
 }
 

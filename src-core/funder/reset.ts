@@ -5,13 +5,13 @@
  *  treated as cancelled on both sides (the original counts the friend's in-flight requests as paid,
  *  §7.5 #4). Both sides compute their terms the same way, so they mirror each other whenever their
  *  balances do, and the funder cancels every request it forwarded over the broken channel. */
-import type { CryptoBackend, Signer } from '../crypto/index.ts';
+import { type CryptoBackend, type Signer, bytesEqual } from '../crypto/index.ts';
 import {
   type MoveToken, type RelayAddress, type ResetTerms, type TokenInfo, moveTokenPrefixHash, moveTokenSignatureBuffer,
   tokenInfoHash,
 } from '../proto/index.ts';
 import { I128_MAX, U64_MAX } from './amounts.ts';
-import { compareCurrencies, toHex } from './hex.ts';
+import { compareCurrencies } from './hex.ts';
 import { emptyMutualCredit, type MutualCredit } from './mutual-credit.ts';
 import { type TokenChannel, channelCounters, hashMoveToken, verifyMoveToken } from './token-channel.ts';
 
@@ -66,11 +66,11 @@ export function applyLocalReset(
 export function acceptRemoteReset(
   crypto: CryptoBackend, localPublicKey: Uint8Array, remotePublicKey: Uint8Array, localTerms: ResetTerms, t: MoveToken,
 ): TokenChannel | undefined {
-  if (toHex(t.oldToken) !== toHex(localTerms.resetToken)) return undefined;
+  if (!bytesEqual(t.oldToken, localTerms.resetToken)) return undefined;
   if (t.currenciesOperations.length > 0) return undefined;
   const info = resetTokenInfo(remotePublicKey, localPublicKey, localTerms);
   if (info === undefined) return undefined;
-  if (toHex(tokenInfoHash(crypto, info)) !== toHex(t.infoHash)) return undefined;
+  if (!bytesEqual(tokenInfoHash(crypto, info), t.infoHash)) return undefined;
   if (!verifyMoveToken(crypto, t, remotePublicKey)) return undefined;
   return channelFromTerms(localTerms.balanceForReset, { kind: 'incoming', moveTokenIn: hashMoveToken(crypto, t, info) });
 }

@@ -3,13 +3,13 @@
  *  receiving (§4.6): duplicate, retransmit, chain mismatch, and full checks of a matching token.
  *  Pure: every function returns a new channel or an error code. */
 import type { CryptoBackend, Signer } from '../crypto/index.ts';
-import { comparePublicKeys } from '../crypto/index.ts';
+import { bytesEqual, comparePublicKeys } from '../crypto/index.ts';
 import {
   type CurrencyOperations, type MoveToken, type RelayAddress, type TokenInfo, flipTokenInfo,
   moveTokenPrefixHash, moveTokenSignatureBuffer, tokenInfoHash,
 } from '../proto/index.ts';
 import { U128_MAX } from './amounts.ts';
-import { compareCurrencies, toHex } from './hex.ts';
+import { compareCurrencies } from './hex.ts';
 import {
   type Incoming, type IncomingMessage, type McContext, type McError, type McResult, type MutualCredit, emptyMutualCredit, receiveCancel,
   receiveCollect, receiveRequest, receiveResponse,
@@ -184,7 +184,7 @@ export interface ReceiveContext {
   readonly remoteMaxDebt: (currency: string) => bigint;
 }
 
-const same = (a: Uint8Array, b: Uint8Array): boolean => toHex(a) === toHex(b);
+const same = bytesEqual;
 
 export function verifyMoveToken(crypto: CryptoBackend, t: MoveToken, senderPublicKey: Uint8Array): boolean {
   const buf = moveTokenSignatureBuffer(crypto, moveTokenPrefixHash(crypto, t), t.infoHash, t.randNonce);
