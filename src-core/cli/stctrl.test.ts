@@ -20,7 +20,7 @@ import { type FrameStream, secureChannel, systemClock } from '../net/index.ts';
 import { type TcpServer, tcpListen } from '../net/tcp.node.ts';
 import type { Commit, Receipt } from '../proto/index.ts';
 import type { Io } from './program.ts';
-import { main } from './stctrl.ts';
+import { connectToNode, main } from './stctrl.ts';
 import { isOneLineFailure, runBin } from './it/spawn.ts';
 
 const crypto = nodeBackend;
@@ -64,6 +64,9 @@ function receiptFor(r: Extract<AppRequest, { kind: 'create-payment' }>): Receipt
 
 /** The scripted node: what each request does to the report, and the payment's results. */
 let payment: Extract<AppRequest, { kind: 'create-payment' }> | undefined;
+let routeRate = { mul: 0, add: 0 };
+let answer = false;
+const asked: string[] = [];
 function script(session: AppServerSession) {
   const change = async (...ms: ReportMutation[]): Promise<AckResult> => {
     report = applyReportMutations(report, ms);
@@ -92,7 +95,7 @@ function script(session: AppServerSession) {
       case 'request-routes':
         await session.send({
           kind: 'routes-result', requestId,
-          outcome: { kind: 'success', multiRoutes: [{ routes: [{ route: [r.source, r.destination], capacity: 1000n, rate: { mul: 0, add: 0 } }] }] },
+          outcome: { kind: 'success', multiRoutes: [{ routes: [{ route: [r.source, r.destination], capacity: 1000n, rate: routeRate }] }] },
         });
         return ackOk;
       case 'create-payment':
@@ -147,7 +150,8 @@ async function stctrl(...args: string[]): Promise<{ code: number; out: string; e
   let out = '';
   let err = '';
   const io: Io = { out: (t) => { out += t.endsWith('\n') ? t : `${t}\n`; }, err: (t) => { err += t.endsWith('\n') ? t : `${t}\n`; } };
-  const code = await main(['-I', join(dir, 'app0.ident'), '-T', join(dir, 'node0.ticket'), ...args], io);
+  const deps = { crypto, connect: (i: string, t: string) => connectToNode(i, t), confirm: async (q: string) => { asked.push(q); return answer; } };
+  const code = await main(['-I', join(dir, 'app0.ident'), '-T', join(dir, 'node0.ticket'), ...args], io, deps);
   return { code, out, err };
 }
 
@@ -232,6 +236,26 @@ describe('stctrl, the tutorial steps', () => {
   it('prints the public key and the balance', async () => {
     expect((await stctrl('info', 'public-key')).out).toBe(`${toBase64Url(nodeIdent.publicKey)}\n`);
     expect((await stctrl('info', 'balance')).out).toBe('FST: 100\n');
+  });
+});
+
+describe('stctrl fee confirmation', () => {
+  it('pays nothing when the user does not confirm the fees, and pays them once confirmed or with --yes', async () => {
+    routeRate = { mul: 0, add: 2 };
+    const before = seen.filter((r) => r.kind === 'create-payment').length;
+    const send = ['funds', 'send-funds', '--amount', '10', '--dest', toBase64Url(friendKey)];
+    answer = false;
+    const refused = await stctrl(...send);
+    expect([refused.code, refused.out, refused.err]).toEqual([1, '', 'stctrl: not paid: the payment costs 2 FST in fees on top of 10 (confirm, or run again with --yes)\n']);
+    expect(asked.at(-1)).toBe('The payment costs 2 FST in fees on top of 10. Pay?');
+    expect(seen.filter((r) => r.kind === 'create-payment').length).toBe(before);
+    answer = true;
+    expect((await stctrl(...send)).out).toBe('Payment successful!\nFees: 2\n');
+    answer = false;
+    const questions = asked.length;
+    expect((await stctrl(...send, '--yes')).out).toBe('Payment successful!\nFees: 2\n');
+    expect(asked.length).toBe(questions);
+    routeRate = { mul: 0, add: 0 };
   });
 });
 

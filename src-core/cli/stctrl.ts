@@ -112,10 +112,24 @@ export const STCTRL_SPEC: CommandSpec = {
   ],
 };
 
-/** What stctrl needs from its surroundings; tests pass their own connect. */
+/** What stctrl needs from its surroundings; tests pass their own. */
 export interface StctrlDeps {
   readonly crypto: CryptoBackend;
   readonly connect: (identPath: string, ticketPath: string) => Promise<AppClient>;
+  /** Asks the user a yes/no question; false when nobody can answer (not a terminal). */
+  readonly confirm: (question: string) => Promise<boolean>;
+}
+
+/** On a terminal, asks on stderr and reads one line from stdin; elsewhere answers no. */
+export async function confirmOnTerminal(question: string): Promise<boolean> {
+  if (process.stdin.isTTY !== true) return false;
+  const { createInterface } = await import('node:readline/promises');
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
+  } finally {
+    rl.close();
+  }
 }
 
 export async function connectToNode(identPath: string, ticketPath: string, crypto: CryptoBackend = nodeBackend): Promise<AppClient> {
@@ -143,13 +157,13 @@ export async function connectToNode(identPath: string, ticketPath: string, crypt
   }
 }
 
-const defaultDeps: StctrlDeps = { crypto: nodeBackend, connect: (i, t) => connectToNode(i, t) };
+const defaultDeps: StctrlDeps = { crypto: nodeBackend, connect: (i, t) => connectToNode(i, t), confirm: confirmOnTerminal };
 
 export async function main(argv: string[], io?: Io, deps: StctrlDeps = defaultDeps): Promise<number> {
   return runProgram('stctrl', STCTRL_SPEC, argv, async (p, out) => {
     const client = await deps.connect(get(p, 'idfile'), get(p, 'ticket'));
     try {
-      await run(client, p, out, deps.crypto);
+      await run(client, p, out, deps);
     } catch (e) {
       if (e instanceof AppRequestError) throw new CliError(`the node refused: ${e.message}`);
       if (e instanceof AppConnectionClosedError) throw new CliError(`lost the connection to the node: ${e.message}`);
@@ -209,7 +223,8 @@ function friendNamed(report: NodeReport, friendName: string): FriendReport {
   return f;
 }
 
-async function run(client: AppClient, p: Parsed, io: Io, crypto: CryptoBackend): Promise<void> {
+async function run(client: AppClient, p: Parsed, io: Io, deps: StctrlDeps): Promise<void> {
+  const { crypto } = deps;
   const [group, command] = p.path;
   const report = client.report;
   const need = (perm: 'config' | 'buyer' | 'seller' | 'routes', flag: string): void => {
@@ -258,7 +273,10 @@ async function run(client: AppClient, p: Parsed, io: Io, crypto: CryptoBackend):
     if (outPath !== undefined && !p.flags.has('force')) await ensureAbsent(outPath, autoCollect ? 'receipt' : 'commit');
     const plan = await quote(client, invoice);
     if (plan.totalFees > 0n && !p.flags.has('yes')) {
-      throw new CliError(`the payment costs ${plan.totalFees} in fees on top of ${invoice.totalDestPayment}; run again with --yes to pay them`);
+      const fees = `${plan.totalFees} ${invoice.currency} in fees on top of ${invoice.totalDestPayment}`;
+      if (!(await deps.confirm(`The payment costs ${fees}. Pay?`))) {
+        throw new CliError(`not paid: the payment costs ${fees} (confirm, or run again with --yes)`);
+      }
     }
     const paymentId = crypto.randomBytes(16);
     if (!autoCollect) io.out(`Payment id: ${toBase64Url(paymentId)}`);
