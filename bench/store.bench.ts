@@ -16,7 +16,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type HistoryRow, type NodeStore, openNodeStore, storeFiles } from '../src-core/store/index.node.ts';
-import { DEFAULT_CHECKPOINT_POLICY, dueThresholdBytes } from '../src-core/store/node-store.node.ts';
+import { DEFAULT_CHECKPOINT_POLICY, dueThresholdBytes } from '../src-core/store/checkpoint-policy.ts';
 import { encodeJournalHeader } from '../src-core/store/journal-format.ts';
 import { createSchema } from '../src-core/store/schema.ts';
 import { loadSqlJs } from '../src-core/store/sqljs.node.ts';

@@ -1,115 +1,30 @@
 /** The durable node store (docs/store.md): a complete sql.js database file written only at
  *  checkpoints, and between checkpoints an fsynced append-only journal with group commit, so the
  *  cost of one event does not grow with the database (bench figure store.event_cost_ratio_1m_1k). */
-import { type FileHandle, lstat, open, readFile, rename, unlink } from 'node:fs/promises';
+import { type FileHandle, open, readFile, rename, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Database, SqlJsStatic } from 'sql.js';
-import { createFileExclusive, fsyncDir, isCode, replaceFile } from './atomic-file.node.ts';
+import { fsyncDir, isCode, replaceFile } from './atomic-file.node.ts';
+import { type CheckpointPolicy, DEFAULT_CHECKPOINT_POLICY, dueThresholdBytes } from './checkpoint-policy.ts';
 import { StoreError } from './errors.ts';
 import {
   type HistoryQuery, type HistoryRow, UPSERT_HISTORY_SQL, checkHistoryRow, countHistoryRows, historyParams, historyRowById,
   queryHistoryRows,
 } from './history.ts';
 import {
-  JOURNAL_HEADER_SIZE, type JournalEvent, MAX_RECORD_SIZE, type ParsedJournal, encodeFrame, encodeJournalHeader, parseJournal,
+  JOURNAL_HEADER_SIZE, type JournalEvent, MAX_RECORD_SIZE, encodeFrame, encodeJournalHeader, parseJournal,
 } from './journal-format.ts';
+import { type ReadJournal, liveJournals } from './journal-select.ts';
 import { type LockHandle, acquireLock } from './lock.node.ts';
-import { type Migration, MIGRATIONS, SCHEMA_VERSION, createSchema, migrate, readMeta, setGeneration } from './schema.ts';
+import { checkPublicKey, equalBytes, hex } from './public-key.ts';
+import { type Migration, MIGRATIONS, migrate, readMeta, setGeneration } from './schema.ts';
 import { checkSqliteImage } from './sqlite-image.ts';
 import { loadSqlJs } from './sqljs.node.ts';
-
-/** The files that make up one node database at `path`. */
-export type StoreFiles = ReturnType<typeof storeFiles>;
-
-export function storeFiles(path: string) {
-  return {
-    db: path,
-    journal: `${path}.oflog`,
-    lock: `${path}.lock`,
-    checkpointTmp: `${path}.checkpoint.tmp`,
-    journalNext: `${path}.oflog.next`,
-    journalTmp: `${path}.oflog.tmp`,
-    initTmp: `${path}.init.tmp`,
-  } as const;
-}
-
-function checkPublicKey(publicKey: Uint8Array): void {
-  if (!(publicKey instanceof Uint8Array)) throw new TypeError('publicKey: Uint8Array expected');
-  if (publicKey.length !== 32) throw new RangeError(`publicKey: expected 32 bytes, got ${publicKey.length}`);
-}
-
-const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
-
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await lstat(path);
-    return true;
-  } catch (e) {
-    if (isCode(e, 'ENOENT')) return false;
-    return true;
-  }
-}
-
-/** Creates a new node database at `path`, bound to the identity `publicKey`. Refuses (StoreError
- *  'already-exists') to touch an existing file. */
-export async function initNodeDatabase(
-  path: string,
-  publicKey: Uint8Array,
-  opts: { readonly random?: (n: number) => Uint8Array } = {},
-): Promise<void> {
-  checkPublicKey(publicKey);
-  const files = storeFiles(path);
-  const SQL = await loadSqlJs();
-  const lock = await acquireLock(files.lock, `node database ${path}`);
-  try {
-    if (await exists(path)) throw new StoreError('already-exists', `${path} already exists; refusing to overwrite it`, path);
-    const dbId = opts.random?.(16) ?? globalThis.crypto.getRandomValues(new Uint8Array(16));
-    const db = new SQL.Database();
-    let image: Uint8Array;
-    try {
-      createSchema(db, publicKey, dbId);
-      image = db.export();
-    } finally {
-      db.close();
-    }
-    // the journal first: a crash in between leaves no database beside a foreign journal; a
-    // second journal can only be an orphan of a database that was deleted
-    await replaceFile(files.journal, files.journalTmp, encodeJournalHeader(dbId, 1));
-    await unlink(files.journalNext).catch(() => undefined);
-    if (!(await createFileExclusive(path, files.initTmp, image))) {
-      throw new StoreError('already-exists', `${path} already exists; refusing to overwrite it`, path);
-    }
-  } finally {
-    await lock.release();
-  }
-}
+import { type StoreFiles, storeFiles } from './store-files.ts';
 
 /** Minimal clock (the store may not import net/): milliseconds. */
 export interface StoreClock {
   now(): number;
-}
-
-export interface CheckpointPolicy {
-  /** The journal is due for a checkpoint once it holds this many bytes... (default 1 MiB) */
-  readonly minJournalBytes?: number;
-  /** ...or this fraction of the database file, whichever is larger, so the cost of a checkpoint
-   *  stays proportional to the events it absorbs (default 0.25)... */
-  readonly journalToDbRatio?: number;
-  /** ...but never more than this (bounds the replay at open; default 64 MiB). */
-  readonly maxJournalBytes?: number;
-  /** Due also once this many records wait in the journal (default 100,000). */
-  readonly maxRecords?: number;
-  /** Due also when the oldest unfolded append is this old (default 10 minutes). */
-  readonly maxAgeMs?: number;
-  /** If the owner lets the journal grow to this multiple of the due threshold without calling
-   *  checkpoint(), the store folds it itself (records move into the database; default 4). */
-  readonly autoFoldFactor?: number;
 }
 
 export interface OpenOptions {
@@ -239,8 +154,6 @@ export async function openNodeStore(path: string, opts: OpenOptions): Promise<No
   }
 }
 
-type ReadJournal = ParsedJournal & { readonly size: number };
-
 async function readJournal(file: string): Promise<ReadJournal | undefined> {
   let buf: Buffer;
   try {
@@ -251,35 +164,6 @@ async function readJournal(file: string): Promise<ReadJournal | undefined> {
   }
   const bytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength); // plain views, not Buffers
   return { ...parseJournal(bytes, file), size: bytes.length };
-}
-
-/** Which journals hold records the database at generation `g` lacks, in order. A journal of an
- *  older generation was folded in by the checkpoint that made `g` (stale). `journalNext` exists
- *  only while a checkpoint is being written: at g+1 it continues the journal at g (the database
- *  rename had not happened); at g the rename happened, and the journal it replaces is stale. */
-function liveJournals(g: number, j1: ReadJournal | undefined, j2: ReadJournal | undefined, files: StoreFiles): ReadJournal[] {
-  const corrupt = (detail: string): never => {
-    throw new StoreError('journal-corrupt', `journals of ${files.db} do not fit the database (generation ${g}): ${detail}; refusing to open`, files.journal);
-  };
-  const live: ReadJournal[] = [];
-  if (j1 !== undefined) {
-    if (j1.generation > g) corrupt(`${files.journal} is at generation ${j1.generation}`);
-    if (j1.generation === g) live.push(j1);
-  }
-  if (j2 !== undefined) {
-    if (j2.generation === g + 1) {
-      if (live.length === 0) corrupt(`${files.journalNext} is at generation ${j2.generation} but ${files.journal} is not at ${g}`);
-      live.push(j2);
-    } else if (j2.generation === g) {
-      if (live.length !== 0) corrupt(`both journals are at generation ${g}`);
-      live.push(j2);
-    } else if (j2.generation > g + 1) {
-      corrupt(`${files.journalNext} is at generation ${j2.generation}`);
-    }
-  }
-  // appends reach the next journal only after every append to the previous one was durable
-  if (live.length === 2 && (live[0] as ReadJournal).tornBytes !== 0) corrupt(`${files.journal} ends in a torn record yet ${files.journalNext} follows it`);
-  return live;
 }
 
 function loadImage(SQL: SqlJsStatic, image: Uint8Array, path: string): Database {
@@ -313,24 +197,10 @@ function applyHistory(db: Database, rows: readonly HistoryRow[]): void {
   }
 }
 
-/** The journal size at which a checkpoint falls due, for a database file of `dbBytes`. */
-export function dueThresholdBytes(p: Required<CheckpointPolicy>, dbBytes: number): number {
-  return Math.min(p.maxJournalBytes, Math.max(p.minJournalBytes, p.journalToDbRatio * dbBytes));
-}
-
 interface Batch {
   readonly events: JournalEvent[];
   readonly waiters: { resolve(): void; reject(e: unknown): void }[];
 }
-
-export const DEFAULT_CHECKPOINT_POLICY: Required<CheckpointPolicy> = {
-  minJournalBytes: 1 << 20,
-  journalToDbRatio: 0.25,
-  maxJournalBytes: 64 << 20,
-  maxRecords: 100_000,
-  maxAgeMs: 10 * 60_000,
-  autoFoldFactor: 4,
-};
 
 class SqlNodeStore implements NodeStore {
   readonly publicKey: Uint8Array;
