@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type Codec, decodeExact, encode } from '../codec/index.ts';
-import { controlMessage } from './channel-messages.ts';
+import { controlMessage, encodeBatch, parseBatch } from './channel-messages.ts';
 import { exchangeDh, exchangeRandNonce } from './handshake.ts';
 
 const b = (n: number, len: number): Uint8Array => new Uint8Array(len).fill(n);
@@ -30,5 +30,26 @@ describe('secure channel messages', () => {
 
   it('rejects unknown control tags, including the data tag', () => {
     for (const tag of [0, 5, 255]) expect(decodeExact(controlMessage, Uint8Array.of(tag)).ok).toBe(false);
+  });
+});
+
+describe('batch records', () => {
+  const data = (n: number): Uint8Array => Uint8Array.of(0, n);
+  const keepalive = encode(controlMessage, { kind: 'keepalive' });
+
+  it('round-trips data and control records in order', () => {
+    const records = [data(1), keepalive, data(2)];
+    const r = parseBatch(encodeBatch(records));
+    expect('records' in r && r.records).toEqual(records);
+  });
+
+  it.each([
+    ['an empty batch', Uint8Array.of(5), 'empty batch'],
+    ['a truncated length', Uint8Array.of(5, 0, 0), 'truncated batch'],
+    ['a zero-length record', Uint8Array.of(5, 0, 0, 0, 0), 'bad record length in batch'],
+    ['a record longer than the batch', Uint8Array.of(5, 0, 0, 0, 9, 0, 1), 'bad record length in batch'],
+    ['a nested batch', encodeBatch([encodeBatch([Uint8Array.of(0, 1)])]), 'nested batch'],
+  ])('rejects %s', (_name, pt, error) => {
+    expect(parseBatch(pt)).toEqual({ error });
   });
 });

@@ -6,7 +6,7 @@ import { decodeExact, encode } from '../codec/index.ts';
 import {
   AEAD_NONCE_LEN, AEAD_TAG_LEN, type CryptoBackend, type Signer, bytesEqual, compareBytes,
 } from '../crypto/index.ts';
-import { type ControlMessage, DATA_TAG, controlMessage } from './channel-messages.ts';
+import { BATCH_TAG, type ControlMessage, DATA_TAG, controlMessage, encodeBatch, parseBatch } from './channel-messages.ts';
 import { type Clock, type Timer } from './clock.ts';
 import { type CloseReason, ChannelClosedError, closeReason } from './close-reason.ts';
 import { CHANNEL_OVERHEAD } from './frame.ts';
@@ -52,6 +52,14 @@ const DEFAULTS = {
   rekeyAfterFrames: 1 << 20,
   highWaterBytes: 1 << 20,
 };
+
+/** Queued plaintext above which `send` waits for the transport. */
+const BATCH_HIGH_WATER = 64 << 10;
+
+/** Length on the wire of a batch frame whose records take `recordBytes` (each with its u32). */
+function batchLength(recordBytes: number): number {
+  return AEAD_NONCE_LEN + 1 + recordBytes + AEAD_TAG_LEN;
+}
 
 class HandshakeFailure extends Error {
   constructor(readonly reason: CloseReason) { super(reason.detail); }
@@ -157,6 +165,14 @@ class SecureChannelImpl extends FrameStreamBase implements SecureChannel {
   private lastReceived: number;
   private lastRekey: number;
   private framesUnderKey = 0;
+  // Messages queued in one turn of the event loop are sealed together in one frame (one AEAD
+  // operation for many small messages); `flush` runs on the next turn, or at once when the
+  // batch is full or a key is about to change.
+  private queue: Uint8Array[] = [];
+  private queueBytes = 0;
+  private flushScheduled = false;
+  private lowerPending = 0;
+  private flushWaiters: { resolve: () => void; reject: (e: Error) => void }[] = [];
   private stalled = false;
   private tickTimer: Timer | undefined;
   private pendingRekey: PendingRekey | undefined;
@@ -198,7 +214,7 @@ class SecureChannelImpl extends FrameStreamBase implements SecureChannel {
     const pt = new Uint8Array(frame.length + 1);
     pt[0] = DATA_TAG;
     pt.set(frame, 1);
-    const p = this.sendPlain(pt);
+    const p = this.enqueue(pt);
     if (this.framesUnderKey >= this.rekeyAfterFrames) this.rekey();
     return p;
   }
@@ -213,21 +229,44 @@ class SecureChannelImpl extends FrameStreamBase implements SecureChannel {
   }
 
   sendControl(m: ControlMessage): void {
-    this.sendPlain(encode(controlMessage, m)).catch(() => {});
+    if (this.closeReason !== undefined) return;
+    this.enqueue(encode(controlMessage, m)).catch(() => {});
   }
 
-  private sendPlain(pt: Uint8Array): Promise<void> {
+  private enqueue(record: Uint8Array): Promise<void> {
+    if (this.queue.length > 0 && batchLength(this.queueBytes + 4 + record.length) > this.lower.maxFrameLength) this.flush();
+    this.queue.push(record);
+    this.queueBytes += 4 + record.length;
+    this.lastSent = this.clock.now();
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => { this.flushScheduled = false; this.flush(); });
+    }
+    // resolve at once while the batch is small and the transport keeps up (backpressure)
+    if (this.queueBytes < BATCH_HIGH_WATER && this.lowerPending === 0) return Promise.resolve();
+    return new Promise((resolve, reject) => { this.flushWaiters.push({ resolve, reject }); });
+  }
+
+  /** Seals everything queued into one frame under the current key and hands it down. */
+  private flush(): void {
+    if (this.queue.length === 0 || this.lower.closeReason !== undefined) return;
+    const pt = this.queue.length === 1 ? (this.queue[0] as Uint8Array) : encodeBatch(this.queue);
+    this.queue = [];
+    this.queueBytes = 0;
     const nonce = this.sendNonce.slice();
     incrementNonce(this.sendNonce);
     this.framesUnderKey++;
-    this.lastSent = this.clock.now();
     const sealed = this.crypto.aeadSeal(this.sendKey, nonce, pt);
     const out = new Uint8Array(AEAD_NONCE_LEN + sealed.length);
     out.set(nonce, 0);
     out.set(sealed, AEAD_NONCE_LEN);
-    return this.lower.send(out).catch((e: unknown) => {
-      throw e instanceof ChannelClosedError ? new ChannelClosedError(this.closeReason ?? e.reason) : e;
-    });
+    const waiters = this.flushWaiters;
+    this.flushWaiters = [];
+    this.lowerPending++;
+    this.lower.send(out).then(
+      () => { this.lowerPending--; for (const w of waiters) w.resolve(); },
+      () => { this.lowerPending--; const e = this.closedError(); for (const w of waiters) w.reject(e); },
+    );
   }
 
   /** Decrypts and handles one frame; returns a close reason when it must close the channel. */
@@ -240,6 +279,17 @@ class SecureChannelImpl extends FrameStreamBase implements SecureChannel {
     if (pt === undefined) return closeReason('decrypt-failed', 'frame failed authentication');
     incrementNonce(this.recvNonce);
     this.lastReceived = this.clock.now();
+    if (pt[0] !== BATCH_TAG) return this.handleRecord(pt);
+    const batch = parseBatch(pt);
+    if ('error' in batch) return closeReason('bad-message', batch.error);
+    for (const record of batch.records) {
+      const r = this.handleRecord(record);
+      if (r !== undefined) return r;
+    }
+    return undefined;
+  }
+
+  private handleRecord(pt: Uint8Array): CloseReason | undefined {
     if (pt[0] === DATA_TAG) {
       this.inbox.push(pt.subarray(1));
       return undefined;
@@ -267,7 +317,8 @@ class SecureChannelImpl extends FrameStreamBase implements SecureChannel {
         const salt = this.crypto.randomBytes(SALT_LEN);
         const keys = this.rekeyKeys(dhPrivate, m.dhPublicKey, salt, m.salt);
         if (keys === undefined) return closeReason('bad-message', 'low-order rekey DH key');
-        this.sendControl({ kind: 'rekeyAck', dhPublicKey, salt }); // last frame under the old key
+        this.sendControl({ kind: 'rekeyAck', dhPublicKey, salt });
+        this.flush(); // the ack ends the last frame under the old key
         this.switchSendKey(keys.sendKey);
         this.awaitingDone = keys.recvKey;
         this.lastRekey = this.clock.now();
@@ -280,7 +331,8 @@ class SecureChannelImpl extends FrameStreamBase implements SecureChannel {
         if (keys === undefined) return closeReason('bad-message', 'low-order rekey DH key');
         this.pendingRekey = undefined;
         this.switchRecvKey(keys.recvKey);
-        this.sendControl({ kind: 'rekeyDone' }); // last frame under the old key
+        this.sendControl({ kind: 'rekeyDone' });
+        this.flush(); // rekeyDone ends the last frame under the old key
         this.switchSendKey(keys.sendKey);
         this.completedRekeys++;
         return undefined;
@@ -358,6 +410,12 @@ class SecureChannelImpl extends FrameStreamBase implements SecureChannel {
 
   protected teardown(reason: CloseReason): void {
     this.tickTimer?.cancel();
+    // what the application sent before closing still goes out (the transport flushes on close)
+    if (reason.kind === 'local') this.flush();
+    const err = this.closedError();
+    const ws = this.flushWaiters;
+    this.flushWaiters = [];
+    for (const w of ws) w.reject(err);
     this.lower.close(reason);
   }
 }
