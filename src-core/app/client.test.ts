@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeExact, encode, hostileInputs } from '../codec/index.ts';
 import { seededRandom } from '../crypto/index.ts';
@@ -5,7 +6,8 @@ import { AppClient, AppConnectionClosedError, AppRequestError } from './client.t
 import { type AppRequest, type NodeToApp, appToNode, nodeToApp } from './messages.ts';
 import type { NodeReport, ReportMutation } from './node-report.ts';
 import type { AppPermissions } from './permissions.ts';
-import { applyReportMutation, emptyReport } from './report.ts';
+import { applyReportMutation, applyReportMutations, emptyReport } from './report.ts';
+import * as arb from './test-arbitraries.ts';
 import { type AppRequestHandler, AppServerSession, ackError, ackOk } from './server.ts';
 import { type MessageTransport, transportPair } from './transport.ts';
 
@@ -181,6 +183,33 @@ describe('AppClient with AppServerSession', () => {
     await expect(client.request({ kind: 'add-relay', relay: { publicKey: key(1), address: 'a:1', name: 'n'.repeat(200) } })).rejects.toBeInstanceOf(RangeError);
     await client.request(addRelay(2, 'fine'));
     expect(node.seen).toHaveLength(1);
+  });
+});
+
+describe('the report an app sees', () => {
+  it("equals the node's own report after every acked request, for any snapshot and mutations", async () => {
+    await fc.assert(fc.asyncProperty(arb.report, fc.array(fc.array(arb.mutation, { maxLength: 6 }), { maxLength: 4 }), async (start, batches) => {
+      const [appEnd, nodeEnd] = transportPair();
+      let nodeReport = start;
+      let session!: AppServerSession;
+      const pending = [...batches];
+      session = new AppServerSession(nodeEnd, ALL, {
+        async handle() {
+          const ms = pending.shift() ?? [];
+          nodeReport = applyReportMutations(nodeReport, ms);
+          await session.send({ kind: 'report-mutations', mutations: ms });
+          return ackOk;
+        },
+      });
+      await session.start(start);
+      const client = await AppClient.connect(appEnd, { random: seededRandom(9) });
+      expect(client.report).toEqual(start);
+      for (let i = 0; i < batches.length; i++) {
+        await client.request({ kind: 'set-accept-auto-collect', accept: true });
+        expect(client.report).toEqual(nodeReport);
+      }
+      client.close();
+    }), { numRuns: 60 });
   });
 });
 
