@@ -2,6 +2,7 @@
  *  `server.node.ts` (listenIndexServer), imported directly by node code. */
 export { type Rate, ZERO_RATE, calcFee, maxPayable, addRates } from './rate.ts';
 export { CapacityGraph, type FriendCapacity } from './graph.ts';
+export { type FriendCurrencyNumbers, capacityEntry, recvCapacity, sendCapacity } from './capacity.ts';
 export {
   type FoundRoute, type Freshness, type RouteRequest, type SearchLimits, DEFAULT_LIMITS, findRoutes,
 } from './route-search.ts';
