@@ -5,7 +5,7 @@ import {
 } from './graph-gen.ts';
 import { keyId } from './node-key.ts';
 import { type Rate, ZERO_RATE, addRates, maxPayable } from './rate.ts';
-import { type FoundRoute, findRoutes } from './route-search.ts';
+import { DEFAULT_LIMITS, type FoundRoute, findRoutes } from './route-search.ts';
 
 const oracles = new WeakMap<GenGraph, ReturnType<typeof makeOracle>>();
 function oracle(gen: GenGraph) {
@@ -104,6 +104,14 @@ describe('findRoutes', () => {
     expect(routes[0]?.route.map(o.idx)).toEqual([0, 1, 2, 3, 4, 5]);
     checkRoutes(gen, routes, 0, 5, cap);
     expect(ask(g, gen, 0, 5, cap + 1n)).toEqual([]);
+  });
+
+  it('stops when a request has used up its work budget', () => {
+    const gen = lineGraph(10, { seed: 1, minCap: 100n, maxCap: 100n, fees: false });
+    const g = loadGraph(gen);
+    const q = (maxVisits: number, amount: bigint) => findRoutes(g, { source: gen.keys[0] as Uint8Array, destination: gen.keys[9] as Uint8Array, currency: GEN_CURRENCY, amount }, { ...DEFAULT_LIMITS, maxVisits });
+    expect(q(9, 10n)).toHaveLength(1); // nine expansions reach the end of the line
+    expect(q(8, 10n)).toEqual([]);
   });
 
   it('charges the rate each mediator set for the friend the request came from', () => {

@@ -33,7 +33,7 @@ export interface FoundRoute {
 export interface SearchLimits {
   /** Most routes in one answer. */
   readonly maxRoutes: number;
-  /** Most node expansions per graph search. */
+  /** Most node expansions per request, over all the searches it takes (the bound on its work). */
   readonly maxVisits: number;
   /** Most nodes in a route, both ends included (a funder route part must stay < 32 keys). */
   readonly maxRouteLength: number;
@@ -73,7 +73,8 @@ export function findRoutes(
   });
 
   const excluded = excludedEdge(graph, g, req);
-  const single = cheapestCarrying(g, s, d, req.amount, excluded, limits);
+  const budget: Budget = { visits: limits.maxVisits };
+  const single = cheapestCarrying(g, s, d, req.amount, excluded, limits, budget);
   if (single !== undefined) return [toRoute(single)];
 
   // Quick bound: nothing delivers more than leaves the source or enters the destination.
@@ -84,7 +85,7 @@ export function findRoutes(
   const residualNum = Float64Array.from(g.capNum); // Number(residual(e)): 0 exactly when the residual is 0
   if (excluded >= 0) residualNum[excluded] = 0;
   for (let i = 0; i < limits.maxAugmentations; i++) {
-    const edges = widestPath(g, s, d, residualNum, limits);
+    const edges = widestPath(g, s, d, residualNum, limits, budget);
     if (edges === undefined) break;
     let x = residual(edges[0] as number);
     for (const e of edges) { const r = residual(e); if (r < x) x = r; }
@@ -102,6 +103,9 @@ export function findRoutes(
   }
   return [];
 }
+
+/** Node expansions left for this request. */
+interface Budget { visits: number }
 
 interface EdgeRoute { readonly edges: readonly number[]; readonly capacity: bigint; readonly rate: Rate }
 
@@ -124,10 +128,12 @@ function excludedEdge(graph: CapacityGraph, g: CompactGraph, req: RouteRequest):
   return -1;
 }
 
-function cheapestCarrying(g: CompactGraph, s: number, d: number, amount: bigint, excluded: number, limits: SearchLimits): EdgeRoute | undefined {
+function cheapestCarrying(
+  g: CompactGraph, s: number, d: number, amount: bigint, excluded: number, limits: SearchLimits, budget: Budget,
+): EdgeRoute | undefined {
   let threshold = amount;
   for (let round = 0; round < 8; round++) {
-    const edges = cheapestPath(g, s, d, amount, threshold, excluded, limits);
+    const edges = cheapestPath(g, s, d, amount, threshold, excluded, limits, budget);
     if (edges === undefined) return undefined;
     const rate = edgesRate(g, edges);
     if (rate === undefined) return undefined;
@@ -153,7 +159,9 @@ function pathTo(g: CompactGraph, s: number, d: number, prevEdge: Int32Array): nu
 }
 
 /** Dijkstra by (fee for `amount`, hops) over edges whose capacity is ≥ threshold; returns edge ids. */
-function cheapestPath(g: CompactGraph, s: number, d: number, amount: bigint, threshold: bigint, excluded: number, limits: SearchLimits): number[] | undefined {
+function cheapestPath(
+  g: CompactGraph, s: number, d: number, amount: bigint, threshold: bigint, excluded: number, limits: SearchLimits, budget: Budget,
+): number[] | undefined {
   const { start, to, mul, add } = g;
   const amountNum = Number(amount);
   const tNum = Number(threshold);
@@ -164,13 +172,12 @@ function cheapestPath(g: CompactGraph, s: number, d: number, amount: bigint, thr
   const top = { primary: 0, secondary: 0 };
   cost[s] = 0;
   heap.push(0, 0, s);
-  let visits = 0;
   for (;;) {
     const u = heap.pop(top);
     if (u < 0) return undefined;
     if (top.primary > (cost[u] as number) || (top.primary === cost[u] && top.secondary > (hops[u] as number))) continue;
     if (u === d) break;
-    if (++visits > limits.maxVisits) return undefined;
+    if (--budget.visits < 0) return undefined;
     const h = (hops[u] as number) + 1;
     if (h >= limits.maxRouteLength) continue;
     const cu = cost[u] as number;
@@ -193,7 +200,9 @@ function cheapestPath(g: CompactGraph, s: number, d: number, amount: bigint, thr
 
 /** Max-bottleneck path on the residual graph (ties: fewer hops); returns edge ids. Compares the float
  *  residuals: the choice may be slightly off for huge values, the caller takes the exact bottleneck. */
-function widestPath(g: CompactGraph, s: number, d: number, residualNum: Float64Array, limits: SearchLimits): number[] | undefined {
+function widestPath(
+  g: CompactGraph, s: number, d: number, residualNum: Float64Array, limits: SearchLimits, budget: Budget,
+): number[] | undefined {
   const { start, to } = g;
   const best = new Float64Array(g.n);
   const hops = new Int32Array(g.n);
@@ -203,14 +212,13 @@ function widestPath(g: CompactGraph, s: number, d: number, residualNum: Float64A
   const top = { primary: 0, secondary: 0 };
   best[s] = Infinity;
   heap.push(-Infinity, 0, s);
-  let visits = 0;
   for (;;) {
     const u = heap.pop(top);
     if (u < 0) return undefined;
     if (done[u] === 1) continue;
     done[u] = 1;
     if (u === d) break;
-    if (++visits > limits.maxVisits) return undefined;
+    if (--budget.visits < 0) return undefined;
     const h = (hops[u] as number) + 1;
     if (h >= limits.maxRouteLength) continue;
     const bu = best[u] as number;
