@@ -31,6 +31,8 @@ export interface ChannelerOptions {
   /** Jitter source; defaults to crypto.randomBytes. */
   readonly random?: (n: number) => Uint8Array;
   readonly backoff?: BackoffOptions;
+  /** Keepalive and timeout of the end-to-end channels to friends (both friends should agree:
+   *  each side's timeout must exceed the other's keepalive interval). */
   readonly keepaliveMs?: number;
   readonly timeoutMs?: number;
   readonly handshakeTimeoutMs?: number;
@@ -91,7 +93,12 @@ export function createChanneler(opts: ChannelerOptions): Channeler {
     ...(opts.handshakeTimeoutMs !== undefined ? { handshakeTimeoutMs: opts.handshakeTimeoutMs } : {}),
   };
   const channelOpts = (expectedRemote: Uint8Array) => ({ identity, crypto, clock, expectedRemote, ...timing });
-  const relayOpts = { identity, crypto, clock, dial: opts.dial, ...timing };
+  // Relay legs keep the default keepalive and timeout: the relay's keepalive interval is its own,
+  // and our timeout must stay above it (only the handshake deadline is ours to choose).
+  const relayOpts = {
+    identity, crypto, clock, dial: opts.dial,
+    ...(opts.handshakeTimeoutMs !== undefined ? { handshakeTimeoutMs: opts.handshakeTimeoutMs } : {}),
+  };
 
   // ---- a friend's channel ----
 

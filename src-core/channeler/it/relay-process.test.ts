@@ -55,11 +55,11 @@ async function until(cond: () => boolean, what: string, ms = 30_000): Promise<vo
   }
 }
 
-function node(identity: Signer): { channeler: Channeler; events: ChannelerEvent[] } {
+function node(identity: Signer, timing: { keepaliveMs?: number; timeoutMs?: number; handshakeTimeoutMs?: number } = {}): { channeler: Channeler; events: ChannelerEvent[] } {
   const events: ChannelerEvent[] = [];
   const channeler = createChanneler({
     identity, crypto, clock: systemClock, dial: (a) => tcpConnect(a), onEvent: (e) => events.push(e),
-    backoff: { initialMs: 50, maxMs: 500 },
+    backoff: { initialMs: 50, maxMs: 500 }, ...timing,
   });
   return { channeler, events };
 }
@@ -86,6 +86,31 @@ describe('channelers through strelay processes', () => {
       await until(() => l.events.some((e) => e.kind === 'message'), 'message');
       const kinds = l.events.map((e) => e.kind);
       expect(kinds).toEqual(['online', 'offline', 'online', 'message']);
+    } finally {
+      l.channeler.close();
+      d.channeler.close();
+    }
+  });
+
+  it('report a friend offline when the relay freezes (SIGSTOP), and reconnect when it resumes', async () => {
+    const rl = await strelay(3);
+    const rd = await strelay(4);
+    // short keepalives so that silence is noticed quickly; nothing asserts how quickly
+    const timing = { keepaliveMs: 100, timeoutMs: 400, handshakeTimeoutMs: 400 };
+    const l = node(listener, timing);
+    const d = node(dialer, timing);
+    try {
+      l.channeler.setRelays([rl.addr]);
+      d.channeler.setRelays([rd.addr]);
+      l.channeler.updateFriend({ publicKey: dialer.publicKey, relays: [rd.addr] });
+      d.channeler.updateFriend({ publicKey: listener.publicKey, relays: [rl.addr] });
+      await until(() => l.channeler.isOnline(dialer.publicKey) && d.channeler.isOnline(listener.publicKey), 'online');
+      rl.child.kill('SIGSTOP'); // sockets stay open, nothing moves: only keepalives can tell
+      await until(() => !l.channeler.isOnline(dialer.publicKey) && !d.channeler.isOnline(listener.publicKey), 'offline');
+      rl.child.kill('SIGCONT');
+      await until(() => l.channeler.isOnline(dialer.publicKey) && d.channeler.isOnline(listener.publicKey), 'online again');
+      expect(await l.channeler.send(dialer.publicKey, Uint8Array.of(9))).toBe(true);
+      await until(() => d.events.some((e) => e.kind === 'message'), 'message');
     } finally {
       l.channeler.close();
       d.channeler.close();
