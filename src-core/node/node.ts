@@ -69,6 +69,10 @@ interface Session {
   readonly appKey: string;
 }
 
+/** A job's answer, settled once its records are durable and its outputs have left. */
+interface Pending { readonly done: Promise<AckResult> }
+const settled = (a: AckResult): Promise<Pending> => Promise.resolve({ done: Promise.resolve(a) });
+
 const appEvent = (requestId: Uint8Array, request: FunderRequest): FunderEvent => ({ kind: 'app-request', requestId, request });
 
 export async function startNode(opts: NodeOptions): Promise<RunningNode> {
@@ -115,20 +119,21 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
       if (closing) return;
       const k = toHex(e.friend);
       if (e.kind === 'online') {
-        void enqueue(async () => { sentTerms.delete(k); await runFunder([{ kind: 'friend-online', friend: e.friend }]); }).catch(fatal);
+        void enqueue(() => { sentTerms.delete(k); return runFunder([{ kind: 'friend-online', friend: e.friend }]); }).then((r) => r.done).catch(fatal);
       } else if (e.kind === 'offline') {
-        void enqueue(() => runFunder([{ kind: 'friend-offline', friend: e.friend }])).catch(fatal);
+        void enqueue(() => runFunder([{ kind: 'friend-offline', friend: e.friend }])).then((r) => r.done).catch(fatal);
       } else {
         const m = decodePeerMessage(e.message);
         if (!m.ok) { log(`friend ${k.slice(0, 16)}: malformed message dropped (${m.error.message})`); return; }
         const msg = m.value;
         if (msg.kind === 'funder') {
-          void enqueue(() => runFunder([{ kind: 'friend-message', from: e.friend, message: msg.message }])).catch(fatal);
+          void enqueue(() => runFunder([{ kind: 'friend-message', from: e.friend, message: msg.message }])).then((r) => r.done).catch(fatal);
         } else {
           void enqueue(async () => {
             if (!state.friends.has(k)) return;
             peerTerms.set(k, new Map(msg.currencies.map((c) => [c.currency, c])));
-            await afterChange();
+            const snap = state;
+            void afterDurable(Promise.resolve(), () => afterChange(snap, config)).catch(fatal);
           }).catch(fatal);
         }
       }
@@ -140,7 +145,13 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
     servers: config.indexServers.map((s) => ({ publicKey: s.publicKey, address: s.address })),
     ...(opts.indexReportIntervalMs !== undefined ? { minReportIntervalMs: opts.indexReportIntervalMs } : {}),
   });
-  indexClient.onDidChangeConnection(() => { if (!closing) void enqueue(afterChange).catch(fatal); });
+  indexClient.onDidChangeConnection(() => {
+    if (closing) return;
+    void enqueue(async () => {
+      const [snap, cfg] = [state, config];
+      void afterDurable(Promise.resolve(), () => afterChange(snap, cfg)).catch(fatal);
+    }).catch(fatal);
+  });
 
   let report: NodeReport = buildReport(state, config, peerTerms, undefined);
 
@@ -181,40 +192,53 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
     }
   }
 
-  function termsFor(k: string): CurrencyTerms[] {
-    const f = state.friends.get(k);
+  function termsFor(s: FunderState, k: string): CurrencyTerms[] {
+    const f = s.friends.get(k);
     if (f === undefined) return [];
     return [...f.currencyConfigs].map(([currency, c]) => ({ currency, maxDebt: c.remoteMaxDebt, isOpen: c.isOpen }));
   }
 
-  /** Everything derived from the state, brought up to date after a job changed it. */
-  async function afterChange(): Promise<void> {
-    const next = buildReport(state, config, peerTerms, indexClient.connectedServer?.publicKey);
+  /** Outputs leave in job order, each only once its own records are durable (write-ahead);
+   *  meanwhile the loop already steps the next inputs, whose appends share an fsync. */
+  let outputs: Promise<unknown> = Promise.resolve();
+  function afterDurable<T>(durable: Promise<void>, out: () => Promise<T> | T): Promise<T> {
+    const done = Promise.all([outputs, durable]).then(out);
+    outputs = done.catch(() => {});
+    return done;
+  }
+
+  /** Everything derived from a job's state, brought up to date once that job is durable. */
+  async function afterChange(s: FunderState, cfg: NodeConfig): Promise<void> {
+    const next = buildReport(s, cfg, peerTerms, indexClient.connectedServer?.publicKey);
     const mutations = diffReport(report, next);
     report = next;
     for (let i = 0; i < mutations.length; i += MAX_MUTATIONS_PER_MESSAGE) {
       broadcast({ kind: 'report-mutations', mutations: mutations.slice(i, i + MAX_MUTATIONS_PER_MESSAGE) });
     }
-    const caps = capacities(state);
+    const caps = capacities(s);
     for (const [key, c] of reported) if (!caps.has(key)) indexClient.setCapacity(c.friend, c.currency, undefined);
     for (const c of caps.values()) {
       indexClient.setCapacity(c.friend, c.currency, { sendCapacity: c.sendCapacity, recvCapacity: c.recvCapacity, rate: c.rate });
     }
     reported = caps;
-    for (const k of state.online) {
-      const terms = termsFor(k);
+    for (const k of s.online) {
+      const terms = termsFor(s, k);
       const bytes = encodePeerMessage({ kind: 'terms', currencies: terms });
       const h = hexOf(bytes);
       if (sentTerms.get(k) === h) continue;
       sentTerms.set(k, h);
       void channeler.send(fromHex(k), bytes);
     }
+  }
+
+  /** In the loop, right after an append was issued: the snapshots cover every record issued. */
+  async function maybeCheckpoint(): Promise<void> {
     if (store.checkpointDue) await persist(() => store.checkpoint(snapshots()));
   }
 
   /** Steps the funder through `events` (stopping at the first refused app request), persists
    *  the mutations, then lets the outputs out. Returns the acks. */
-  async function runFunder(events: readonly FunderEvent[], extra: readonly NodeRecord[] = []): Promise<AppResult[]> {
+  async function runFunder(events: readonly FunderEvent[], extra: readonly NodeRecord[] = []): Promise<{ done: Promise<AppResult[]> }> {
     let s = state;
     const records: Uint8Array[] = [];
     const messages: Outgoing[] = [];
@@ -230,13 +254,25 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
       if (out.results.some((r) => r.kind === 'ack' && r.error !== undefined)) break;
     }
     for (const r of extra) records.push(encode(nodeRecordCodec, r));
-    if (records.length > 0) await persist(() => store.append(records));
     state = s;
-    for (const m of messages) dispatch(m);
-    const acks: AppResult[] = [];
+    const durable = records.length > 0 ? persist(() => store.append(records)) : Promise.resolve();
+    durable.catch(() => {});
+    await maybeCheckpoint();
+    const cfg = config;
+    const acks = results.filter((r) => r.kind === 'ack');
+    const done = afterDurable(durable, async () => {
+      for (const m of messages) dispatch(m);
+      emitResults(results);
+      await afterChange(s, cfg);
+      return acks;
+    });
+    return { done };
+  }
+
+  function emitResults(results: readonly AppResult[]): void {
     for (const r of results) {
-      if (r.kind === 'ack') acks.push(r);
-      else if (r.kind === 'transaction-result') {
+      if (r.kind === 'ack') continue;
+      if (r.kind === 'transaction-result') {
         broadcast({ kind: 'transaction-result', transactionId: r.requestId, outcome: r.result }, 'buyer');
       } else if (r.kind === 'payment-status') {
         broadcast({ kind: 'payment-status', paymentId: r.paymentId, status: r.status }, 'buyer');
@@ -244,25 +280,34 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
         broadcast({ kind: 'invoice-event', invoiceId: r.invoiceId, event: r.event }, 'seller');
       }
     }
-    await afterChange();
-    return acks;
   }
 
-  async function funderRequests(requests: readonly FunderRequest[]): Promise<AckResult> {
+  async function funderRequests(requests: readonly FunderRequest[]): Promise<Pending> {
     const events = requests.map((r) => appEvent(random(16), r));
-    const acks = await runFunder(events);
-    for (const a of acks) {
-      if (a.kind === 'ack' && a.error !== undefined) return ackError(a.error, describeAppError(a.error));
-    }
-    return ackOk;
+    const { done } = await runFunder(events);
+    return {
+      done: done.then((acks) => {
+        for (const a of acks) {
+          if (a.kind === 'ack' && a.error !== undefined) return ackError(a.error, describeAppError(a.error));
+        }
+        return ackOk;
+      }),
+    };
   }
 
-  async function setConfig(next: NodeConfig): Promise<AckResult> {
-    await persist(() => store.append([encode(nodeRecordCodec, { kind: 'config', config: next })]));
+  async function setConfig(next: NodeConfig): Promise<Pending> {
     config = next;
-    indexClient.setServers(config.indexServers.map((s) => ({ publicKey: s.publicKey, address: s.address })));
-    await afterChange();
-    return ackOk;
+    const durable = persist(() => store.append([encode(nodeRecordCodec, { kind: 'config', config: next })]));
+    durable.catch(() => {});
+    await maybeCheckpoint();
+    const snap = state;
+    return {
+      done: afterDurable(durable, async () => {
+        indexClient.setServers(next.indexServers.map((x) => ({ publicKey: x.publicKey, address: x.address })));
+        await afterChange(snap, next);
+        return ackOk;
+      }),
+    };
   }
 
   function requestRoutes(s: Session, req: Extract<AppRequest, { kind: 'request-routes' }>, requestId: Uint8Array): AckResult {
@@ -295,23 +340,23 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
       case 'add-index-server':
         return enqueue(() => setConfig({
           indexServers: [...config.indexServers.filter((x) => hexOf(x.publicKey) !== hexOf(req.server.publicKey)), req.server],
-        }));
+        })).then((p) => p.done);
       case 'remove-index-server':
         return enqueue(() => {
           const rest = config.indexServers.filter((x) => hexOf(x.publicKey) !== hexOf(req.publicKey));
-          if (rest.length === config.indexServers.length) return Promise.resolve(ackError('index-server-not-found', 'no index server has this public key'));
+          if (rest.length === config.indexServers.length) return settled(ackError('index-server-not-found', 'no index server has this public key'));
           return setConfig({ indexServers: rest });
-        });
+        }).then((p) => p.done);
       default:
-        return enqueue(() => funderRequest(req));
+        return enqueue(() => funderRequest(req)).then((p) => p.done);
     }
   }
 
-  function funderRequest(req: Exclude<AppRequest, { kind: 'request-routes' | 'add-index-server' | 'remove-index-server' }>): Promise<AckResult> {
+  function funderRequest(req: Exclude<AppRequest, { kind: 'request-routes' | 'add-index-server' | 'remove-index-server' }>): Promise<Pending> {
     const friend = 'friendPublicKey' in req ? state.friends.get(toHex(req.friendPublicKey)) : undefined;
     switch (req.kind) {
       case 'add-friend': {
-        if (friend !== undefined) return Promise.resolve(ackError('friend-already-exists', 'a friend with this public key exists'));
+        if (friend !== undefined) return settled(ackError('friend-already-exists', 'a friend with this public key exists'));
         const rate = { mul: 0, add: 0 };
         return funderRequests([
           { kind: 'add-friend', friendPublicKey: req.friendPublicKey, relays: req.relays, name: req.name, initialBalances: req.initialBalances },
@@ -319,12 +364,12 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
         ]);
       }
       case 'add-friend-currency':
-        if (friend === undefined) return Promise.resolve(ackError('friend-does-not-exist', describeAppError('friend-does-not-exist')));
-        if (friend.currencyConfigs.has(req.currency)) return Promise.resolve(ackOk);
+        if (friend === undefined) return settled(ackError('friend-does-not-exist', describeAppError('friend-does-not-exist')));
+        if (friend.currencyConfigs.has(req.currency)) return settled(ackOk);
         return funderRequests([{ kind: 'set-friend-currency-rate', friendPublicKey: req.friendPublicKey, currency: req.currency, rate: { mul: 0, add: 0 } }]);
       case 'remove-relay':
         if (!state.relays.some((r) => hexOf(r.publicKey) === hexOf(req.publicKey))) {
-          return Promise.resolve(ackError('relay-not-found', 'no relay has this public key'));
+          return settled(ackError('relay-not-found', 'no relay has this public key'));
         }
         return funderRequests([req]);
       case 'create-payment':
@@ -363,10 +408,10 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
     let s!: Session;
     const session = new AppServerSession(ch, perms, { handle: (req, ctx) => handle(s, req, ctx) });
     s = { session, appKey };
-    await enqueue(async () => {
+    await enqueue(async () => afterDurable(Promise.resolve(), async () => {
       await session.start(report);
       sessions.add(s);
-    }).catch((e: unknown) => { session.close(); throw e; });
+    })).catch((e: unknown) => { session.close(); throw e; });
     void session.done.then(() => sessions.delete(s));
   }
 
@@ -403,13 +448,13 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
 
   // ---- start ----
   indexClient.start();
-  await enqueue(() => runFunder([{ kind: 'init' }]));
+  await (await enqueue(() => runFunder([{ kind: 'init' }]))).done;
   const tickMs = opts.tickMs ?? 1000;
   let tickTimer: Timer | undefined;
   const tick = (): void => {
     tickTimer = undefined;
     if (closing) return;
-    void enqueue(() => runFunder([{ kind: 'tick' }])).catch(fatal).finally(() => {
+    void enqueue(() => runFunder([{ kind: 'tick' }])).then((r) => r.done).catch(fatal).finally(() => {
       if (!closing) tickTimer = clock.after(tickMs, tick);
     });
   };
@@ -426,6 +471,7 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
       channeler.close();
       indexClient.close();
       await chain;
+      await outputs;
       if (failed === undefined) await store.close(snapshots());
       else await store.close().catch(() => {});
     })();
