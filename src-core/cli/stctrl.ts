@@ -7,6 +7,7 @@ import {
   findFriendByName, formatBalance, formatFriendsTable, formatIndexServers, formatPaymentSuccess, formatPublicKey,
   formatRelays, quotePayment,
 } from '../app/index.ts';
+import { access } from 'node:fs/promises';
 import { fromBase64Url, toBase64Url } from '../codec/index.ts';
 import { nodeBackend } from '../crypto/backend.node.ts';
 import { type CryptoBackend, identityFromSeed } from '../crypto/index.ts';
@@ -429,7 +430,6 @@ async function paymentStatus(client: AppClient, p: Parsed, io: Io): Promise<void
 }
 
 async function ensureAbsent(path: string, what: string): Promise<void> {
-  const { access } = await import('node:fs/promises');
   const exists = await access(path).then(() => true, () => false);
   if (exists) throw new CliError(`${path}: the ${what} file exists already (use --force to replace it)`);
 }
