@@ -22,6 +22,11 @@ export interface RunningIndexServer {
   close(): Promise<void>;
 }
 
+/** ExchangeRandNonce and ExchangeDh are limited to SMALL_FRAME_LENGTH, so a peer that never
+ *  proves a key cannot make the server buffer 1 MiB frames. Not the relay's HANDSHAKE_FRAMES: a
+ *  node's first encrypted frame may batch the key-confirming keepalive with a large report. */
+const UNAUTHENTICATED_FRAMES = 2;
+
 export async function listenIndexServer(opts: TcpIndexServerOptions): Promise<RunningIndexServer> {
   const crypto = opts.crypto ?? nodeBackend;
   const server = new IndexServer({
@@ -33,8 +38,8 @@ export async function listenIndexServer(opts: TcpIndexServerOptions): Promise<Ru
   });
   const listeners: TcpServer[] = [];
   try {
-    listeners.push(await tcpListen(opts.clientAddress, (s) => server.acceptClient(s)));
-    listeners.push(await tcpListen(opts.serverAddress, (s) => server.acceptServer(s)));
+    listeners.push(await tcpListen(opts.clientAddress, (s) => server.acceptClient(s), { handshakeFrames: UNAUTHENTICATED_FRAMES }));
+    listeners.push(await tcpListen(opts.serverAddress, (s) => server.acceptServer(s), { handshakeFrames: UNAUTHENTICATED_FRAMES }));
   } catch (e) {
     await Promise.all(listeners.map((l) => l.close()));
     throw e;
