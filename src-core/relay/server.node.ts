@@ -1,7 +1,7 @@
 /** The relay on TCP: `startRelayServer` binds `laddr` and hands every connection to the relay. */
 import { HANDSHAKE_FRAMES } from '../net/index.ts';
 import { type TcpServer, tcpListen } from '../net/tcp.node.ts';
-import { type Relay, type RelayOptions, createRelay } from './server.ts';
+import { RELAY_HIGH_WATER, type Relay, type RelayOptions, createRelay } from './server.ts';
 
 export interface RelayServer {
   /** "host:port" actually bound (port 0 → the real port). */
@@ -13,7 +13,7 @@ export interface RelayServer {
 
 export async function startRelayServer(opts: RelayOptions & { readonly laddr: string }): Promise<RelayServer> {
   const relay = createRelay(opts);
-  const server: TcpServer = await tcpListen(opts.laddr, (s) => relay.handleStream(s, s.remoteAddress), { log: opts.log, handshakeFrames: HANDSHAKE_FRAMES });
+  const server: TcpServer = await tcpListen(opts.laddr, (s) => relay.handleStream(s, s.remoteAddress), { log: opts.log, handshakeFrames: HANDSHAKE_FRAMES, highWaterBytes: RELAY_HIGH_WATER });
   return {
     address: server.address,
     relay,

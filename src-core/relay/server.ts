@@ -10,6 +10,10 @@ import {
 import { DEFAULT_RELAY_LIMITS, type RelayLimits } from './limits.ts';
 import { initConnection, relayToListener } from './messages.ts';
 
+/** Decrypted frames a relay buffers per connection before it stops reading (plus at most one
+ *  frame in flight): small, because a relay holds thousands of connections. */
+export const RELAY_HIGH_WATER = 128 << 10;
+
 export interface RelayOptions {
   readonly identity: Signer;
   readonly crypto: CryptoBackend;
@@ -91,7 +95,7 @@ export function createRelay(opts: RelayOptions): Relay {
     try {
       ch = await secureChannel(stream, {
         identity, crypto, clock, handshakeTimeoutMs: limits.handshakeTimeoutMs,
-        keepaliveMs: limits.keepaliveMs, timeoutMs: limits.timeoutMs,
+        keepaliveMs: limits.keepaliveMs, timeoutMs: limits.timeoutMs, highWaterBytes: RELAY_HIGH_WATER,
       });
     } catch (e) {
       log(`relay: handshake with ${remote} failed: ${(e as Error).message}`);
