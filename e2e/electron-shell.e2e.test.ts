@@ -1,6 +1,9 @@
 /** The Electron shell, where the Electron binary is installed (ARCHITECTURE §3: "and the Electron
  *  mode too where Electron is present"). Skipped where it is not, as on machines that reach only
  *  the npm registry (docs/wallet.md); so this file has not run on the machine it was written on. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { ElectronApplication, Page } from 'playwright-core';
 import { _electron } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,20 +16,27 @@ const binary = electronBinary();
 describe.skipIf(binary === undefined)('wallet shell in Electron', () => {
   let app: ElectronApplication;
   let page: Page;
+  let dataDir: string;
 
   beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'offset-electron-'));
     await Promise.all([buildRenderer(), buildMain()]);
     app = await _electron.launch({
       executablePath: binary as string,
       // root in a container cannot use Chromium's setuid sandbox; the renderer sandbox option stays on
-      args: [...(process.getuid?.() === 0 ? ['--no-sandbox'] : []), ROOT],
+      args: [...(process.getuid?.() === 0 ? ['--no-sandbox'] : []), `--offset-data-dir=${dataDir}`, ROOT],
     });
     page = await app.firstWindow();
+    await page.getByRole('heading', { name: 'Welcome to Offset', level: 1 }).waitFor();
+    await page.getByLabel('Password', { exact: true }).fill('electron password');
+    await page.getByLabel('Confirm password').fill('electron password');
+    await page.getByRole('button', { name: 'Set password' }).click();
     await page.getByRole('heading', { name: 'Cards', level: 1 }).waitFor();
   });
 
   afterAll(async () => {
     await app?.close();
+    rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('loads the bundled renderer from app://offset with the strict CSP', async () => {

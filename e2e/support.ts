@@ -28,12 +28,12 @@ export interface RunningWallet {
   stop(): Promise<void>;
 }
 
-/** Runs src-main/start.node.ts in browser mode on a free port, serving `rendererDir`, and resolves
- *  once it printed its address (bounded by `deadlineMs`). */
-export function startWallet(rendererDir: string, deadlineMs = 45_000): Promise<RunningWallet> {
+/** Runs src-main/start.node.ts in browser mode on a free port, serving `rendererDir` with its
+ *  wallet in `dataDir`, and resolves once it printed its address (bounded by `deadlineMs`). */
+export function startWallet(rendererDir: string, dataDir: string, deadlineMs = 45_000): Promise<RunningWallet> {
   const child: ChildProcess = spawn(
     process.execPath,
-    ['--import', 'tsx', join(ROOT, 'src-main', 'start.node.ts'), '--browser', '--port', '0', '--renderer', rendererDir, '--no-build'],
+    ['--import', 'tsx', join(ROOT, 'src-main', 'start.node.ts'), '--browser', '--port', '0', '--renderer', rendererDir, '--data-dir', dataDir, '--no-build'],
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let out = '';

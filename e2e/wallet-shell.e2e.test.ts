@@ -15,7 +15,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'offset-e2e-'));
   const rendererDir = join(dir, 'renderer');
   await buildRenderer(rendererDir);
-  [wallet, browser] = await Promise.all([startWallet(rendererDir), launchChromium()]);
+  [wallet, browser] = await Promise.all([startWallet(rendererDir, join(dir, 'data')), launchChromium()]);
 });
 
 afterAll(async () => {
@@ -37,12 +37,25 @@ async function openPage(url: string, colorScheme: 'light' | 'dark' = 'light'): P
   return { page, problems };
 }
 
+const PASSWORD = 'e2e wallet password';
+
 describe('wallet shell in Chromium (browser mode)', () => {
-  it('shows the first-run cards screen, then creates a card through the bridge', async () => {
+  it('guides a first run from a password to a card, through the bridge', async () => {
     const { page, problems } = await openPage(wallet.url);
+    await page.getByRole('heading', { name: 'Welcome to Offset', level: 1 }).waitFor();
+    expect(new URL(page.url()).hash).toBe(''); // the token left the address bar
+    await page.screenshot({ path: artifactPath('00-first-run-password.png'), fullPage: true });
+
+    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await page.getByLabel('Confirm password').fill('something else');
+    await page.getByRole('button', { name: 'Set password' }).click();
+    await page.getByRole('alert').filter({ hasText: 'The two passwords differ' }).waitFor();
+    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await page.getByLabel('Confirm password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Set password' }).click();
+
     await page.getByRole('heading', { name: 'Cards', level: 1 }).waitFor();
     await page.getByText('No cards yet').waitFor();
-    expect(new URL(page.url()).hash).toBe(''); // the token left the address bar
     await page.screenshot({ path: artifactPath('01-cards-empty.png'), fullPage: true });
 
     await page.getByRole('button', { name: 'Create card' }).click();
@@ -77,6 +90,21 @@ describe('wallet shell in Chromium (browser mode)', () => {
     await b.page.context().close();
   });
 
+  it('locks, refuses a wrong password with a clear message, and unlocks', async () => {
+    const { page, problems } = await openPage(wallet.url);
+    await page.getByRole('button', { name: 'Lock' }).click();
+    await page.getByRole('heading', { name: 'Wallet locked', level: 1 }).waitFor();
+    await page.getByLabel('Password', { exact: true }).fill('not my password');
+    await page.getByRole('button', { name: 'Unlock' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Wrong password' }).waitFor();
+    await page.screenshot({ path: artifactPath('05-unlock-wrong-password.png'), fullPage: true });
+    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await page.getByLabel('Password', { exact: true }).press('Enter');
+    await page.getByRole('list', { name: 'Cards' }).getByText('Groceries').waitFor();
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
   it('follows the dark theme and can switch it by keyboard', async () => {
     const { page, problems } = await openPage(wallet.url, 'dark');
     await page.getByRole('heading', { name: 'Cards', level: 1 }).waitFor();
@@ -95,7 +123,7 @@ describe('wallet shell in Chromium (browser mode)', () => {
       const { page } = await openPage(url);
       await page.getByRole('heading', { name: 'Offset cannot reach the wallet' }).waitFor();
       expect(await page.getByRole('alert').textContent()).toMatch(/address printed by `npm start`|refused the connection/);
-      await page.screenshot({ path: artifactPath(url.includes('token') ? '06-wrong-token.png' : '05-no-token.png'), fullPage: true });
+      await page.screenshot({ path: artifactPath(url.includes('token') ? '07-wrong-token.png' : '06-no-token.png'), fullPage: true });
       await page.context().close();
     }
   });

@@ -148,6 +148,14 @@ export function obj<F extends Fields>(fields: F): Schema<ObjOf<F>> {
   };
 }
 
+/** `null` in JSON and in code, or a value of `inner`. */
+export function nullable<T>(inner: Schema<T>): Schema<T | null> {
+  return {
+    toJson: (v) => (v === null ? null : inner.toJson(v)),
+    fromJson: (j, path) => (j === null ? null : inner.fromJson(j, path)),
+  };
+}
+
 /** `null` in JSON, `undefined` in code: the result of a request that returns nothing. */
 export const nothing: Schema<void> = {
   toJson: () => null,

@@ -37,6 +37,8 @@ export interface CardBalance {
 export interface CardView {
   readonly id: CardId;
   readonly name: string;
+  /** The card's Ed25519 public key, base64url (43 characters). */
+  readonly publicKey: string;
   readonly kind: 'local' | 'remote';
   readonly online: boolean;
   readonly balances: readonly CardBalance[];
@@ -69,6 +71,8 @@ export interface BridgeRequests {
   'cards.remove': { args: { readonly cardId: CardId }; result: void };
   'cards.rename': { args: { readonly cardId: CardId; readonly name: string }; result: { readonly card: CardView } };
   'wallet.status': { args: Record<string, never>; result: WalletStatus };
+  /** First run: set the password that seals the cards' keys (the wallet is then unlocked). */
+  'wallet.create': { args: { readonly password: string }; result: void };
   'wallet.lock': { args: Record<string, never>; result: void };
   'wallet.unlock': { args: { readonly password: string }; result: void };
   'wallet.changePassword': { args: { readonly oldPassword: string; readonly newPassword: string }; result: void };
@@ -119,6 +123,8 @@ export const MAX_BRIDGE_MESSAGE_CHARS = 17 * 1024 * 1024;
 export const MAX_APP_MESSAGE_BYTES = 1024 * 1024;
 export const MAX_CARD_FILE_CHARS = 16 * 1024 * 1024;
 export const MAX_CARD_NAME_CHARS = 64;
+/** The host refuses shorter new passwords (counted in code points); the UI says so up front. */
+export const MIN_PASSWORD_LENGTH = 8;
 
 const cardId = str({ maxLength: 64, minLength: 1, pattern: /^[A-Za-z0-9_-]+$/ });
 const cardName = str({ maxLength: MAX_CARD_NAME_CHARS });
@@ -127,6 +133,7 @@ const empty = obj({}) as unknown as Schema<Record<string, never>>;
 const cardView: Schema<CardView> = obj({
   id: cardId,
   name: cardName,
+  publicKey: str({ maxLength: 43, minLength: 43, pattern: /^[A-Za-z0-9_-]+$/ }),
   kind: literal('local', 'remote'),
   online: bool,
   balances: list(obj({ currency: str({ maxLength: 16, minLength: 1 }), balance: i128 }), { max: 1000 }),
@@ -147,6 +154,7 @@ export const REQUEST_SCHEMAS: SchemaTable<BridgeRequests> = {
   'cards.remove': { args: obj({ cardId }), result: nothing },
   'cards.rename': { args: obj({ cardId, name: cardName }), result: obj({ card: cardView }) },
   'wallet.status': { args: empty, result: walletStatus },
+  'wallet.create': { args: obj({ password }), result: nothing },
   'wallet.lock': { args: empty, result: nothing },
   'wallet.unlock': { args: obj({ password }), result: nothing },
   'wallet.changePassword': { args: obj({ oldPassword: password, newPassword: password }), result: nothing },

@@ -7,7 +7,10 @@ import WebSocket from 'ws';
 import { seededRandom } from '../src-core/crypto/index.ts';
 import { BRIDGE_PROTOCOL, TOKEN_PROTOCOL_PREFIX, startBrowserHost, type BrowserHost } from './browser-host.node.ts';
 import { createDispatcher, EventHub } from './dispatcher.ts';
-import { createMemoryWallet } from './memory-wallet.ts';
+import { nodeBackend } from '../src-core/crypto/backend.node.ts';
+import { nodeScryptKdf } from './kdf.node.ts';
+import { EMPTY_VAULT } from './vault-file.ts';
+import { createWalletHost } from './wallet-host.ts';
 
 let dir: string;
 let host: BrowserHost;
@@ -22,7 +25,10 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'outside.txt'), 'outside');
   symlinkSync(join(dir, 'outside.txt'), join(root, 'assets', 'link.txt'));
   const events = new EventHub();
-  const dispatcher = createDispatcher(createMemoryWallet({ events, random: seededRandom(9) }));
+  const wallet = createWalletHost({
+    vault: EMPTY_VAULT, save: async () => {}, events, crypto: nodeBackend, kdf: nodeScryptKdf, random: seededRandom(9), cost: { logN: 4, r: 8, p: 1 },
+  });
+  const dispatcher = createDispatcher(wallet.handlers);
   host = await startBrowserHost({ rendererDir: root, dispatcher, events });
 });
 
@@ -148,8 +154,9 @@ describe('browser host: WebSocket bridge', () => {
     expect(ws.protocol).toBe(BRIDGE_PROTOCOL);
     const event = new Promise<Record<string, unknown>>((resolve) => ws.on('message', (d) => {
       const m = JSON.parse(d.toString()) as Record<string, unknown>;
-      if (m['kind'] === 'event') resolve(m);
+      if (m['kind'] === 'event' && m['name'] === 'cards.changed') resolve(m);
     }));
+    expect(await call(ws, '{"id":9,"name":"wallet.create","args":{"password":"web password"}}')).toMatchObject({ id: 9, ok: true });
     const created = await call(ws, '{"id":1,"name":"cards.create","args":{"name":"Web"}}');
     expect(created).toMatchObject({ id: 1, ok: true, value: { card: { name: 'Web' } } });
     expect(await event).toMatchObject({ name: 'cards.changed', payload: { cards: [{ name: 'Web' }] } });

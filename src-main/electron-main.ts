@@ -3,13 +3,12 @@
  *  windows, only the camera permission; a single instance. Bundled by build.node.ts into
  *  dist/main/electron-main.cjs (the package's `main`). */
 import { app, BrowserWindow, ipcMain, Menu, protocol, session, type WebContents } from 'electron';
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from './bridge.ts';
 import { encodeRejection } from './bridge-codec.ts';
-import { createDispatcher, EventHub } from './dispatcher.ts';
-import { createMemoryWallet } from './memory-wallet.ts';
+import { openWalletHost } from './host.node.ts';
 import { applicationMenu } from './menu.ts';
+import { APP_DIR_NAME } from './app-name.ts';
 import { readStaticFile } from './static-files.node.ts';
 import {
   APP_ENTRY_URL,
@@ -53,6 +52,9 @@ function createWindow(): BrowserWindow {
 }
 
 async function main(): Promise<void> {
+  // one data folder for Electron and browser mode (paths.node.ts defaultDataDir)
+  app.setName(APP_DIR_NAME);
+  app.setPath('userData', join(app.getPath('appData'), APP_DIR_NAME));
   if (!app.requestSingleInstanceLock()) {
     app.quit();
     return;
@@ -67,8 +69,9 @@ async function main(): Promise<void> {
 
   await app.whenReady();
   const rendererDir = join(app.getAppPath(), 'dist', 'renderer');
-  const events = new EventHub();
-  const dispatcher = createDispatcher(createMemoryWallet({ events, random: (n) => new Uint8Array(randomBytes(n)) }), (e) => {
+  // --offset-data-dir=DIR: another wallet folder (tests; several wallets side by side)
+  const dataDir = app.commandLine.getSwitchValue('offset-data-dir') || app.getPath('userData');
+  const { dispatcher, events } = await openWalletHost(dataDir, (e) => {
     process.stderr.write(`offset: internal error in the wallet host: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
   });
 

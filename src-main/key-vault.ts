@@ -35,7 +35,7 @@ export interface PasswordLock {
 /** N = 2^15, r = 8: 32 MiB and about 0.1 s per unlock on a desktop; the cost is stored with the
  *  vault, so it can be raised later without breaking existing files. */
 export const DEFAULT_SCRYPT = { logN: 15, r: 8, p: 1 } as const;
-export const MIN_PASSWORD_LENGTH = 8;
+export { MIN_PASSWORD_LENGTH } from './bridge.ts';
 
 const WALLET_KEY_AAD = new TextEncoder().encode('offset-wallet-key:v1');
 const cardAad = (cardId: string): Uint8Array => new TextEncoder().encode(`offset-card-key:v1:${cardId}`);

@@ -1,17 +1,15 @@
 /** `npm start`: builds the wallet and runs it in Electron when the Electron binary is installed,
  *  otherwise (or with --browser) in browser mode, printing the address to open. */
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { UsageError, type CommandSpec } from '../src-core/cli/args.ts';
 import { runProgram, type Io } from '../src-core/cli/program.ts';
 import { startBrowserHost } from './browser-host.node.ts';
 import { buildMain, buildRenderer } from './build.node.ts';
-import { createDispatcher, EventHub } from './dispatcher.ts';
 import { electronBinary } from './electron-binary.node.ts';
-import { createMemoryWallet } from './memory-wallet.ts';
-import { REPO_ROOT, RENDERER_DIST } from './paths.node.ts';
+import { openWalletHost } from './host.node.ts';
+import { defaultDataDir, REPO_ROOT, RENDERER_DIST } from './paths.node.ts';
 
 const SPEC: CommandSpec = {
   name: 'offset-wallet',
@@ -20,6 +18,7 @@ const SPEC: CommandSpec = {
     { long: 'browser', flag: true, help: 'browser mode even when Electron is installed: serve on 127.0.0.1 and print the address' },
     { long: 'port', value: 'PORT', help: 'browser mode: the port on 127.0.0.1 (default: a free one)' },
     { long: 'no-build', flag: true, help: 'use the renderer already built (in dist/renderer or --renderer)' },
+    { long: 'data-dir', value: 'DIR', help: 'browser mode: the wallet data folder (default: the same as the Electron app)' },
     { long: 'renderer', value: 'DIR', help: 'browser mode: serve the renderer from DIR (default: dist/renderer)' },
   ],
 };
@@ -30,9 +29,8 @@ function parsePort(text: string | undefined): number {
   return Number(text);
 }
 
-async function runBrowserMode(rendererDir: string, port: number, io: Io): Promise<number> {
-  const events = new EventHub();
-  const dispatcher = createDispatcher(createMemoryWallet({ events, random: (n) => new Uint8Array(randomBytes(n)) }), (e) => {
+async function runBrowserMode(rendererDir: string, dataDir: string, port: number, io: Io): Promise<number> {
+  const { dispatcher, events } = await openWalletHost(dataDir, (e) => {
     io.err(`offset: internal error in the wallet host: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
   });
   const host = await startBrowserHost({ rendererDir, dispatcher, events, port });
@@ -66,6 +64,6 @@ const code = await runProgram('npm start --', SPEC, process.argv.slice(2), async
   }
   const binary = parsed.flags.has('browser') ? undefined : electronBinary();
   if (binary === undefined && !parsed.flags.has('browser')) io.out('Electron is not installed here: using browser mode.');
-  return binary === undefined ? runBrowserMode(rendererDir, port, io) : runElectron(binary, io);
+  return binary === undefined ? runBrowserMode(rendererDir, resolve(parsed.values.get('data-dir') ?? defaultDataDir()), port, io) : runElectron(binary, io);
 });
 process.exit(code);

@@ -1,23 +1,41 @@
 import { useEffect } from 'react';
 import { useAppStore } from '../useAppStore.ts';
 import { CardsScreen } from './CardsScreen.tsx';
+import { LockScreen } from './LockScreen.tsx';
 import { ThemeSelect } from './ThemeSelect.tsx';
 
 export function App() {
   const theme = useAppStore((s) => s.theme);
   const setTheme = useAppStore((s) => s.setTheme);
+  const wallet = useAppStore((s) => s.wallet);
+  const walletError = useAppStore((s) => s.walletError);
+  const createPassword = useAppStore((s) => s.createPassword);
+  const unlock = useAppStore((s) => s.unlock);
+  const lock = useAppStore((s) => s.lock);
   useEffect(() => {
     document.documentElement.dataset['theme'] = theme;
   }, [theme]);
+
   return (
     <>
       <a className="skip-link" href="#main">Skip to content</a>
       <header className="app-header">
         <p className="app-title">Offset</p>
-        <ThemeSelect theme={theme} onChange={setTheme} />
+        <div className="header-actions">
+          <ThemeSelect theme={theme} onChange={setTheme} />
+          {wallet !== undefined && !wallet.locked && (
+            <button type="button" className="secondary" onClick={() => void lock()}>Lock</button>
+          )}
+        </div>
       </header>
       <main id="main" className="app-main" tabIndex={-1}>
-        <CardsScreen />
+        {wallet === undefined ? (
+          walletError === undefined ? <p role="status">Opening the wallet…</p> : <p role="alert" className="message error">The wallet did not answer: {walletError.message}</p>
+        ) : wallet.locked ? (
+          <LockScreen firstRun={!wallet.hasPassword} onCreatePassword={createPassword} onUnlock={unlock} />
+        ) : (
+          <CardsScreen />
+        )}
       </main>
     </>
   );

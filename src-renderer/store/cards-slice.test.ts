@@ -1,19 +1,49 @@
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from '../../src-core/crypto/index.ts';
+import { nobleBackend, seededRandom } from '../../src-core/crypto/index.ts';
 import { createDispatcher, EventHub, inProcessTransport } from '../../src-main/dispatcher.ts';
-import { createMemoryWallet } from '../../src-main/memory-wallet.ts';
+import { nobleScryptKdf } from '../../src-main/kdf.node.ts';
+import { EMPTY_VAULT } from '../../src-main/vault-file.ts';
+import { createWalletHost } from '../../src-main/wallet-host.ts';
 import { createBridgeClient } from '../bridge-client.ts';
 import { createAppStore } from './app-store.ts';
 
-/** A real in-process host (dispatcher + interim memory wallet) behind the real bridge codec. */
+const PW = 'store password';
+
+/** A real in-process wallet host (vault kept in memory) behind the real bridge codec. */
 function setup() {
   const events = new EventHub();
-  const dispatcher = createDispatcher(createMemoryWallet({ events, random: seededRandom(5) }));
-  const transport = inProcessTransport(dispatcher, events);
+  const host = createWalletHost({
+    vault: EMPTY_VAULT, save: async () => {}, events, crypto: nobleBackend, kdf: nobleScryptKdf, random: seededRandom(5), cost: { logN: 4, r: 8, p: 1 },
+  });
+  const transport = inProcessTransport(createDispatcher(host.handlers), events);
   const store = createAppStore(createBridgeClient(transport));
   const other = createAppStore(createBridgeClient(transport));
-  return { store, other, transport };
+  return { store, other };
 }
+
+async function unlocked() {
+  const s = setup();
+  expect(await s.store.getState().createPassword(PW)).toEqual({ ok: true, value: undefined });
+  return s;
+}
+
+describe('wallet slice', () => {
+  it('follows the host from first run to unlocked, locked and unlocked again', async () => {
+    const { store, other } = setup();
+    expect(store.getState().wallet).toBeUndefined();
+    await store.getState().loadWallet();
+    expect(store.getState().wallet).toEqual({ locked: true, hasPassword: false });
+    await store.getState().createPassword(PW);
+    expect(store.getState().wallet).toEqual({ locked: false, hasPassword: true });
+    expect(other.getState().wallet).toEqual({ locked: false, hasPassword: true });
+    await store.getState().lock();
+    expect(store.getState().wallet).toEqual({ locked: true, hasPassword: true });
+    expect(await store.getState().unlock('not the password')).toMatchObject({ ok: false, error: { code: 'wrong-password' } });
+    expect(store.getState().wallet).toEqual({ locked: true, hasPassword: true });
+    await store.getState().unlock(PW);
+    expect(store.getState().wallet).toEqual({ locked: false, hasPassword: true });
+  });
+});
 
 describe('cards slice', () => {
   it('loads the empty card list from the host', async () => {
@@ -24,38 +54,33 @@ describe('cards slice', () => {
   });
 
   it('creates a card and every window sees it through the host event', async () => {
-    const { store, other } = setup();
+    const { store, other } = await unlocked();
     const r = await store.getState().createCard('Groceries');
     expect(r.ok).toBe(true);
     expect(store.getState().cards.map((c) => c.name)).toEqual(['Groceries']);
     expect(other.getState().cards.map((c) => c.name)).toEqual(['Groceries']);
   });
 
-  it('keeps the list unchanged when the host refuses a name', async () => {
+  it('keeps the list unchanged when the host refuses', async () => {
     const { store } = setup();
+    expect(await store.getState().createCard('A')).toMatchObject({ ok: false, error: { code: 'locked' } });
+    await store.getState().createPassword(PW);
     await store.getState().createCard('A');
     const before = store.getState().cards;
     expect(await store.getState().createCard('   ')).toMatchObject({ ok: false, error: { code: 'bad-input' } });
     expect(await store.getState().createCard('x'.repeat(65))).toMatchObject({ ok: false, error: { code: 'bad-args' } });
+    expect(await store.getState().removeCard('nope')).toMatchObject({ ok: false, error: { code: 'unknown-card' } });
     expect(store.getState().cards).toBe(before);
   });
 
   it('renames and removes a card', async () => {
-    const { store } = setup();
+    const { store } = await unlocked();
     const created = await store.getState().createCard('A');
     if (!created.ok) throw new Error('create failed');
     await store.getState().renameCard(created.value.id, 'B');
     expect(store.getState().cards.map((c) => c.name)).toEqual(['B']);
     await store.getState().removeCard(created.value.id);
     expect(store.getState().cards).toEqual([]);
-  });
-
-  it('reports an unknown card without changing the list', async () => {
-    const { store } = setup();
-    await store.getState().createCard('A');
-    const before = store.getState().cards;
-    expect(await store.getState().removeCard('nope')).toMatchObject({ ok: false, error: { code: 'unknown-card' } });
-    expect(store.getState().cards).toBe(before);
   });
 
   it('reports a failed load when the host is gone', async () => {
