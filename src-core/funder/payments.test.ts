@@ -3,6 +3,7 @@ import { nodeBackend } from '../crypto/backend.node.ts';
 import { type Commit, type Receipt, checkReceiptForInvoice, hashLock, verifyReceipt } from '../proto/index.ts';
 import type { AppResult } from './events.ts';
 import { sendCollect } from './mutual-credit.ts';
+import { IMPLICIT_INVOICE_TTL_MS } from './state.ts';
 import { type TestNode, TestNet, balanceOf, bytes, makeNode } from './testkit.ts';
 
 const crypto = nodeBackend;
@@ -75,6 +76,30 @@ describe('payments the destination collects by itself (autoCollect)', () => {
     expect([balanceOf(d, b, 'FST'), balanceOf(d, c, 'FST')]).toEqual([5n, 4n]);
     expect(d.state.openInvoices.size).toBe(0);
     expect(d.results.some((r) => r.kind === 'invoice-event' && r.event.kind === 'collected')).toBe(true);
+  });
+
+  it('cancels the parts of an incomplete payment when the implicit invoice expires', () => {
+    const { net, ns } = nodes(2);
+    const [a, d] = ns as [TestNode, TestNode];
+    net.befriend(a, d);
+    net.request(a, { kind: 'create-payment', paymentId: bytes(16, 1), invoiceId: bytes(32, 1), currency: 'FST', totalDestPayment: 9n, destPublicKey: pk(d), autoCollect: true });
+    net.request(a, { kind: 'create-transaction', paymentId: bytes(16, 1), requestId: bytes(16, 1), route: [a, d].map(pk), destPayment: 5n, fees: 0n });
+    net.request(a, { kind: 'request-close-payment', paymentId: bytes(16, 1) });
+    net.deliverAll();
+    expect(lastTx(a.results, bytes(16, 1))).toMatchObject({ result: { kind: 'success' } });
+    expect(d.state.openInvoices.size).toBe(1);
+    net.now = IMPLICIT_INVOICE_TTL_MS - 1;
+    net.run(d, { kind: 'tick' });
+    net.deliverAll();
+    expect(d.state.openInvoices.size).toBe(1);
+    net.now = IMPLICIT_INVOICE_TTL_MS;
+    net.run(d, { kind: 'tick' });
+    net.deliverAll();
+    expect(d.state.openInvoices.size).toBe(0);
+    expect(lastTx(a.results, bytes(16, 1))).toMatchObject({ result: { kind: 'failure' } });
+    expect(statusOf(a.results, bytes(16, 1))).toMatchObject({ status: { kind: 'canceled' } });
+    const ch = a.state.friends.get(d.key)!.channel;
+    expect(ch.kind === 'consistent' && ch.tc.mutualCredits.get('FST')!.localPendingDebt).toBe(0n);
   });
 
   it('is refused by a node that does not accept such payments', () => {

@@ -10,7 +10,7 @@ import { cancelBack } from './cancel.ts';
 import type { Draft } from './draft.ts';
 import type { AppErrorCode } from './events.ts';
 import { type Hex, fromHex, toHex } from './hex.ts';
-import type { InvoiceTransaction, OpenInvoice } from './state.ts';
+import { IMPLICIT_INVOICE_TTL_MS, type InvoiceTransaction, type OpenInvoice } from './state.ts';
 
 /** The invoice's transactions whose request is still pending in its channel. */
 export function liveTransactions(d: Draft, inv: OpenInvoice): InvoiceTransaction[] {
@@ -23,7 +23,7 @@ function implicitInvoice(d: Draft, currency: string, op: RequestOp): OpenInvoice
   if (lock === undefined || !bytesEqual(hashLock(d.env.crypto, lock), op.srcHashedLock)) return undefined;
   return {
     currency, totalDestPayment: op.totalDestPayment, destPlainLock: d.env.random(32), srcHashedLock: undefined,
-    incoming: [], implicit: true, srcPlainLock: lock,
+    incoming: [], implicit: true, srcPlainLock: lock, expiresAt: d.env.now + IMPLICIT_INVOICE_TTL_MS,
   };
 }
 
@@ -74,7 +74,8 @@ export function addInvoice(d: Draft, invoiceId: Uint8Array, currency: string, to
   const k = toHex(invoiceId);
   if (d.state.openInvoices.has(k)) return 'invoice-already-exists';
   d.setInvoice(k, {
-    currency, totalDestPayment, destPlainLock: d.env.random(32), srcHashedLock: undefined, incoming: [], implicit: false, srcPlainLock: undefined,
+    currency, totalDestPayment, destPlainLock: d.env.random(32), srcHashedLock: undefined, incoming: [], implicit: false,
+    srcPlainLock: undefined, expiresAt: undefined,
   });
   return undefined;
 }
@@ -87,6 +88,13 @@ export function cancelInvoice(d: Draft, invoiceId: Uint8Array): AppErrorCode | u
   d.setInvoice(k, undefined);
   d.result({ kind: 'invoice-event', invoiceId, event: { kind: 'canceled' } });
   return undefined;
+}
+
+/** Implicit invoices whose payment did not complete in time: cancel their parts (tick). */
+export function expireImplicitInvoices(d: Draft): void {
+  for (const [k, inv] of d.state.openInvoices) {
+    if (inv.expiresAt !== undefined && d.env.now >= inv.expiresAt) cancelInvoice(d, fromHex(k));
+  }
 }
 
 /** The buyer's Commit arrived out of band: verify it and collect (§6.4 CommitInvoice). */

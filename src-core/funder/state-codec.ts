@@ -115,10 +115,23 @@ const friendState: Codec<FriendState> = as(struct({
 
 const namedRelay: Codec<NamedRelayAddress> = as(struct({ publicKey, address: netAddress, name }));
 
+/** Deadlines are non-negative integer milliseconds. */
+const millis: Codec<number> = {
+  encode(w, v) {
+    if (!Number.isSafeInteger(v) || v < 0) throw new RangeError(`deadline out of range: ${v}`);
+    u64.encode(w, BigInt(v));
+  },
+  decode(r) {
+    const v = u64.decode(r);
+    if (v > BigInt(Number.MAX_SAFE_INTEGER)) r.fail('out-of-range', 'deadline');
+    return Number(v);
+  },
+};
+
 const openInvoice: Codec<OpenInvoice> = as(struct({
   currency, totalDestPayment: u128, destPlainLock: lock, srcHashedLock: option(hashResult),
   incoming: list(struct({ friend: keyHex, requestId: uidHex, destPayment: u128 }), { max: MAX_ENTRIES }),
-  implicit: bool, srcPlainLock: option(lock),
+  implicit: bool, srcPlainLock: option(lock), expiresAt: option(millis),
 }));
 
 const openTransaction: Codec<OpenTransaction> = as(struct({
@@ -139,19 +152,6 @@ const paymentStage: Codec<PaymentStage> = as(union({
   canceled: [3, struct({ ackUid: uid })],
   'after-success-ack': [4, struct({ numTransactions: count })],
 }));
-
-/** Deadlines are non-negative integer milliseconds. */
-const millis: Codec<number> = {
-  encode(w, v) {
-    if (!Number.isSafeInteger(v) || v < 0) throw new RangeError(`deadline out of range: ${v}`);
-    u64.encode(w, BigInt(v));
-  },
-  decode(r) {
-    const v = u64.decode(r);
-    if (v > BigInt(Number.MAX_SAFE_INTEGER)) r.fail('out-of-range', 'deadline');
-    return Number(v);
-  },
-};
 
 const payment: Codec<Payment> = as(struct({
   srcPlainLock: lock, invoiceId, currency, totalDestPayment: u128, destPublicKey: publicKey, autoCollect: bool,

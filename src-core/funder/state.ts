@@ -78,6 +78,9 @@ export interface OpenInvoice {
   readonly implicit: boolean;
   /** Implicit invoices: the opened src_plain_lock, known once a request carried it. */
   readonly srcPlainLock: Uint8Array | undefined;
+  /** Implicit invoices: env.now after which a still incomplete payment is cancelled (its parts
+   *  would otherwise stay frozen: only the destination can cancel them). */
+  readonly expiresAt: number | undefined;
 }
 
 export interface StoredResponse {
@@ -123,6 +126,9 @@ export interface FunderSettings {
   readonly maxPendingUserRequests: number;
 }
 export const defaultSettings: FunderSettings = { acceptAutoCollect: true, maxPendingUserRequests: 32 };
+
+/** How long an implicit (auto-collect) invoice waits for its remaining parts. */
+export const IMPLICIT_INVOICE_TTL_MS = 10 * 60 * 1000;
 
 export interface FunderState {
   readonly localPublicKey: Uint8Array;

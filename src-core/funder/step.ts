@@ -9,6 +9,7 @@ import { toHex } from './hex.ts';
 import { cancelQueuedRequests } from './cancel.ts';
 import { applyMutation, mutationsBetween } from './mutations.ts';
 import { requestClose } from './payment-stage.ts';
+import { expireImplicitInvoices } from './seller.ts';
 import { sendAll } from './sender.ts';
 import { type FunderState, localRelaysFor } from './state.ts';
 
@@ -49,6 +50,7 @@ function tick(d: Draft): void {
     const after = d.state.payments.get(k);
     if (after !== undefined) d.setPayment(k, { ...after, deadline: undefined });
   }
+  expireImplicitInvoices(d);
   for (const k of d.state.online) {
     const f = d.friend(k);
     if (f === undefined) continue;
