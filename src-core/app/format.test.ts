@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { fromBase64Url } from '../codec/index.ts';
 import {
-  formatBalance, formatFriendsTable, formatIndexServers, formatPaymentSuccess, formatPublicKey, formatRelays, formatTable,
+  formatBalance, formatFriendsTable, formatIndexServers, formatOpenInvoices, formatOpenPayments, formatPaymentSuccess,
+  formatPublicKey, formatRelays, formatTable,
 } from './format.ts';
 import type { FriendCurrencyReport, FriendReport, NodeReport } from './node-report.ts';
 import { emptyReport } from './report.ts';
@@ -174,6 +175,31 @@ describe('formatBalance', () => {
 
   it('prints a zero default-currency balance with no friends', () => {
     expect(formatBalance(emptyReport(key(9)))).toBe('FST: 0\n');
+  });
+});
+
+describe('formatOpenInvoices and formatOpenPayments', () => {
+  it('lists open invoices with the sum paid so far', () => {
+    const r: NodeReport = { ...emptyReport(key(9)), openInvoices: [{ invoiceId: key(0), currency: 'FST', totalDestPayment: 60n, paidDestPayment: 20n }] };
+    expect(formatOpenInvoices(r)).toBe(text([
+      '| invoice id                                  | currency | amount | paid |',
+      '| AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA | FST      | 60     | 20   |',
+    ]));
+    expect(formatOpenInvoices(emptyReport(key(9)))).toBe('No open invoices.\n');
+  });
+
+  it('lists open payments with the id payment-status takes', () => {
+    const r: NodeReport = {
+      ...emptyReport(key(9)),
+      openPayments: [{
+        paymentId: new Uint8Array(16), invoiceId: key(1), currency: 'FST', totalDestPayment: 5n, destPublicKey: key(0), stage: 'in-progress', numTransactions: 1,
+      }],
+    };
+    expect(formatOpenPayments(r)).toBe(text([
+      '| payment id             | currency | amount | destination                                 | stage       |',
+      '| AAAAAAAAAAAAAAAAAAAAAA | FST      | 5      | AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA | in-progress |',
+    ]));
+    expect(formatOpenPayments(emptyReport(key(9)))).toBe('No open payments.\n');
   });
 });
 

@@ -115,6 +115,22 @@ export function formatBalance(report: NodeReport): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** `info invoices`: our open invoices (seller side), with what their payers have sent so far. */
+export function formatOpenInvoices(report: NodeReport): string {
+  if (report.openInvoices.length === 0) return 'No open invoices.\n';
+  return formatTable(['invoice id', 'currency', 'amount', 'paid'], report.openInvoices.map((i) => [
+    toBase64Url(i.invoiceId), printable(i.currency), `${i.totalDestPayment}`, `${i.paidDestPayment}`,
+  ]));
+}
+
+/** `info payments`: our open payments (buyer side); the id is what `buyer payment-status` takes. */
+export function formatOpenPayments(report: NodeReport): string {
+  if (report.openPayments.length === 0) return 'No open payments.\n';
+  return formatTable(['payment id', 'currency', 'amount', 'destination', 'stage'], report.openPayments.map((p) => [
+    toBase64Url(p.paymentId), printable(p.currency), `${p.totalDestPayment}`, toBase64Url(p.destPublicKey), p.stage,
+  ]));
+}
+
 /** `info public-key`: the node's public key as the tutorial passes it to `--dest`. */
 export function formatPublicKey(report: NodeReport): string {
   return `${toBase64Url(report.localPublicKey)}\n`;

@@ -32,7 +32,7 @@ const relayKey = identFromSeed(crypto, seed(4)).publicKey;
 
 let dir: string;
 let server: TcpServer;
-const perms: AppPermissions = { buyer: true, seller: false, config: true, routes: true };
+let perms: AppPermissions = { buyer: true, seller: false, config: true, routes: true };
 let report: NodeReport = emptyReport(nodeIdent.publicKey);
 const seen: AppRequest[] = [];
 
@@ -66,6 +66,7 @@ function receiptFor(r: Extract<AppRequest, { kind: 'create-payment' }>): Receipt
 let payment: Extract<AppRequest, { kind: 'create-payment' }> | undefined;
 let routeRate = { mul: 0, add: 0 };
 let answer = false;
+const sessions: AppServerSession[] = [];
 const asked: string[] = [];
 function script(session: AppServerSession) {
   const change = async (...ms: ReportMutation[]): Promise<AckResult> => {
@@ -133,6 +134,7 @@ beforeAll(async () => {
       let handle!: ReturnType<typeof script>;
       const session = new AppServerSession(channel, perms, { handle: (r, ctx) => handle(r, ctx.requestId) });
       handle = script(session);
+      sessions.push(session);
       await session.start(report);
     })().catch(() => raw.close());
   });
@@ -220,6 +222,7 @@ describe('stctrl, the tutorial steps', () => {
     const id = /^Payment id: ([A-Za-z0-9_-]{22})\n/.exec(pay.out)?.[1];
     expect(pay.out).toBe(`Payment id: ${String(id)}\nPayment successful!\nFees: 0\n`);
     expect(parseCommit(await readFile(join(dir, 'bananas.commit'), 'utf8'))).toMatchObject({ ok: true, value: { totalDestPayment: 60n } });
+    expect((await stctrl('info', 'payments')).out).toContain(`| ${String(id)} | FST      | 60     |`);
     const status = ['buyer', 'payment-status', '-p', String(id), '-r', join(dir, 'paid.receipt')];
     expect((await stctrl(...status)).out).toBe('Payment is in progress; the seller has not collected yet.\n');
     sellerCollected();
@@ -256,6 +259,30 @@ describe('stctrl fee confirmation', () => {
     expect((await stctrl(...send, '--yes')).out).toBe('Payment successful!\nFees: 2\n');
     expect(asked.length).toBe(questions);
     routeRate = { mul: 0, add: 0 };
+  });
+});
+
+describe('stctrl seller commands', () => {
+  it('waits for an invoice to be fully paid', async () => {
+    perms = { ...perms, seller: true };
+    const invoiceId = new Uint8Array(32).fill(12);
+    report = applyReportMutations(report, [{ kind: 'set-open-invoice', invoice: { invoiceId, currency: 'FST', totalDestPayment: 60n, paidDestPayment: 0n } }]);
+    await writeFile(join(dir, 'open.invoice'), formatInvoice({ invoiceId, currency: 'FST', destPublicKey: nodeIdent.publicKey, totalDestPayment: 60n }));
+    const before = sessions.length;
+    const waiting = stctrl('seller', 'wait-invoice', '-i', join(dir, 'open.invoice'));
+    await expect.poll(() => sessions.length, { timeout: 20_000 }).toBeGreaterThan(before);
+    const s = sessions.at(-1) as AppServerSession;
+    let settled = false;
+    void waiting.finally(() => { settled = true; });
+    // stctrl subscribes a moment after connecting; the events are idempotent, so repeat them until it ends
+    await expect.poll(async () => {
+      await s.send({ kind: 'invoice-event', invoiceId: new Uint8Array(32).fill(1), event: { kind: 'canceled' } }); // another invoice
+      await s.send({ kind: 'invoice-event', invoiceId, event: { kind: 'complete' } });
+      return settled;
+    }, { timeout: 20_000, interval: 20 }).toBe(true);
+    expect(await waiting).toEqual({ code: 0, out: "Invoice is fully paid; waiting for the buyer's commit.\n", err: '' });
+    expect((await stctrl('seller', 'wait-invoice', '-i', join(dir, 'bananas.invoice'))).out).toContain('No such open invoice');
+    perms = { ...perms, seller: false };
   });
 });
 

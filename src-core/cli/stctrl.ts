@@ -4,7 +4,8 @@
 import {
   type AppClient, AppConnectionClosedError, AppRequestError, type AppRequest, AppClient as Client, DEFAULT_CURRENCY,
   type FriendReport, type MessageTransport, type NodeReport, type PaymentPlan, ackPayment, executePayment,
-  findFriendByName, formatBalance, formatFriendsTable, formatIndexServers, formatPaymentSuccess, formatPublicKey,
+  findFriendByName, formatBalance, formatFriendsTable, formatIndexServers, formatOpenInvoices, formatOpenPayments,
+  formatPaymentSuccess, formatPublicKey,
   formatRelays, quotePayment,
 } from '../app/index.ts';
 import { access } from 'node:fs/promises';
@@ -43,6 +44,8 @@ export const STCTRL_SPEC: CommandSpec = {
         cmd('balance', 'print the total balance per currency'),
         cmd('relays', 'list relays'),
         cmd('index', 'list index servers; (*) marks the connected one'),
+        cmd('invoices', 'list open invoices (seller)'),
+        cmd('payments', 'list open payments (buyer)'),
         cmd('export-ticket', "write this node's friend file", [
           { long: 'output', short: 'o', value: 'FILE', required: true, help: 'the friend file to write' }, force]),
       ],
@@ -105,6 +108,8 @@ export const STCTRL_SPEC: CommandSpec = {
           { long: 'amount', short: 'a', value: 'N', required: true, help: 'credits to be paid' },
           { long: 'invoice', short: 'i', value: 'FILE', required: true, help: 'the invoice file to write' }, currency, force]),
         cmd('cancel-invoice', 'cancel an open invoice', [{ long: 'invoice', short: 'i', value: 'FILE', required: true, help: 'the invoice' }]),
+        cmd('wait-invoice', 'wait until an open invoice is fully paid, collected or canceled', [
+          { long: 'invoice', short: 'i', value: 'FILE', required: true, help: 'the invoice' }]),
         cmd('commit-invoice', "collect an invoice's payment with the buyer's commit", [
           { long: 'invoice', short: 'i', value: 'FILE', required: true, help: 'the invoice' },
           { long: 'commit', short: 'c', value: 'FILE', required: true, help: "the buyer's commit" }]),
@@ -240,6 +245,8 @@ async function run(client: AppClient, p: Parsed, io: Io, deps: StctrlDeps): Prom
       case 'balance': io.out(formatBalance(report)); return;
       case 'relays': io.out(formatRelays(report)); return;
       case 'index': io.out(formatIndexServers(report)); return;
+      case 'invoices': io.out(formatOpenInvoices(report)); return;
+      case 'payments': io.out(formatOpenPayments(report)); return;
       case 'export-ticket': {
         const relays = report.relays.map((r) => ({ publicKey: r.publicKey, address: r.address }));
         await saveFile(get(p, 'output'), 'friend', formatFriend({ publicKey: report.localPublicKey, relays }), p.flags.has('force'));
@@ -311,6 +318,11 @@ async function run(client: AppClient, p: Parsed, io: Io, deps: StctrlDeps): Prom
         };
         await client.request({ kind: 'add-invoice', invoiceId: invoice.invoiceId, currency: invoice.currency, totalDestPayment: invoice.totalDestPayment });
         await saveFile(path, 'invoice', formatInvoice(invoice), true);
+        return;
+      }
+      case 'wait-invoice': {
+        const invoice = await loadFile(get(p, 'invoice'), 'invoice', parseInvoice);
+        io.out(await waitInvoice(client, invoice.invoiceId));
         return;
       }
       case 'cancel-invoice': {
@@ -427,6 +439,31 @@ async function paymentStatus(client: AppClient, p: Parsed, io: Io): Promise<void
       await ackPayment(client, paymentId, status.ackUid);
       io.out('Payment succeeded. Saving receipt to file.');
   }
+}
+
+/** Resolves with one line once the invoice is fully paid (waiting for the commit), collected or
+ *  canceled; at once when the report already says so. */
+function waitInvoice(client: AppClient, invoiceId: Uint8Array): Promise<string> {
+  const id = toBase64Url(invoiceId);
+  const PAID = 'Invoice is fully paid; waiting for the buyer\'s commit.';
+  return new Promise((resolve, reject) => {
+    const subs = [
+      client.onInvoiceEvent((e) => {
+        if (toBase64Url(e.invoiceId) !== id) return;
+        if (e.event.kind === 'complete') done(PAID);
+        else if (e.event.kind === 'collected') done('Invoice collected.');
+        else if (e.event.kind === 'canceled') done('Invoice canceled.');
+      }),
+      client.onDidClose((e) => { done(undefined); reject(e); }),
+    ];
+    function done(line: string | undefined): void {
+      for (const s of subs) s.dispose();
+      if (line !== undefined) resolve(line);
+    }
+    const open = client.report.openInvoices.find((i) => toBase64Url(i.invoiceId) === id);
+    if (open === undefined) done('No such open invoice (collected, canceled, or never created on this node).');
+    else if (open.paidDestPayment >= open.totalDestPayment) done(PAID);
+  });
 }
 
 async function ensureAbsent(path: string, what: string): Promise<void> {
