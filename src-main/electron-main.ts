@@ -2,7 +2,7 @@
  *  app://offset/ with the strict CSP; the bridge on IPC; no remote content, no navigation, no new
  *  windows, only the camera permission; a single instance. Bundled by build.node.ts into
  *  dist/main/electron-main.cjs (the package's `main`). */
-import { app, BrowserWindow, ipcMain, Menu, protocol, session, type WebContents } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, type WebContents } from 'electron';
 import { join } from 'node:path';
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from './bridge.ts';
 import { encodeRejection } from './bridge-codec.ts';
@@ -71,9 +71,18 @@ async function main(): Promise<void> {
   const rendererDir = join(app.getAppPath(), 'dist', 'renderer');
   // --offset-data-dir=DIR: another wallet folder (tests; several wallets side by side)
   const dataDir = app.commandLine.getSwitchValue('offset-data-dir') || app.getPath('userData');
-  const { dispatcher, events } = await openWalletHost(dataDir, (e) => {
-    process.stderr.write(`offset: internal error in the wallet host: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-  });
+  let opened;
+  try {
+    opened = await openWalletHost(dataDir, (e) => {
+      process.stderr.write(`offset: internal error in the wallet host: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    });
+  } catch (e) {
+    dialog.showErrorBox('Offset cannot open the wallet', `${e instanceof Error ? e.message : String(e)}\n\nIs Offset already running in browser mode on ${dataDir}?`);
+    app.quit();
+    return;
+  }
+  const { dispatcher, events } = opened;
+  app.on('will-quit', () => void opened.close());
 
   protocol.handle(APP_SCHEME, async (request) => {
     const url = new URL(request.url);

@@ -3,7 +3,8 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { UsageError, type CommandSpec } from '../src-core/cli/args.ts';
+import { CliError, UsageError, type CommandSpec } from '../src-core/cli/args.ts';
+import { isStoreError } from '../src-core/store/index.ts';
 import { runProgram, type Io } from '../src-core/cli/program.ts';
 import { startBrowserHost } from './browser-host.node.ts';
 import { buildMain, buildRenderer } from './build.node.ts';
@@ -30,9 +31,16 @@ function parsePort(text: string | undefined): number {
 }
 
 async function runBrowserMode(rendererDir: string, dataDir: string, port: number, io: Io): Promise<number> {
-  const { dispatcher, events } = await openWalletHost(dataDir, (e) => {
-    io.err(`offset: internal error in the wallet host: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-  });
+  let opened;
+  try {
+    opened = await openWalletHost(dataDir, (e) => {
+      io.err(`offset: internal error in the wallet host: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    });
+  } catch (e) {
+    if (isStoreError(e)) throw new CliError(`${e.message} (is another Offset wallet running on ${dataDir}?)`);
+    throw new CliError(e instanceof Error ? e.message : String(e));
+  }
+  const { dispatcher, events } = opened;
   const host = await startBrowserHost({ rendererDir, dispatcher, events, port });
   io.out(`Offset wallet (browser mode) is running. Open this address in your browser:\n\n  ${host.url}\n\nThe address contains a secret for this run only; do not share it. Press Ctrl+C to stop.`);
   await new Promise<void>((resolve) => {
@@ -40,6 +48,7 @@ async function runBrowserMode(rendererDir: string, dataDir: string, port: number
     process.once('SIGTERM', resolve);
   });
   await host.close();
+  await opened.close();
   return 0;
 }
 
