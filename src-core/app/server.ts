@@ -1,5 +1,5 @@
 /** The node's side of one app connection: sends the permissions and report first, then reads
- *  requests one at a time, checks each against the app's permissions, hands the permitted ones to
+ *  requests in order, checks each against the app's permissions, hands the permitted ones to
  *  the node, and sends exactly one Ack per request. Malformed requests are acked with an error
  *  and change nothing; the connection stays up. The node publishes mutations and results through
  *  `send`. Browser-safe (the wallet host runs it in-process too). */
@@ -83,6 +83,9 @@ export class AppServerSession {
   get closed(): boolean { return this.closedFlag; }
 
   private async loop(): Promise<void> {
+    // Requests are handed to the node in arrival order as they arrive (so the node can work on
+    // the next while the previous waits for its disk write); Acks still leave in that order.
+    let acks: Promise<void> = Promise.resolve();
     for (;;) {
       const bytes = await this.transport.receive();
       if (bytes === undefined || this.closedFlag) break;
@@ -92,9 +95,10 @@ export class AppServerSession {
         break;
       }
       const requestId = bytes.slice(0, UID_BYTES);
-      const result = await this.answer(requestId, bytes);
-      await this.send({ kind: 'ack', requestId, result });
+      const result = this.answer(requestId, bytes);
+      acks = acks.then(async () => { await this.send({ kind: 'ack', requestId, result: await result }); });
     }
+    await acks;
     this.close();
   }
 
