@@ -160,5 +160,15 @@ describe('the tutorial of seeds/000, command for command', () => {
     expect(await ok(`${ctrl1} info balance`)).toBe('FST: -110\n');
     await poll('node0 to see the payment', async () => ((await ok(`${ctrl0} info balance`)) === 'FST: 110\n' ? true : undefined));
     await friendsEventually(ctrl0, table('E+', 'node1', '+', '+', 110, 150, 200));
-  }, 240_000);
+
+    // Beyond the tutorial: a clean stop (SIGTERM) and a restart resume the friendship as it was
+    const node0 = running.find((b) => b.output().includes(`127.0.0.1:${ports.node0}`)) as Background;
+    expect(await node0.stop('SIGTERM')).toBe(0);
+    expect(node0.output()).toMatch(/stnode: stopped \(SIGTERM\)/);
+    running.splice(running.indexOf(node0), 1);
+    running.push(await background(
+      `stnode --database node0/node0.db --idfile node0/node0.ident --laddr 127.0.0.1:${ports.node0} --trusted node0/trusted`, dir, /listening/));
+    expect(await ok(`${ctrl0} info balance`)).toBe('FST: 110\n');
+    await friendsEventually(ctrl0, table('E+', 'node1', '+', '+', 110, 150, 200));
+  }, 300_000);
 });
