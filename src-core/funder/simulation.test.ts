@@ -218,7 +218,8 @@ class Sim {
     const sellerKey = this.nodes[seller]!.signer.publicKey;
     if (!autoCollect) this.request(seller, { kind: 'add-invoice', invoiceId, currency, totalDestPayment: total });
     this.payments.set(toHex(paymentId), { buyer, seller, currency, total, invoiceId, autoCollect, status: 'open' });
-    this.request(buyer, { kind: 'create-payment', paymentId, invoiceId, currency, totalDestPayment: total, destPublicKey: sellerKey, autoCollect });
+    const deadline = this.rnd() < 0.2 ? this.now + Math.floor(this.rnd() * 20_000) : undefined;
+    this.request(buyer, { kind: 'create-payment', paymentId, invoiceId, currency, totalDestPayment: total, destPublicKey: sellerKey, autoCollect, deadline });
     chosen.forEach((route, k) => {
       const dest = amounts[k]!;
       const mediatorFees = route.slice(1, -1).map((m, j) => calcFee(this.rates.get(`${m}>${route[j]!}>${currency}`)!, dest)!);
@@ -338,6 +339,7 @@ describe('funder simulation', () => {
   const payments = Number(process.env.SIM_PAYMENTS ?? 500);
   it.each(seeds)('seed %i: random payments under faults end consistent, mirrored and accounted', (seed) => {
     const r = simulate(seed, payments);
+    if (process.env.SIM_STATS !== undefined) console.log(seed, r);
     expect(r.payments).toBeGreaterThan(payments * 0.85);
     expect(r.collected).toBeGreaterThan(payments / 4);
     expect(r.succeeded).toBeGreaterThan(r.payments / 4);
