@@ -215,6 +215,26 @@ describe('index client and server', () => {
     expect(outcome).toBe('accepted');
   });
 
+  it('drops a connection still in its handshake when closed', async () => {
+    const clock = new ManualClock(T0);
+    const { createServer } = await import('node:net');
+    let accepted: ((s: { closed: Promise<void> }) => void) | undefined;
+    const gotSocket = new Promise<{ closed: Promise<void> }>((r) => { accepted = r; });
+    const silent = createServer((sock) => { sock.resume(); accepted?.({ closed: new Promise((done) => sock.on('close', () => done())) }); });
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    cleanup.push(() => new Promise((r) => silent.close(r)));
+    const address = `127.0.0.1:${(silent.address() as { port: number }).port}`;
+    const ca = new IndexClient({
+      identity: ident(16), crypto, clock, random: seededRandom(16), connect: (a) => tcpConnect(a), channel,
+      servers: [{ publicKey: ident(59).publicKey, address }],
+    });
+    ca.start();
+    const socket = await gotSocket;
+    ca.close();
+    await socket.closed; // without close() the handshake would hold it until its timeout
+    expect(ca.connectedServer).toBeUndefined();
+  });
+
   it('rejects out-of-range capacities and self-friendship before anything changes', () => {
     const clock = new ManualClock(T0);
     const a = ident(11);

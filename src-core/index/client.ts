@@ -84,6 +84,8 @@ export class IndexClient {
   private reportTimer: Timer | undefined;
   private retryTimer: Timer | undefined;
   private wake: (() => void) | undefined;
+  /** The transport of a connection attempt in progress (closed by close()). */
+  private connecting: FrameStream | undefined;
   private readonly pending = new Map<string, Pending>();
   private readonly listeners = new Set<(server: IndexServerAddress | undefined) => void>();
   private readonly ackListeners = new Set<(outcome: ReportOutcome) => void>();
@@ -182,6 +184,7 @@ export class IndexClient {
     this.reportTimer?.cancel();
     this.retryTimer?.cancel();
     this.wake?.();
+    this.connecting?.close(closeReason('local'));
     this.channel?.close(closeReason('local'));
     for (const p of this.pending.values()) { p.timer.cancel(); p.resolve(err({ kind: 'closed' })); }
     this.pending.clear();
@@ -226,14 +229,17 @@ export class IndexClient {
     try {
       stream = await this.opts.connect(server.address);
       if (this.closed) { stream.close(closeReason('local')); return undefined; }
+      this.connecting = stream;
       return await secureChannel(stream, {
         identity: this.opts.identity, crypto: this.opts.crypto, clock: this.opts.clock,
         expectedRemote: server.publicKey, ...this.opts.channel,
       });
     } catch (e) {
-      this.log(`index server ${server.address}: ${(e as Error).message}`);
+      if (!this.closed) this.log(`index server ${server.address}: ${(e as Error).message}`);
       stream?.close(closeReason('local'));
       return undefined;
+    } finally {
+      this.connecting = undefined;
     }
   }
 
