@@ -224,12 +224,16 @@ describe('index client and server', () => {
     await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
     cleanup.push(() => new Promise((r) => silent.close(r)));
     const address = `127.0.0.1:${(silent.address() as { port: number }).port}`;
+    let tcpUp: (() => void) | undefined;
+    const handshaking = new Promise<void>((r) => { tcpUp = r; });
     const ca = new IndexClient({
-      identity: ident(16), crypto, clock, random: seededRandom(16), connect: (a) => tcpConnect(a), channel,
+      identity: ident(16), crypto, clock, random: seededRandom(16), channel,
+      connect: async (a) => { const st = await tcpConnect(a); setImmediate(() => tcpUp?.()); return st; },
       servers: [{ publicKey: ident(59).publicKey, address }],
     });
     ca.start();
     const socket = await gotSocket;
+    await handshaking; // the client is now waiting for the server's handshake, which never comes
     ca.close();
     await socket.closed; // without close() the handshake would hold it until its timeout
     expect(ca.connectedServer).toBeUndefined();
