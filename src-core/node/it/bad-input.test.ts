@@ -1,7 +1,7 @@
 /** Bad input never crashes the node nor changes anything (issue 6 "Done when"): apps without a
  *  ticket or without a permission, malformed requests, corrupt or foreign databases, a node
  *  ticket with the wrong key. Each gets a clear error and the node keeps serving. */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppConnectionClosedError, AppRequestError, nodeToApp } from '../../app/index.ts';
@@ -63,6 +63,20 @@ describe('apps the node must refuse', () => {
     }
     await stillServes();
   });
+
+  it('closes the connection of an app whose ticket is taken out of the trusted directory', async () => {
+    const seed = new Uint8Array(32).fill(96);
+    const path = join(a.dir, 'trusted', 'temporary.ticket');
+    await writeFile(path, formatAppTicket({ publicKey: identityFromSeed(crypto, seed).publicKey, permissions: { buyer: false, seller: false, config: true, routes: false } }));
+    const app = await connectApp(a.node.appAddress, seed, a.publicKey);
+    await app.request({ kind: 'set-accept-auto-collect', accept: true });
+    await rm(path);
+    const why = await Promise.race([app.closed, new Promise<'open'>((r) => setTimeout(() => r('open'), 20_000))]);
+    expect(why).toBeInstanceOf(AppConnectionClosedError);
+    const again = await connectApp(a.node.appAddress, seed, a.publicKey).catch((x: unknown) => x);
+    expect(again).toBeInstanceOf(AppConnectionClosedError);
+    await stillServes();
+  }, 30_000);
 
   it('acks a malformed request with a clear error and keeps the connection', async () => {
     const seed = new Uint8Array(32).fill(97);
