@@ -127,4 +127,51 @@ describe('wallet shell in Chromium (browser mode)', () => {
       await page.context().close();
     }
   });
+
+  it('renames a card, and removes one only after confirming', async () => {
+    const { page, problems } = await openPage(wallet.url);
+    await page.getByLabel('Card name').fill('Temp');
+    await page.getByRole('button', { name: 'Create card' }).click();
+    const item = page.getByRole('listitem', { name: 'Temp' });
+    await item.getByRole('button', { name: 'Rename' }).click();
+    await page.getByLabel('New name for Temp').fill('Temporary');
+    await page.getByRole('button', { name: 'Save name' }).click();
+    const renamed = page.getByRole('listitem', { name: 'Temporary' });
+    await renamed.waitFor();
+
+    await renamed.getByRole('button', { name: 'Remove' }).click();
+    await page.getByRole('group', { name: 'Remove Temporary?' }).waitFor();
+    await page.screenshot({ path: artifactPath('08-remove-confirm.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Keep card' }).click();
+    await renamed.getByRole('button', { name: 'Remove' }).click();
+    await page.getByRole('button', { name: 'Remove card' }).click();
+    await renamed.waitFor({ state: 'detached' });
+    expect(await page.getByRole('listitem', { name: 'Groceries' }).count()).toBe(1);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
+  it('changes the wallet password; only the new one unlocks', async () => {
+    const { page, problems } = await openPage(wallet.url);
+    const NEW = 'a brand new password';
+    await page.getByLabel('Current password').fill('wrong current one');
+    await page.getByLabel('New password', { exact: true }).fill(NEW);
+    await page.getByLabel('Confirm new password').fill(NEW);
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await page.getByRole('alert').filter({ hasText: 'current password is wrong' }).waitFor();
+    await page.getByLabel('Current password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await page.getByRole('status').filter({ hasText: 'Password changed' }).waitFor();
+    await page.screenshot({ path: artifactPath('09-password-changed.png'), fullPage: true });
+
+    await page.getByRole('button', { name: 'Lock' }).click();
+    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await page.getByRole('button', { name: 'Unlock' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Wrong password' }).waitFor();
+    await page.getByLabel('Password', { exact: true }).fill(NEW);
+    await page.getByRole('button', { name: 'Unlock' }).click();
+    await page.getByRole('heading', { name: 'Cards', level: 1 }).waitFor();
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
 });

@@ -1,27 +1,17 @@
-import type { CardView } from '../../src-main/bridge.ts';
-import { formatAmount } from '../format-amount.ts';
+import type { BridgeError, CardView, Result } from '../../src-main/bridge.ts';
+import { CardItem } from './CardItem.tsx';
 
 export interface CardListProps {
   readonly cards: readonly CardView[];
+  readonly onRename: (cardId: string, name: string) => Promise<Result<CardView, BridgeError>>;
+  readonly onRemove: (cardId: string) => Promise<Result<void, BridgeError>>;
 }
 
-export function CardList({ cards }: CardListProps) {
+export function CardList({ cards, onRename, onRemove }: CardListProps) {
   return (
     <ul className="card-list" aria-label="Cards">
       {cards.map((card) => (
-        <li key={card.id} className="card-item">
-          <div>
-            <div className="card-name">{card.name}</div>
-            <div className="card-meta">
-              {card.kind === 'local' ? 'On this computer' : 'Remote node'} · {card.online ? 'online' : 'offline'}
-            </div>
-          </div>
-          <div className="balance" aria-label={`Balances of ${card.name}`}>
-            {card.balances.length === 0
-              ? 'No balances'
-              : card.balances.map((b) => `${formatAmount(b.balance, 0, { group: ',' })} ${b.currency}`).join(' · ')}
-          </div>
-        </li>
+        <CardItem key={card.id} card={card} onRename={onRename} onRemove={onRemove} />
       ))}
     </ul>
   );

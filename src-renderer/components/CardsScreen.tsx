@@ -1,5 +1,6 @@
 import { useAppStore } from '../useAppStore.ts';
 import { CardList } from './CardList.tsx';
+import { ChangePasswordForm } from './ChangePasswordForm.tsx';
 import { CreateCardForm } from './CreateCardForm.tsx';
 
 /** The first screen: the person's cards, or a first-run invitation to create one. */
@@ -8,6 +9,9 @@ export function CardsScreen() {
   const load = useAppStore((s) => s.cardsLoad);
   const loadCards = useAppStore((s) => s.loadCards);
   const createCard = useAppStore((s) => s.createCard);
+  const renameCard = useAppStore((s) => s.renameCard);
+  const removeCard = useAppStore((s) => s.removeCard);
+  const changePassword = useAppStore((s) => s.changePassword);
 
   return (
     <>
@@ -27,12 +31,16 @@ export function CardsScreen() {
             A card holds your friends and balances. Create one below to start paying and getting paid.
           </p>
         ) : (
-          <CardList cards={cards} />
+          <CardList cards={cards} onRename={renameCard} onRemove={removeCard} />
         )}
       </section>
       <section className="panel" aria-labelledby="create-card">
         <h2 id="create-card">Create a card</h2>
         <CreateCardForm onCreate={createCard} />
+      </section>
+      <section className="panel" aria-labelledby="wallet-password">
+        <h2 id="wallet-password">Wallet password</h2>
+        <ChangePasswordForm onChange={changePassword} />
       </section>
     </>
   );

@@ -33,7 +33,7 @@ export function PasswordForm({ mode, minLength, onSubmit }: PasswordFormProps) {
 
   const label = mode === 'create' ? 'Set password' : 'Unlock';
   return (
-    <form onSubmit={(e) => void submit(e)} noValidate>
+    <form className="narrow-form" onSubmit={(e) => void submit(e)} noValidate>
       <div className="field">
         <label htmlFor={`${id}-pw`}>Password</label>
         <input

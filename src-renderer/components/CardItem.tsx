@@ -1,0 +1,85 @@
+import { useId, useState, type FormEvent } from 'react';
+import { MAX_CARD_NAME_CHARS, type BridgeError, type CardView, type Result } from '../../src-main/bridge.ts';
+import { formatAmount } from '../format-amount.ts';
+
+export interface CardItemProps {
+  readonly card: CardView;
+  readonly onRename: (cardId: string, name: string) => Promise<Result<CardView, BridgeError>>;
+  readonly onRemove: (cardId: string) => Promise<Result<void, BridgeError>>;
+}
+
+type Mode = { readonly kind: 'view' } | { readonly kind: 'rename'; readonly name: string } | { readonly kind: 'confirm-remove' };
+
+/** One card: name, where it runs, balances; rename in place; remove only after confirming. */
+export function CardItem({ card, onRename, onRemove }: CardItemProps) {
+  const id = useId();
+  const [mode, setMode] = useState<Mode>({ kind: 'view' });
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | undefined>(undefined);
+
+  async function run<T>(action: () => Promise<Result<T, BridgeError>>, what: string): Promise<void> {
+    setBusy(true);
+    const r = await action();
+    setBusy(false);
+    if (r.ok) {
+      setError(undefined);
+      setMode({ kind: 'view' });
+    } else {
+      setError(`${what}: ${r.error.message}`);
+    }
+  }
+
+  function rename(e: FormEvent<HTMLFormElement>): void {
+    e.preventDefault();
+    if (mode.kind === 'rename') void run(() => onRename(card.id, mode.name), 'The card was not renamed');
+  }
+
+  return (
+    <li className="card-item" aria-label={card.name}>
+      <div className="card-main">
+        <div>
+          <div className="card-name">{card.name}</div>
+          <div className="card-meta">
+            {card.kind === 'local' ? 'On this computer' : 'Remote node'} · {card.online ? 'online' : 'offline'}
+          </div>
+        </div>
+        <div className="balance" aria-label={`Balances of ${card.name}`}>
+          {card.balances.length === 0
+            ? 'No balances'
+            : card.balances.map((b) => `${formatAmount(b.balance, 0, { group: ',' })} ${b.currency}`).join(' · ')}
+        </div>
+      </div>
+      {mode.kind === 'view' && (
+        <div className="card-actions">
+          <button type="button" className="secondary" onClick={() => setMode({ kind: 'rename', name: card.name })}>Rename</button>
+          <button type="button" className="secondary danger" onClick={() => setMode({ kind: 'confirm-remove' })}>Remove</button>
+        </div>
+      )}
+      {mode.kind === 'rename' && (
+        <form className="row card-form" onSubmit={rename}>
+          <div className="field">
+            <label htmlFor={`${id}-name`}>New name for {card.name}</label>
+            <input id={`${id}-name`} value={mode.name} maxLength={MAX_CARD_NAME_CHARS} autoFocus onChange={(e) => setMode({ kind: 'rename', name: e.target.value })} />
+          </div>
+          <button type="submit" disabled={busy}>Save name</button>
+          <button type="button" className="secondary" onClick={() => setMode({ kind: 'view' })}>Cancel</button>
+        </form>
+      )}
+      {mode.kind === 'confirm-remove' && (
+        <div role="group" aria-label={`Remove ${card.name}?`} className="card-form">
+          <p className="message error">
+            Remove “{card.name}”? Its key is deleted from this computer and its friends and balances are lost
+            unless you have a backup of this card.
+          </p>
+          <div className="card-actions">
+            <button type="button" className="danger-solid" disabled={busy} onClick={() => void run(() => onRemove(card.id), 'The card was not removed')}>
+              Remove card
+            </button>
+            <button type="button" className="secondary" onClick={() => setMode({ kind: 'view' })}>Keep card</button>
+          </div>
+        </div>
+      )}
+      {error !== undefined && <p role="alert" className="message error">{error}</p>}
+    </li>
+  );
+}
