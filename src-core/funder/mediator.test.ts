@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { nodeBackend } from '../crypto/backend.node.ts';
 import type { AppResult } from './events.ts';
+import { MAX_QUEUED_FORWARDS } from './mediator.ts';
+import { applyMutation } from './mutations.ts';
 import { type TestNode, TestNet, bytes, makeNode } from './testkit.ts';
 
 const crypto = nodeBackend;
@@ -55,6 +57,24 @@ describe('mediator checks (reference/funder.md §6.3)', () => {
     if (m.state.friends.get(s.key)?.channel.kind === 'consistent' && s.state.friends.get(m.key)?.channel.kind === 'consistent') {
       expect([frozen(m, s), frozen(s, m)]).toEqual([0n, 0n]);
     }
+  });
+
+  it('cancels when the queue towards the next hop is full', () => {
+    const { net, a, m, s } = line();
+    const f = m.state.friends.get(s.key)!;
+    if (f.channel.kind !== 'consistent') throw new Error('consistent expected');
+    const filler = Array.from({ length: MAX_QUEUED_FORWARDS }, (_, i) => ({
+      currency: 'FST', origin: a.key,
+      op: { kind: 'request' as const, requestId: Uint8Array.from({ length: 16 }, (_x, j) => (j < 4 ? (i >> (8 * j)) & 0xff : 0xee)),
+        srcHashedLock: bytes(32, 1), route: [], destPayment: 1n, totalDestPayment: 1n, invoiceId: bytes(32, 9), leftFees: 0n, autoCollect: undefined },
+    }));
+    m.state = applyMutation(m.state, { kind: 'set-friend', friend: { ...f, channel: { ...f.channel, pendingRequests: filler } } });
+    net.run(m, { kind: 'friend-offline', friend: pk(a) }); // keep m from flushing the filler to s meanwhile
+    net.run(m, { kind: 'friend-online', friend: pk(a) });
+    net.queue = net.queue.filter((e) => e.to !== s.key);
+    expect(payThroughM(net, a, m, s, 6n)).toMatchObject({ result: { kind: 'failure' } });
+    const after = m.state.friends.get(s.key)!.channel;
+    expect(after.kind === 'consistent' && after.pendingRequests.length).toBe(MAX_QUEUED_FORWARDS);
   });
 
   it('refuses a route that returns to the buyer through one friend before sending it', () => {

@@ -7,6 +7,8 @@ import type { Draft } from './draft.ts';
 import { type Hex, toHex } from './hex.ts';
 import { calcFee } from './rate.ts';
 
+export const MAX_QUEUED_FORWARDS = 1024;
+
 export function mediateRequest(d: Draft, from: Hex, currency: string, op: RequestOp): void {
   const cancel = (): void => cancelBack(d, from, currency, op.requestId);
   const fromCfg = d.friend(from)?.currencyConfigs.get(currency);
@@ -25,6 +27,8 @@ export function mediateRequest(d: Draft, from: Hex, currency: string, op: Reques
   const id = toHex(op.requestId);
   const queued = [...c.pendingRequests, ...c.pendingUserRequests].some((q) => q.currency === currency && toHex(q.op.requestId) === id);
   if (mc.local.has(id) || queued) return cancel();
+  // The original's queue is unbounded (§7.2): a next hop that never hands us the token cannot make it grow forever.
+  if (c.pendingRequests.length >= MAX_QUEUED_FORWARDS) return cancel();
   d.pushRequest(next, { currency, origin: from, op: { ...op, route: op.route.slice(1), leftFees: op.leftFees - fee } });
 }
 

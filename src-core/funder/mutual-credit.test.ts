@@ -4,7 +4,7 @@ import { type RequestOp, type ResponseOp, hashLock, responseHash, responseSignat
 import { I128_MAX, U128_MAX } from './amounts.ts';
 import {
   type McContext, type MutualCredit, emptyMutualCredit, receiveCancel, receiveCollect, receiveRequest, receiveResponse,
-  sendCancel, sendCollect, sendRequest, sendResponse,
+  receiveCapacity, sendCancel, sendCollect, sendRequest, sendResponse,
 } from './mutual-credit.ts';
 
 const crypto = nobleBackend;
@@ -146,5 +146,15 @@ describe('outgoing ops (§3.3)', () => {
     const req = request();
     const mc = unwrap(receiveRequest(emptyMutualCredit(), req, 100n)).mc;
     expect(triple(unwrap(sendCancel(mc, { kind: 'cancel', requestId: req.requestId })))).toEqual([0n, 0n, 0n]);
+  });
+});
+
+describe('receive capacity (§3.6, §7.2 #10)', () => {
+  it('is what the friend may still owe us, 0 when closed, clamped without overflow at the extremes', () => {
+    const mc = { ...emptyMutualCredit(-5n), remotePendingDebt: 15n };
+    expect(receiveCapacity(mc, 100n, true)).toBe(90n);
+    expect(receiveCapacity(mc, 100n, false)).toBe(0n);
+    expect(receiveCapacity({ ...emptyMutualCredit(I128_MAX), remotePendingDebt: U128_MAX }, 0n, true)).toBe(0n);
+    expect(receiveCapacity({ ...emptyMutualCredit(-I128_MAX), remotePendingDebt: 0n }, U128_MAX, true)).toBe(U128_MAX);
   });
 });
