@@ -5,8 +5,8 @@
  *    listen --relay KEY@HOST:PORT --seed N
  *        listens on the relay (again whenever the control connection drops) and echoes every
  *        message of every tunnel; prints {"event":"listening"} each time it is listening.
- *    send --relay KEY@HOST:PORT --seed N --peer KEY --count K [--interval MS] [--wait MS]
- *        sends K numbered messages to the listener, each awaited as an echo within --wait ms,
+ *    send --relay KEY@HOST:PORT --seed N --peer KEY (--count K | --for-ms T) [--interval MS] [--wait MS]
+ *        sends K numbered messages (or as many as fit in T ms) to the listener, each awaited as an echo within --wait ms,
  *        reconnecting after any failure; prints {"event":"result","seq":…,"ok":…,"rttMs":…} per
  *        message and {"event":"summary",…} at the end. */
 import { fromBase64Url, toBase64Url } from '../../../src-core/codec/index.ts';
@@ -71,13 +71,17 @@ async function echo(from: Uint8Array, tunnel: FrameStream): Promise<void> {
 
 async function send(): Promise<void> {
   const peer = b64(arg('peer'));
-  const count = Number(arg('count'));
+  const forMs = Number(arg('for-ms', '0'));
+  const count = forMs > 0 ? Number.MAX_SAFE_INTEGER : Number(arg('count'));
+  const t0 = performance.now();
+  let attempted = 0;
   const interval = Number(arg('interval', '50'));
   const wait = Number(arg('wait', '5000'));
   let ch: SecureChannel | undefined;
   const rtts: number[] = [];
   let reconnects = 0;
-  for (let seq = 0; seq < count; seq++) {
+  for (let seq = 0; seq < count && (forMs === 0 || performance.now() - t0 < forMs); seq++) {
+    attempted++;
     const started = performance.now();
     let ok = false;
     try {
@@ -101,7 +105,7 @@ async function send(): Promise<void> {
   ch?.close();
   rtts.sort((a, b) => a - b);
   const q = (p: number): number => Math.round(rtts[Math.min(rtts.length - 1, Math.floor(p * rtts.length))] ?? -1);
-  emit({ event: 'summary', attempted: count, delivered: rtts.length, reconnects, p50Ms: q(0.5), p99Ms: q(0.99) });
+  emit({ event: 'summary', attempted, delivered: rtts.length, reconnects, p50Ms: q(0.5), p99Ms: q(0.99) });
   process.exit(0);
 }
 
