@@ -30,14 +30,17 @@ export function compact(g: CurrencyGraph, n: number): CompactGraph {
     start[u] = to.length;
     const out = g.adj.get(u);
     if (out === undefined) continue;
-    for (const [v, a] of out) {
-      const b = g.adj.get(v)?.get(u);
-      if (b === undefined) continue;
+    for (let i = 0; i < out.size; i++) {
+      const v = out.friends[i] as number;
+      const other = g.adj.get(v);
+      const j = other === undefined ? -1 : other.indexOf(u);
+      if (other === undefined || j < 0) continue;
       index.set(u * n + v, to.length);
       to.push(v);
-      cap.push(a.send < b.recv ? a.send : b.recv);
-      mul.push(b.mul);
-      add.push(b.add);
+      const send = out.send[i] as bigint, recv = other.recv[j] as bigint;
+      cap.push(send < recv ? send : recv);
+      mul.push(other.mul[j] as number);
+      add.push(other.add[j] as number);
     }
   }
   start[n] = to.length;

@@ -4,6 +4,7 @@
  *  from u) and its fee is the rate v charges for requests coming from u (reference/funder.md §3.2, §3.6). */
 import { type Rate } from './rate.ts';
 import { type CompactGraph, compact } from './compact-graph.ts';
+import { type Half, HalfSet } from './half-set.ts';
 import { keyId } from './node-key.ts';
 
 /** One node's report about one friend in one currency. */
@@ -18,17 +19,11 @@ export interface FriendCapacity {
   readonly rate: Rate;
 }
 
-/** What u said about v (one half of a friendship). */
-export interface Half {
-  readonly send: bigint;
-  readonly recv: bigint;
-  readonly mul: number;
-  readonly add: number;
-}
+export type { Half } from './half-set.ts';
 
 export class CurrencyGraph {
   /** adj.get(u).get(v) = u's report about v. */
-  readonly adj = new Map<number, Map<number, Half>>();
+  readonly adj = new Map<number, HalfSet>();
   halves = 0;
   /** Array copy for search. Capacity and rate changes and removed friendships are patched into it at
    *  once (a removed one keeps its edge with capacity 0); new friendships wait for the next rebuild. */
@@ -127,9 +122,10 @@ export class CapacityGraph {
       let g = this.graphs.get(c);
       if (g === undefined) { g = new CurrencyGraph(); this.graphs.set(c, g); }
       const old = g.adj.get(u);
-      g.halves += out.size - (old?.size ?? 0);
-      g.adj.set(u, out);
-      patchNode(g, u, out);
+      const set = HalfSet.from(out);
+      g.halves += set.size - (old?.size ?? 0);
+      g.adj.set(u, set);
+      patchNode(g, u, set);
     }
     if (next.size === 0) this.reportedIn.delete(u);
     else this.reportedIn.set(u, new Set(next.keys()));
@@ -152,7 +148,7 @@ export class CapacityGraph {
     g.halves -= out.size;
     g.adj.delete(u);
     if (g.adj.size === 0) this.graphs.delete(c);
-    else patchNode(g, u, new Map());
+    else patchNode(g, u, HalfSet.EMPTY);
   }
 
   /** Number of (node, friend, currency) reports held. */
@@ -169,7 +165,7 @@ export class CapacityGraph {
 
 /** After u's half-edges became `out` (already in g.adj): rewrites the capacity and rate of u's edges
  *  in the search copy (0 for a friendship that is gone) and notes friendships the copy lacks. */
-function patchNode(g: CurrencyGraph, u: number, out: ReadonlyMap<number, Half>): void {
+function patchNode(g: CurrencyGraph, u: number, out: HalfSet): void {
   const cg = g.compactCache;
   if (cg === undefined) return;
   const present = new Set<number>();
