@@ -45,7 +45,8 @@ export function faultSchedule(seed: number, o: ScheduleOptions): FaultEvent[] {
   for (;;) {
     t += Math.max(1, Math.round(-Math.log(1 - r.u32() / 0x1_0000_0000) * o.meanGapMs)); // exponential gaps
     const down = minDown + r.below(maxDown - minDown + 1);
-    if (t + down >= o.durationMs) break;
+    if (t >= o.durationMs) break;
+    if (t + down >= o.durationMs) continue; // a shorter fault may still fit
     const concurrent = windows.filter(([a, b]) => a < t + down && t < b).length;
     const free = targets.filter((x) => (busyUntil.get(x.t) ?? -1) < t);
     if (concurrent >= maxConcurrent || free.length === 0) continue;
