@@ -1,7 +1,7 @@
 /** Shape checks on app requests, so a malformed one (wrong key length, non-bigint amount, huge
  *  name) is refused with a code instead of reaching the state and failing later in the store's
  *  encoder. The app protocol's decoder normally guarantees these; the funder does not rely on it. */
-import { MAX_NET_ADDRESS_LEN, MAX_NODE_RELAYS, MAX_ROUTE_LEN, isValidCurrency } from '../proto/index.ts';
+import { MAX_ACTIVE_CURRENCIES, MAX_NET_ADDRESS_LEN, MAX_NODE_RELAYS, MAX_ROUTE_LEN, isValidCurrency } from '../proto/index.ts';
 import { inU128 } from './amounts.ts';
 import type { AppRequest } from './events.ts';
 import { toHex } from './hex.ts';
@@ -28,7 +28,10 @@ export function isWellFormedRequest(r: AppRequest): boolean {
     case 'add-relay':
       return isBytes(r.relay?.publicKey, 32) && isText(r.relay?.address, MAX_NET_ADDRESS_LEN) && isText(r.relay?.name, MAX_NAME_BYTES);
     case 'remove-relay': return isBytes(r.publicKey, 32);
-    case 'add-friend': return relaysOk(r.relays) && isText(r.name, MAX_NAME_BYTES);
+    case 'add-friend':
+      return relaysOk(r.relays) && isText(r.name, MAX_NAME_BYTES) && (r.initialBalances === undefined
+        || (Array.isArray(r.initialBalances) && r.initialBalances.length <= MAX_ACTIVE_CURRENCIES
+          && r.initialBalances.every((b) => isValidCurrency(b?.currency) && typeof b.balance === 'bigint')));
     case 'set-friend-relays': return relaysOk(r.relays);
     case 'set-friend-name': return isText(r.name, MAX_NAME_BYTES);
     case 'set-friend-currency-rate':
