@@ -43,7 +43,8 @@ export function faultSchedule(seed: number, o: ScheduleOptions): FaultEvent[] {
   const maxConcurrent = o.maxConcurrent ?? 2;
   let t = 0;
   for (;;) {
-    t += Math.max(1, Math.round(-Math.log(1 - r.u32() / 0x1_0000_0000) * o.meanGapMs)); // exponential gaps
+    // uniform gaps in [0.5, 1.5] × mean: exponential ones leave long quiet spells in a short storm
+    t += Math.max(1, Math.round(o.meanGapMs * (0.5 + r.below(1001) / 1000)));
     const down = minDown + r.below(maxDown - minDown + 1);
     if (t >= o.durationMs) break;
     if (t + down >= o.durationMs) continue; // a shorter fault may still fit
