@@ -64,3 +64,43 @@ describe('FrameDecoder handshake limit', () => {
     expect(early.error).toEqual({ kind: 'frame-too-large', length: 1025, max: 1024 });
   });
 });
+
+describe('FrameDecoder properties', () => {
+  it('yields the same frames however the bytes are split', async () => {
+    const fc = await import('fast-check');
+    fc.assert(fc.property(
+      fc.array(fc.uint8Array({ maxLength: 200 }), { maxLength: 20 }),
+      fc.array(fc.integer({ min: 1, max: 64 }), { minLength: 1, maxLength: 50 }),
+      (payloads, cuts) => {
+        const wire = cat(prologue(), ...payloads.map(framed));
+        const d = new FrameDecoder(1000);
+        const got: Uint8Array[] = [];
+        let off = 0;
+        for (let i = 0; off < wire.length; i++) {
+          const n = cuts[i % cuts.length] as number;
+          const r = d.push(wire.subarray(off, off + n));
+          if (r.error !== undefined) return false;
+          got.push(...r.frames);
+          off += n;
+        }
+        expect(got).toEqual(payloads);
+        return true;
+      },
+    ), { numRuns: 200 });
+  });
+
+  it('never throws on arbitrary bytes, and stops at the first error', async () => {
+    const fc = await import('fast-check');
+    fc.assert(fc.property(fc.array(fc.uint8Array({ maxLength: 100 }), { maxLength: 10 }), fc.boolean(), (chunks, withPrologue) => {
+      const d = new FrameDecoder(50);
+      if (withPrologue) d.push(prologue());
+      let failed = false;
+      for (const c of chunks) {
+        const r = d.push(c);
+        if (failed) expect(r.frames).toEqual([]);
+        if (r.error !== undefined) failed = true;
+        for (const f of r.frames) expect(f.length).toBeLessThanOrEqual(50);
+      }
+    }), { numRuns: 300 });
+  });
+});
