@@ -42,7 +42,8 @@ export interface NodeOptions {
   readonly trustedDir: string;
   /** Opens a transport to relays and index servers; TCP by default. */
   readonly dial?: (address: string) => Promise<FrameStream>;
-  /** Funder ticks (deadlines, retransmissions). Default 1 s. */
+  /** Funder ticks (payment deadlines; re-offering an unanswered token). Default 5 s: every tick
+   *  re-sends the last token of every friendship where we wait for the friend (docs/node.md). */
   readonly tickMs?: number;
   /** A payment stops starting new parts after this long. Default 5 min. */
   readonly paymentDeadlineMs?: number;
@@ -449,7 +450,7 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
   // ---- start ----
   indexClient.start();
   await (await enqueue(() => runFunder([{ kind: 'init' }]))).done;
-  const tickMs = opts.tickMs ?? 1000;
+  const tickMs = opts.tickMs ?? 5000;
   let tickTimer: Timer | undefined;
   const tick = (): void => {
     tickTimer = undefined;

@@ -71,7 +71,7 @@ export class Net {
     const store = await openNodeStore(join(dir, 'node.db'), { publicKey: signer.publicKey });
     return startNode({
       identitySeed: seed, store, crypto, clock: systemClock, random: (k) => crypto.randomBytes(k),
-      listenAddress: '127.0.0.1:0', trustedDir: join(dir, 'trusted'), indexReportIntervalMs: 20, tickMs: 200,
+      listenAddress: '127.0.0.1:0', trustedDir: join(dir, 'trusted'), indexReportIntervalMs: 20, tickMs: 1000,
     });
   }
 
