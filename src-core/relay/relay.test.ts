@@ -147,6 +147,34 @@ describe('relay', () => {
     t1.close(); t2.close();
   });
 
+  it('limits the connections one key may leave pending for a listener', async () => {
+    const { addr, server } = await relay({ maxPendingPairingsPerKey: 2, pairingTimeoutMs: 60_000 });
+    let announced = 0;
+    const l = await listenViaRelay(addr, { ...clientOpts(bob), accept: () => { announced++; return false; }, onTunnel: () => {} });
+    cleanup.push(() => l.close());
+    const t1 = await connectViaRelay(addr, bob.publicKey, clientOpts(alice));
+    const t2 = await connectViaRelay(addr, bob.publicKey, clientOpts(alice));
+    const t3 = await connectViaRelay(addr, bob.publicKey, clientOpts(alice));
+    expect(await t3.receive()).toBeUndefined();
+    expect(server.relay.stats().pendingPairings).toBe(2);
+    expect(t1.closeReason).toBeUndefined();
+    t1.close(); t2.close();
+  });
+
+  it('closes a tunnel that forwards nothing for the idle timeout, on the relay clock', async () => {
+    // legs' keepalive timeouts far away: only the tunnel's idleness is measured here
+    const { addr, clock, server } = await relay({ idleTimeoutMs: 120_000, keepaliveMs: 1e9, timeoutMs: 1e10 });
+    const { a, b } = await friendsThrough(addr);
+    await roundTrip(a, b);
+    clock.advance(60_000);
+    await roundTrip(a, b, 3); // traffic keeps it open
+    clock.advance(119_999); // 1 ms short of 120 s without traffic
+    expect(server.relay.stats().tunnels).toBe(1);
+    clock.advance(1);
+    await Promise.all([a.closed, b.closed]);
+    expect(server.relay.stats().tunnels).toBe(0);
+  });
+
   describe('against hostile clients', () => {
     it('cuts a client sending garbage bytes and keeps serving honest ones', async () => {
       const { addr, server } = await relay();

@@ -180,17 +180,18 @@ export function createRelay(opts: RelayOptions): Relay {
     tunnels++;
     let last = clock.now();
     let idle: Timer | undefined;
-    const checkIdle = (): void => {
-      idle = clock.after(limits.idleTimeoutMs, () => {
-        if (clock.now() - last >= limits.idleTimeoutMs) {
+    const checkIdle = (ms: number): void => {
+      idle = clock.after(ms, () => {
+        const quiet = clock.now() - last;
+        if (quiet >= limits.idleTimeoutMs) {
           const r = closeReason('timeout', 'idle tunnel');
           a.close(r); b.close(r);
         } else {
-          checkIdle();
+          checkIdle(limits.idleTimeoutMs - quiet);
         }
       });
     };
-    checkIdle();
+    checkIdle(limits.idleTimeoutMs);
     const pump = async (from: SecureChannel, to: SecureChannel): Promise<void> => {
       try {
         for await (const f of from) {

@@ -78,6 +78,12 @@ describe('strelay', () => {
     expect(p.stderr.join('')).toMatch(/^strelay: [^\n]+\n$/);
   });
 
+  it.each([['0'], ['-5'], ['many']])('rejects --max-connections %s as a usage error', async (v) => {
+    const p = start(['--idfile', 'relay.ident', '--laddr', '127.0.0.1:0', '--max-connections', v]);
+    expect(await p.exit).toBe(2);
+    expect(p.stderr.join('')).toMatch(/^strelay: [^\n]*max-connections/);
+  });
+
   it('rejects a malformed listen address as a usage error', async () => {
     const p = start(['--idfile', 'relay.ident', '--laddr', 'nowhere']);
     expect(await p.exit).toBe(2);
