@@ -174,4 +174,17 @@ describe('wallet shell in Chromium (browser mode)', () => {
     expect(problems).toEqual([]);
     await page.context().close();
   });
+
+  // last: it stops the wallet
+  it('tells the person when the wallet host stops', async () => {
+    const { page } = await openPage(wallet.url);
+    await page.getByRole('heading', { name: 'Cards', level: 1 }).waitFor();
+    await wallet.stop();
+    await page.getByRole('alert').filter({ hasText: 'The connection to the wallet was lost' }).waitFor();
+    await page.screenshot({ path: artifactPath('10-host-stopped.png'), fullPage: true });
+    await page.getByLabel('Card name').fill('After the end');
+    await page.getByRole('button', { name: 'Create card' }).click();
+    await page.getByRole('alert').filter({ hasText: 'The card was not created' }).waitFor();
+    await page.context().close();
+  });
 });

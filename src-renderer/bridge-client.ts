@@ -66,13 +66,19 @@ export function createBridgeClient(transport: OffsetBridge, onProtocolError: (e:
   };
 }
 
+/** A transport that can also say when it lost the host (the WebSocket closes; IPC never does). */
+export interface ClosableTransport extends OffsetBridge {
+  onClose(listener: () => void): void;
+}
+
 /** Browser mode: the WebSocket to the host that served this page. Routes each answer to its call
  *  by id; everything else is an event. Rejects pending calls when the socket closes. */
-export function connectWebSocket(url: string, token: string): Promise<OffsetBridge> {
+export function connectWebSocket(url: string, token: string): Promise<ClosableTransport> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url, [BRIDGE_WS_PROTOCOL, BRIDGE_TOKEN_PROTOCOL_PREFIX + token]);
     const waiting = new Map<number, { resolve: (t: string) => void; reject: (e: Error) => void }>();
     const eventListeners = new Set<(t: string) => void>();
+    const closeListeners: Array<() => void> = [];
     let opened = false;
     ws.addEventListener('open', () => {
       opened = true;
@@ -88,6 +94,9 @@ export function connectWebSocket(url: string, token: string): Promise<OffsetBrid
         onEvent(listener) {
           eventListeners.add(listener);
           return () => eventListeners.delete(listener);
+        },
+        onClose(listener) {
+          closeListeners.push(listener);
         },
       });
     });
@@ -111,11 +120,14 @@ export function connectWebSocket(url: string, token: string): Promise<OffsetBrid
       for (const w of waiting.values()) w.reject(new Error('the connection to the wallet host closed'));
       waiting.clear();
       if (!opened) reject(new Error('The wallet host refused the connection. Open the address that `npm start` printed, token included.'));
+      else for (const l of closeListeners) l();
     });
   });
 }
 
-export type HostConnection = { readonly ok: true; readonly bridge: Bridge } | { readonly ok: false; readonly message: string };
+export type HostConnection =
+  | { readonly ok: true; readonly bridge: Bridge; readonly onLost: (listener: () => void) => void }
+  | { readonly ok: false; readonly message: string };
 
 const TOKEN_KEY = 'offset.bridgeToken';
 
@@ -123,7 +135,7 @@ const TOKEN_KEY = 'offset.bridgeToken';
  *  mode with the token from the URL fragment (kept in sessionStorage for reloads, then removed
  *  from the address bar so it is not shown or shared by accident). */
 export async function connectToHost(win: Window & { offset?: OffsetBridge }): Promise<HostConnection> {
-  if (win.offset !== undefined) return { ok: true, bridge: createBridgeClient(win.offset) };
+  if (win.offset !== undefined) return { ok: true, bridge: createBridgeClient(win.offset), onLost: () => {} };
   const fromHash = /(?:^#|&)token=([A-Za-z0-9_-]+)/.exec(win.location.hash)?.[1];
   if (fromHash !== undefined) {
     win.sessionStorage.setItem(TOKEN_KEY, fromHash);
@@ -133,7 +145,7 @@ export async function connectToHost(win: Window & { offset?: OffsetBridge }): Pr
   if (token === null) return { ok: false, message: 'This page needs the address printed by `npm start`, including its #token=… part.' };
   try {
     const transport = await connectWebSocket(`ws://${win.location.host}${BRIDGE_WS_PATH}`, token);
-    return { ok: true, bridge: createBridgeClient(transport) };
+    return { ok: true, bridge: createBridgeClient(transport), onLost: (l) => transport.onClose(l) };
   } catch (e) {
     return { ok: false, message: e instanceof Error ? e.message : String(e) };
   }

@@ -26,6 +26,7 @@ async function start(): Promise<void> {
   store.subscribe((s, prev) => {
     if (s.theme !== prev.theme) localStorage.setItem(THEME_KEY, s.theme);
   });
+  connection.onLost(() => store.getState().setHostLost());
   void store.getState().loadWallet();
   void store.getState().loadCards();
   root.render(

@@ -12,6 +12,7 @@ export function App() {
   const createPassword = useAppStore((s) => s.createPassword);
   const unlock = useAppStore((s) => s.unlock);
   const lock = useAppStore((s) => s.lock);
+  const hostLost = useAppStore((s) => s.hostLost);
   useEffect(() => {
     document.documentElement.dataset['theme'] = theme;
   }, [theme]);
@@ -28,6 +29,11 @@ export function App() {
           )}
         </div>
       </header>
+      {hostLost && (
+        <p role="alert" className="banner">
+          The connection to the wallet was lost: the wallet host stopped. Start it again (npm start) and open the new address it prints.
+        </p>
+      )}
       <main id="main" className="app-main" tabIndex={-1}>
         {wallet === undefined ? (
           walletError === undefined ? <p role="status">Opening the wallet…</p> : <p role="alert" className="message error">The wallet did not answer: {walletError.message}</p>

@@ -8,10 +8,15 @@ export const isTheme = (v: unknown): v is Theme => typeof v === 'string' && (THE
 
 export interface UiSlice {
   readonly theme: Theme;
+  /** True once the connection to the wallet host is gone (browser mode: the host stopped). */
+  readonly hostLost: boolean;
   setTheme(theme: Theme): void;
+  setHostLost(): void;
 }
 
 export const createUiSlice = (initialTheme: Theme): StateCreator<AppState, [], [], UiSlice> => (set) => ({
   theme: initialTheme,
+  hostLost: false,
   setTheme: (theme) => set({ theme }),
+  setHostLost: () => set({ hostLost: true }),
 });
