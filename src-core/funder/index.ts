@@ -18,3 +18,4 @@ export type { TokenChannel, MoveTokenHashed } from './token-channel.ts';
 export { toHex, fromHex, type Hex } from './hex.ts';
 export { funderMutationCodec, funderStateCodec } from './state-codec.ts';
 export { friendCapacities, type FriendCapacity } from './capacity.ts';
+export { funderEnv, funderIdentity, type FunderIdentity } from './env.ts';
