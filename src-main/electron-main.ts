@@ -15,6 +15,7 @@ import {
   APP_HOST,
   APP_SCHEME,
   ELECTRON_CSP,
+  isAllowedRequest,
   isAppUrl,
   isNavigationAllowed,
   isPermissionCheckGranted,
@@ -93,9 +94,9 @@ async function main(): Promise<void> {
   });
 
   const ses = session.defaultSession;
-  // no remote content: the page may load only its own app:// files (devtools keep working)
+  // no remote content: the page may load only its own app:// files and what it made itself
   ses.webRequest.onBeforeRequest((details, callback) => {
-    callback({ cancel: !(isAppUrl(details.url) || details.url.startsWith('devtools:')) });
+    callback({ cancel: !isAllowedRequest(details.url) });
   });
   ses.setPermissionRequestHandler((_wc, permission, callback, details) => {
     const mediaTypes = 'mediaTypes' in details ? details.mediaTypes : undefined;

@@ -3,6 +3,7 @@ import {
   APP_ENTRY_URL,
   ELECTRON_CSP,
   contentSecurityPolicy,
+  isAllowedRequest,
   isNavigationAllowed,
   isPermissionCheckGranted,
   isPermissionGranted,
@@ -91,6 +92,21 @@ describe('permissions and navigation', () => {
     expect(isPermissionCheckGranted('media', 'app://offset', 'audio')).toBe(false);
     expect(isPermissionCheckGranted('media', 'https://evil.example', 'video')).toBe(false);
     expect(isPermissionCheckGranted('notifications', 'app://offset', undefined)).toBe(false);
+  });
+
+  it.each<[string, boolean]>([
+    ['app://offset/assets/index.js', true],
+    ['blob:app://offset/6f1c2d3e-0000-4000-8000-000000000000', true],
+    ['data:image/png;base64,iVBORw0KGgo=', true],
+    ['devtools://devtools/bundled/inspector.html', true],
+    ['https://example.com/tracker.js', false],
+    ['http://127.0.0.1:8080/', false],
+    ['file:///etc/passwd', false],
+    ['blob:https://example.com/6f1c2d3e', false],
+    ['app://other/index.html', false],
+    ['ws://127.0.0.1:1/bridge', false],
+  ])('lets the session load %s: %s', (url, allowed) => {
+    expect(isAllowedRequest(url)).toBe(allowed);
   });
 
   it('blocks every navigation, even to the app itself', () => {

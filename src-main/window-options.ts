@@ -100,6 +100,15 @@ export function isAppUrl(url: string): boolean {
   }
 }
 
+/** Requests the session lets through (everything else is cancelled: no remote content): the
+ *  bundled renderer, blobs it made itself (a QR PNG or a file it saves), data: URLs (images it
+ *  draws) and the devtools. */
+export function isAllowedRequest(url: string): boolean {
+  if (url.startsWith('data:') || url.startsWith('devtools:')) return true;
+  if (url.startsWith('blob:')) return isAppUrl(url.slice('blob:'.length));
+  return isAppUrl(url);
+}
+
 /** Navigation policy: the window never leaves the bundled renderer (in-page hash changes do not
  *  count as navigation), and never opens another window. */
 export function isNavigationAllowed(_url: string): boolean {
