@@ -53,7 +53,7 @@ export async function main(argv: string[], io: Io = processIo, until?: Promise<u
       if (e instanceof NodeLoadError) throw new CliError(`cannot start: ${e.message}`);
       throw e;
     }
-    out.out(`stnode: listening for apps on ${node.appAddress}`);
+    out.out(`stnode: listening for apps on ${node.appAddress ?? laddr}`);
     const stop = until ?? new Promise<string>((resolve) => {
       const onSignal = (sig: string): void => {
         process.off('SIGINT', onSignal);

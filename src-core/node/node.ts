@@ -11,7 +11,7 @@ import { type Channeler, createChanneler } from '../channeler/index.ts';
 import { IndexClient } from '../index/client.ts';
 import {
   type AckResult, type AppRequest, type AppRequestContext, AppServerSession, type NodeReport, type NodeToApp,
-  type RoutesOutcome, MAX_MUTATIONS_PER_MESSAGE, MAX_ROUTES_PER_MULTI_ROUTE, ackError, ackOk, hexOf,
+  type AppPermissions, type MessageTransport, type RoutesOutcome, MAX_MUTATIONS_PER_MESSAGE, MAX_ROUTES_PER_MULTI_ROUTE, ackError, ackOk, hexOf,
 } from '../app/index.ts';
 import {
   type AppRequest as FunderRequest, type AppResult, type Env, type FunderEvent, type FunderState, type Outgoing,
@@ -22,7 +22,7 @@ import { type Capacity, capacities } from './capacities.ts';
 import { describeAppError } from './errors.ts';
 import { loadNodeState } from './load.ts';
 import { type PeerTerms, buildReport, diffReport } from './report.ts';
-import { type TrustedApps, readTrustedApps } from './trusted.ts';
+import { readTrustedApps } from './trusted.ts';
 import {
   type CurrencyTerms, type NodeConfig, type NodeRecord, SNAPSHOT_FUNDER, SNAPSHOT_NODE, decodePeerMessage, encodePeerMessage,
   nodeConfigCodec, nodeRecordCodec,
@@ -36,10 +36,11 @@ export interface NodeOptions {
   readonly crypto: CryptoBackend;
   readonly clock: Clock;
   readonly random: (n: number) => Uint8Array;
-  /** Where apps connect ("host:port"; port 0 picks a free one). */
-  readonly listenAddress: string;
-  /** Directory of app tickets (stmgr app-ticket): only these apps get in. */
-  readonly trustedDir: string;
+  /** Where apps connect ("host:port"; port 0 picks a free one). Absent: no TCP listener until
+   *  `listen` (the wallet serves its own UI through `attachApp`). */
+  readonly listenAddress?: string;
+  /** Directory of app tickets (stmgr app-ticket): only these apps get in over TCP. */
+  readonly trustedDir?: string;
   /** Opens a transport to relays and index servers; TCP by default. */
   readonly dial?: (address: string) => Promise<FrameStream>;
   /** Funder ticks (payment deadlines; re-offering an unanswered token). Default 5 s: every tick
@@ -57,10 +58,18 @@ export interface NodeOptions {
 
 export interface RunningNode {
   readonly publicKey: Uint8Array;
-  /** The bound app address ("host:port"). */
-  readonly appAddress: string;
+  /** The bound app address ("host:port"), while listening. */
+  readonly appAddress: string | undefined;
   /** The report apps see now. */
   report(): NodeReport;
+  /** Serves an in-process app (the wallet's UI) on `transport` (e.g. one end of transportPair),
+   *  with `permissions`; resolves once the app has its report. */
+  attachApp(transport: MessageTransport, permissions: AppPermissions): Promise<void>;
+  /** Starts accepting apps over TCP whose tickets are in `trustedDir` (stctrl access); returns
+   *  the bound address. */
+  listen(address: string, trustedDir: string): Promise<string>;
+  /** Stops accepting apps over TCP and disconnects those connected that way. */
+  stopListening(): Promise<void>;
   /** Stops listening, closes apps and friends, checkpoints and closes the store. Idempotent. */
   close(): Promise<void>;
 }
@@ -73,6 +82,9 @@ interface Session {
 /** A job's answer, settled once its records are durable and its outputs have left. */
 interface Pending { readonly done: Promise<AckResult> }
 const settled = (a: AckResult): Promise<Pending> => Promise.resolve({ done: Promise.resolve(a) });
+
+/** Session key of apps attached in-process (never a hex public key). */
+const LOCAL_APP = 'local';
 
 const appEvent = (requestId: Uint8Array, request: FunderRequest): FunderEvent => ({ kind: 'app-request', requestId, request });
 
@@ -387,9 +399,23 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
 
   // ---- apps ----
 
-  let trusted: TrustedApps = await readTrustedApps(opts.trustedDir, log);
+  /** Serves one app on `transport` with `perms`, from the current report on. */
+  async function serveApp(transport: MessageTransport, perms: AppPermissions, appKey: string): Promise<AppServerSession> {
+    let s!: Session;
+    const session = new AppServerSession(transport, perms, { handle: (req, ctx) => handle(s, req, ctx) });
+    s = { session, appKey };
+    await enqueue(async () => afterDurable(Promise.resolve(), async () => {
+      await session.start(report);
+      sessions.add(s);
+    })).catch((e: unknown) => { session.close(); throw e; });
+    void session.done.then(() => sessions.delete(s));
+    return session;
+  }
 
-  async function onApp(raw: FrameStream): Promise<void> {
+  interface Listening { readonly server: TcpServer; readonly watcher: FSWatcher | undefined; readonly dir: string }
+  let listening: Listening | undefined;
+
+  async function onApp(raw: FrameStream, dir: string): Promise<void> {
     let ch: SecureChannel;
     try {
       ch = await secureChannel(raw, { identity: signer, crypto, clock });
@@ -398,28 +424,22 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
       raw.close();
       return;
     }
-    trusted = await readTrustedApps(opts.trustedDir, log);
+    const trusted = await readTrustedApps(dir, log);
     const appKey = hexOf(ch.remotePublicKey);
     const perms = trusted.get(appKey);
     if (perms === undefined || closing) {
-      log(`refused an app without a ticket in ${opts.trustedDir} (public key ${toBase64(ch.remotePublicKey)})`);
+      log(`refused an app without a ticket in ${dir} (public key ${toBase64(ch.remotePublicKey)})`);
       ch.close();
       return;
     }
-    let s!: Session;
-    const session = new AppServerSession(ch, perms, { handle: (req, ctx) => handle(s, req, ctx) });
-    s = { session, appKey };
-    await enqueue(async () => afterDurable(Promise.resolve(), async () => {
-      await session.start(report);
-      sessions.add(s);
-    })).catch((e: unknown) => { session.close(); throw e; });
-    void session.done.then(() => sessions.delete(s));
+    await serveApp(ch, perms, appKey);
   }
 
-  function retrust(): void {
-    void readTrustedApps(opts.trustedDir, log).then((t) => {
-      trusted = t;
+  /** Re-reads the trusted directory: an app whose ticket went away or changed is disconnected. */
+  function retrust(dir: string): void {
+    void readTrustedApps(dir, log).then((t) => {
       for (const s of sessions) {
+        if (s.appKey === LOCAL_APP) continue;
         const p = t.get(s.appKey);
         const q = s.session.permissions;
         if (p === undefined || p.buyer !== q.buyer || p.seller !== q.seller || p.config !== q.config || p.routes !== q.routes) {
@@ -429,22 +449,39 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
       }
     });
   }
-  let watcher: FSWatcher | undefined;
-  try {
-    watcher = watch(opts.trustedDir, () => { if (!closing) retrust(); });
-    watcher.on('error', () => {});
-  } catch (e) {
-    log(`not watching ${opts.trustedDir}: ${(e as Error).message}`);
+
+  async function listen(address: string, dir: string): Promise<string> {
+    if (listening !== undefined) throw new Error(`already listening for apps on ${listening.server.address}`);
+    const server = await tcpListen(address, (stream) => { void onApp(stream, dir).catch((e: unknown) => log(`app: ${(e as Error).message}`)); });
+    let watcher: FSWatcher | undefined;
+    try {
+      watcher = watch(dir, () => { if (!closing) retrust(dir); });
+      watcher.on('error', () => {});
+    } catch (e) {
+      log(`not watching ${dir}: ${(e as Error).message}`);
+    }
+    listening = { server, watcher, dir };
+    return server.address;
   }
 
-  let server: TcpServer;
-  try {
-    server = await tcpListen(opts.listenAddress, (stream) => { void onApp(stream).catch((e: unknown) => log(`app: ${(e as Error).message}`)); });
-  } catch (e) {
-    watcher?.close();
-    channeler.close();
-    indexClient.close();
-    throw e;
+  async function stopListening(): Promise<void> {
+    const l = listening;
+    if (l === undefined) return;
+    listening = undefined;
+    l.watcher?.close();
+    await l.server.close();
+    for (const s of sessions) if (s.appKey !== LOCAL_APP) s.session.close();
+  }
+
+  if (opts.listenAddress !== undefined) {
+    if (opts.trustedDir === undefined) throw new RangeError('listenAddress needs trustedDir');
+    try {
+      await listen(opts.listenAddress, opts.trustedDir);
+    } catch (e) {
+      channeler.close();
+      indexClient.close();
+      throw e;
+    }
   }
 
   // ---- start ----
@@ -466,8 +503,7 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
     closed ??= (async () => {
       closing = true;
       tickTimer?.cancel();
-      watcher?.close();
-      await server.close();
+      await stopListening();
       for (const s of sessions) s.session.close();
       channeler.close();
       indexClient.close();
@@ -481,8 +517,14 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
 
   return {
     publicKey: signer.publicKey,
-    appAddress: server.address,
+    get appAddress() { return listening?.server.address; },
     report: () => report,
+    attachApp: (transport, permissions) => {
+      if (closing) return Promise.reject(new Error('the node is closing'));
+      return serveApp(transport, permissions, LOCAL_APP).then(() => undefined);
+    },
+    listen: (address, trustedDir) => listen(address, trustedDir),
+    stopListening,
     close: shutdown,
   };
 }

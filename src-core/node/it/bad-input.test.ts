@@ -32,7 +32,7 @@ async function stillServes(): Promise<void> {
 
 describe('apps the node must refuse', () => {
   it('closes the connection of an app without a ticket, before any report', async () => {
-    const e = await connectApp(a.node.appAddress, stranger, a.publicKey).catch((x: unknown) => x);
+    const e = await connectApp(a.address, stranger, a.publicKey).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(AppConnectionClosedError);
     await stillServes();
   });
@@ -42,7 +42,7 @@ describe('apps the node must refuse', () => {
     await writeFile(join(a.dir, 'trusted', 'config-only.ticket'), formatAppTicket({
       publicKey: identityFromSeed(crypto, seed).publicKey, permissions: { buyer: false, seller: false, config: true, routes: false },
     }));
-    const app = await connectApp(a.node.appAddress, seed, a.publicKey);
+    const app = await connectApp(a.address, seed, a.publicKey);
     try {
       const before = JSON.stringify(a.node.report(), (_, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
       for (const request of [
@@ -68,12 +68,12 @@ describe('apps the node must refuse', () => {
     const seed = new Uint8Array(32).fill(96);
     const path = join(a.dir, 'trusted', 'temporary.ticket');
     await writeFile(path, formatAppTicket({ publicKey: identityFromSeed(crypto, seed).publicKey, permissions: { buyer: false, seller: false, config: true, routes: false } }));
-    const app = await connectApp(a.node.appAddress, seed, a.publicKey);
+    const app = await connectApp(a.address, seed, a.publicKey);
     await app.request({ kind: 'set-accept-auto-collect', accept: true });
     await rm(path);
     const why = await Promise.race([app.closed, new Promise<'open'>((r) => setTimeout(() => r('open'), 20_000))]);
     expect(why).toBeInstanceOf(AppConnectionClosedError);
-    const again = await connectApp(a.node.appAddress, seed, a.publicKey).catch((x: unknown) => x);
+    const again = await connectApp(a.address, seed, a.publicKey).catch((x: unknown) => x);
     expect(again).toBeInstanceOf(AppConnectionClosedError);
     await stillServes();
   }, 30_000);
@@ -83,7 +83,7 @@ describe('apps the node must refuse', () => {
     await writeFile(join(a.dir, 'trusted', 'raw.ticket'), formatAppTicket({
       publicKey: identityFromSeed(crypto, seed).publicKey, permissions: { buyer: true, seller: true, config: true, routes: true },
     }));
-    const raw = await tcpConnect(a.node.appAddress);
+    const raw = await tcpConnect(a.address);
     const ch = await secureChannel(raw, { identity: identityFromSeed(crypto, seed), crypto, clock: systemClock, expectedRemote: a.publicKey });
     try {
       const first = decodeExact(nodeToApp, (await ch.receive()) as Uint8Array);
@@ -133,8 +133,8 @@ describe('files stnode and stctrl must refuse', () => {
     const appSeed = new Uint8Array(32).fill(52); // A's app (harness: fill(n + 1))
     await writeFile(join(dir, 'app.ident'), formatIdent(identFromSeed(crypto, appSeed)));
     const wrongKey = identFromSeed(crypto, new Uint8Array(32).fill(63)).publicKey;
-    await writeFile(join(dir, 'wrong.ticket'), formatNodeTicket({ publicKey: wrongKey, address: a.node.appAddress }));
-    await writeFile(join(dir, 'right.ticket'), formatNodeTicket({ publicKey: a.publicKey, address: a.node.appAddress }));
+    await writeFile(join(dir, 'wrong.ticket'), formatNodeTicket({ publicKey: wrongKey, address: a.address }));
+    await writeFile(join(dir, 'right.ticket'), formatNodeTicket({ publicKey: a.publicKey, address: a.address }));
     const bad = await runBin('stctrl', ['-I', 'app.ident', '-T', 'wrong.ticket', 'info', 'public-key'], dir);
     expect(isOneLineFailure(bad)).toBe(true);
     expect(bad.stderr).toMatch(/cannot connect to the node/);

@@ -26,6 +26,8 @@ export interface TestNode {
   readonly seed: Uint8Array;
   readonly publicKey: Uint8Array;
   readonly dir: string;
+  /** Where its app listener is bound. */
+  readonly address: string;
   node: RunningNode;
   app: AppClient;
 }
@@ -58,8 +60,9 @@ export class Net {
     const appSigner = identityFromSeed(crypto, appSeed);
     await writeFile(join(dir, 'trusted', 'app.ticket'), formatAppTicket({ publicKey: appSigner.publicKey, permissions: ALL }));
     const node = await this.start(seed, dir);
-    const app = await connectApp(node.appAddress, appSeed, signer.publicKey, n);
-    const t: TestNode = { name, seed, publicKey: signer.publicKey, dir, node, app };
+    const address = node.appAddress as string; // started with a listenAddress
+    const app = await connectApp(address, appSeed, signer.publicKey, n);
+    const t: TestNode = { name, seed, publicKey: signer.publicKey, dir, address, node, app };
     this.nodes.push(t);
     await app.request({ kind: 'add-relay', relay: { publicKey: this.relaySigner.publicKey, address: this.relay.address, name: 'relay' } });
     await app.request({ kind: 'add-index-server', server: { publicKey: this.indexSigner.publicKey, address: this.index.clientAddress, name: 'index' } });

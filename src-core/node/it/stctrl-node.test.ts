@@ -24,7 +24,7 @@ beforeAll(async () => {
   await net.befriend(m, s, 1000n);
   for (const [t, n] of [[b, 71], [s, 73]] as const) {
     await writeFile(join(t.dir, 'app.ident'), formatIdent(identFromSeed(crypto, new Uint8Array(32).fill(n + 1))));
-    await writeFile(join(t.dir, 'node.ticket'), formatNodeTicket({ publicKey: t.publicKey, address: t.node.appAddress }));
+    await writeFile(join(t.dir, 'node.ticket'), formatNodeTicket({ publicKey: t.publicKey, address: t.address }));
   }
   await quote(b, s.publicKey, 10n); // the index server knows the route
 }, 120_000);

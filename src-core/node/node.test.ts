@@ -1,0 +1,87 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { AppClient, AppConnectionClosedError, transportPair } from '../app/index.ts';
+import { nodeBackend as crypto } from '../crypto/backend.node.ts';
+import { identityFromSeed, seededRandom } from '../crypto/index.ts';
+import { formatAppTicket } from '../files/index.ts';
+import { secureChannel, systemClock } from '../net/index.ts';
+import { tcpConnect } from '../net/tcp.node.ts';
+import { initNodeDatabase, openNodeStore } from '../store/index.node.ts';
+import { type RunningNode, startNode } from './node.ts';
+
+const seed = new Uint8Array(32).fill(41);
+const me = identityFromSeed(crypto, seed);
+const appSeed = new Uint8Array(32).fill(42);
+const ALL = { buyer: true, seller: true, config: true, routes: true };
+const relay = { publicKey: identityFromSeed(crypto, new Uint8Array(32).fill(43)).publicKey, address: '127.0.0.1:9', name: 'r' };
+
+let dir = '';
+const open: RunningNode[] = [];
+afterEach(async () => {
+  for (const n of open.splice(0)) await n.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
+  dir = '';
+});
+
+async function start(listen = false): Promise<RunningNode> {
+  const store = await openNodeStore(join(dir, 'n.db'), { publicKey: me.publicKey });
+  const node = await startNode({
+    identitySeed: seed, store, crypto, clock: systemClock, random: (n) => crypto.randomBytes(n),
+    ...(listen ? { listenAddress: '127.0.0.1:0', trustedDir: join(dir, 'trusted') } : {}),
+  });
+  open.push(node);
+  return node;
+}
+
+async function local(node: RunningNode): Promise<AppClient> {
+  const [ours, theirs] = transportPair();
+  const attached = node.attachApp(theirs, ALL);
+  const client = await AppClient.connect(ours, { random: seededRandom(5) });
+  await attached;
+  return client;
+}
+
+async function overTcp(address: string): Promise<AppClient> {
+  const raw = await tcpConnect(address);
+  const ch = await secureChannel(raw, { identity: identityFromSeed(crypto, appSeed), crypto, clock: systemClock, expectedRemote: me.publicKey });
+  return AppClient.connect(ch, { random: seededRandom(6) });
+}
+
+describe('a node engine in-process (the wallet\'s local card)', () => {
+  it('serves an attached app without any TCP listener, and keeps its changes across a restart', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'node-engine-'));
+    await initNodeDatabase(join(dir, 'n.db'), me.publicKey);
+    const node = await start();
+    expect(node.appAddress).toBeUndefined();
+    const app = await local(node);
+    await app.request({ kind: 'add-relay', relay });
+    expect(app.report.relays).toEqual([relay]);
+    await app.request({ kind: 'add-index-server', server: { ...relay, name: 'i' } });
+    app.close();
+    await node.close();
+    open.length = 0;
+    const again = await start();
+    expect(again.report().relays).toEqual([relay]);
+    expect(again.report().indexServers.map((s) => s.name)).toEqual(['i']);
+  });
+
+  it('turns command-line access on and off; the attached app is not affected', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'node-engine-'));
+    await initNodeDatabase(join(dir, 'n.db'), me.publicKey);
+    await mkdir(join(dir, 'trusted'));
+    await writeFile(join(dir, 'trusted', 'app.ticket'), formatAppTicket({ publicKey: identityFromSeed(crypto, appSeed).publicKey, permissions: ALL }));
+    const node = await start();
+    const app = await local(node);
+    const address = await node.listen('127.0.0.1:0', join(dir, 'trusted'));
+    expect(node.appAddress).toBe(address);
+    const remote = await overTcp(address);
+    await remote.request({ kind: 'add-relay', relay });
+    await node.stopListening();
+    expect(await remote.closed).toBeInstanceOf(AppConnectionClosedError);
+    await expect(tcpConnect(address)).rejects.toThrow();
+    await app.request({ kind: 'remove-relay', publicKey: relay.publicKey });
+    expect(app.report.relays).toEqual([]);
+  });
+});
