@@ -1,12 +1,11 @@
 /** What the node reports to its index server (docs/index-server.md "FriendCapacity"): for every
- *  enabled, online, consistent friend and every currency with a mutual credit, how much the
- *  friend can still push to us (recvCapacity, from the limit we grant) and our rate for the
- *  friend's requests. sendCapacity is unbounded by our own view: the friend's own report bounds
- *  the edge (the graph takes the minimum of both sides). Pure. */
+ *  enabled, online, consistent friend and every open currency with a mutual credit, the index
+ *  folder's own `capacityEntry` over our numbers and what the friend told us it grants us (its
+ *  terms; unknown terms leave sendCapacity unbounded, the friend's report bounds the edge). Pure. */
+import { capacityEntry } from '../index/index.ts';
 import type { Rate } from '../proto/index.ts';
-import { type FunderState, receiveCapacity } from '../funder/index.ts';
-
-const U128_MAX = (1n << 128n) - 1n;
+import type { FunderState } from '../funder/index.ts';
+import type { PeerTerms } from './report.ts';
 
 export interface Capacity {
   readonly friend: Uint8Array;
@@ -17,17 +16,20 @@ export interface Capacity {
 }
 
 /** Keyed `friendHex/currency`. */
-export function capacities(state: FunderState): Map<string, Capacity> {
+export function capacities(state: FunderState, terms: PeerTerms = new Map()): Map<string, Capacity> {
   const out = new Map<string, Capacity>();
   for (const [k, f] of state.friends) {
     if (!f.enabled || !state.online.has(k) || f.channel.kind !== 'consistent') continue;
     for (const [currency, mc] of f.channel.tc.mutualCredits) {
       const cfg = f.currencyConfigs.get(currency);
       if (cfg === undefined) continue;
-      out.set(`${k}/${currency}`, {
-        friend: f.remotePublicKey, currency, sendCapacity: U128_MAX,
-        recvCapacity: receiveCapacity(mc, cfg.remoteMaxDebt, cfg.isOpen), rate: cfg.rate,
+      const t = terms.get(k)?.get(currency);
+      const entry = capacityEntry({
+        isOpen: cfg.isOpen, rate: cfg.rate, remoteMaxDebt: cfg.remoteMaxDebt, balance: mc.balance,
+        localPendingDebt: mc.localPendingDebt, remotePendingDebt: mc.remotePendingDebt,
+        localMaxDebt: t?.maxDebt, remoteOpen: t?.isOpen,
       });
+      if (entry !== undefined) out.set(`${k}/${currency}`, { friend: f.remotePublicKey, currency, ...entry });
     }
   }
   return out;

@@ -8,7 +8,7 @@ import { type CryptoBackend, identityFromSeed } from '../crypto/index.ts';
 import { type Clock, type FrameStream, type SecureChannel, type Timer, secureChannel } from '../net/index.ts';
 import { type TcpServer, tcpConnect, tcpListen } from '../net/tcp.node.ts';
 import { type Channeler, createChanneler } from '../channeler/index.ts';
-import { IndexClient } from '../index/client.ts';
+import { IndexClient } from '../index/index.ts';
 import {
   type AckResult, type AppRequest, type AppRequestContext, AppServerSession, type NodeReport, type NodeToApp,
   type AppPermissions, type MessageTransport, type RoutesOutcome, MAX_MUTATIONS_PER_MESSAGE, MAX_ROUTES_PER_MULTI_ROUTE, ackError, ackOk, hexOf,
@@ -228,7 +228,7 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
     for (let i = 0; i < mutations.length; i += MAX_MUTATIONS_PER_MESSAGE) {
       broadcast({ kind: 'report-mutations', mutations: mutations.slice(i, i + MAX_MUTATIONS_PER_MESSAGE) });
     }
-    const caps = capacities(s);
+    const caps = capacities(s, peerTerms);
     for (const [key, c] of reported) if (!caps.has(key)) indexClient.setCapacity(c.friend, c.currency, undefined);
     for (const c of caps.values()) {
       indexClient.setCapacity(c.friend, c.currency, { sendCapacity: c.sendCapacity, recvCapacity: c.recvCapacity, rate: c.rate });
