@@ -1,6 +1,7 @@
 /** A message from a friend (reference/funder.md §5.4): move tokens and inconsistency errors.
  *  Every failure is a drop or an inconsistency, never a throw. */
 import type { FriendMessage, MoveToken, ResetTerms } from '../proto/index.ts';
+import { bytesEqual } from '../crypto/index.ts';
 import { buyerCollect, buyerResponse } from './buyer.ts';
 import { buyerTransactionFailed, cancelBack, cancelLocalPending, forgetQueuedFrom } from './cancel.ts';
 import type { Draft } from './draft.ts';
@@ -111,8 +112,9 @@ export function enterInconsistency(d: Draft, from: Hex, remoteTerms: ResetTerms 
 function handleInconsistencyError(d: Draft, from: Hex, terms: ResetTerms): void {
   const f = d.friend(from)!;
   if (f.channel.kind === 'consistent') {
-    // Terms not newer than our channel are a late copy from before the last reset.
-    if (terms.inconsistencyCounter <= channelCounters(f.channel.tc).inconsistencyCounter) return;
+    // A late copy of the terms of the episode our chain came out of (the counter alone cannot
+    // tell: a friend that re-added us restarts its counters from zero).
+    if (f.channel.settledResetTokens.some((t) => bytesEqual(t, terms.resetToken))) return;
     if (f.channel.tc.direction.kind === 'incoming') {
       // We hold the token (original drops this, §7.5 #7): send it, the friend answers with its terms again.
       d.command(from).resendOutgoing = true;
@@ -141,7 +143,10 @@ function tryRemoteReset(d: Draft, from: Hex, t: MoveToken, tokenWanted: boolean)
     ...f, currencyConfigs: configs,
     remoteRelays: t.optLocalRelays ?? f.remoteRelays,
     sentLocalRelays: { kind: 'never-sent' }, // our next token announces our relays again
-    channel: { kind: 'consistent', tc, pendingBackwardsOps: [], pendingRequests: [], pendingUserRequests: [] },
+    channel: {
+      kind: 'consistent', tc, pendingBackwardsOps: [], pendingRequests: [], pendingUserRequests: [],
+      settledResetTokens: [f.channel.localTerms.resetToken, ...(f.channel.remoteTerms === undefined ? [] : [f.channel.remoteTerms.resetToken])],
+    },
   };
   d.setFriend(next);
   d.emit({ kind: 'update-friend', friend: next.remotePublicKey, remoteRelays: next.remoteRelays, localRelays: localRelaysFor(f) });

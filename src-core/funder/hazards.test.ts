@@ -264,6 +264,45 @@ describe('§8.7.11: inconsistency while holding the token; simultaneous resets',
   });
 });
 
+describe('a friend re-adding us after an earlier reset (§7.5 #11)', () => {
+  function breakFrom(net: TestNet, x: TestNode, y: TestNode): void {
+    net.request(x, { kind: 'remove-friend', friendPublicKey: pk(y) });
+    net.request(x, { kind: 'add-friend', friendPublicKey: pk(y), relays: [], name: 'y' });
+    net.request(x, { kind: 'enable-friend', friendPublicKey: pk(y) });
+    net.request(x, { kind: 'set-friend-currency-rate', friendPublicKey: pk(y), currency: 'FST', rate: { mul: 0, add: 0 } });
+    net.run(x, { kind: 'friend-online', friend: pk(y) });
+    net.run(y, { kind: 'friend-offline', friend: pk(x) });
+    net.run(y, { kind: 'friend-online', friend: pk(x) });
+    net.deliverAll();
+  }
+  function acceptFriendsTerms(net: TestNet, x: TestNode, y: TestNode): void {
+    const c = x.state.friends.get(y.key)!.channel;
+    if (c.kind !== 'inconsistent' || c.remoteTerms === undefined) throw new Error('terms expected');
+    net.request(x, { kind: 'reset-friend-channel', friendPublicKey: pk(y), resetToken: c.remoteTerms.resetToken });
+    net.deliverAll();
+  }
+
+  it('is detected although its counters restarted, and a second reset settles it', () => {
+    const { net, ns } = nodes(2);
+    const [a, b] = ns as [TestNode, TestNode];
+    net.befriend(a, b);
+    net.request(b, { kind: 'add-invoice', invoiceId: bytes(32, 1), currency: 'FST', totalDestPayment: 4n });
+    pay(net, a, [a, b], 1, 4n);
+    net.deliverAll();
+    net.request(b, { kind: 'commit-invoice', commit: commitOf(lastTx(a.results, bytes(16, 1)))! });
+    net.deliverAll();
+    breakFrom(net, a, b);
+    acceptFriendsTerms(net, a, b);
+    expect([balanceOf(a, b, 'FST'), balanceOf(b, a, 'FST')]).toEqual([-4n, 4n]);
+    // Now B forgets A: B's new channel counts from zero, below the counters of A's channel.
+    breakFrom(net, b, a);
+    expect(a.state.friends.get(b.key)!.channel.kind).toBe('inconsistent');
+    expect(b.state.friends.get(a.key)!.channel.kind).toBe('inconsistent');
+    acceptFriendsTerms(net, b, a);
+    expect([balanceOf(a, b, 'FST'), balanceOf(b, a, 'FST')]).toEqual([-4n, 4n]);
+  });
+});
+
 describe('§8.7.12: write-ahead — a crash after persisting, before sending', () => {
   it('recovers from snapshot + journal by retransmitting on reconnection, without inconsistency', () => {
     const { net, ns } = nodes(2);

@@ -94,7 +94,10 @@ function localReset(d: Draft, k: Hex, f: FriendState, remoteTerms: NonNullable<E
   for (const c of r.tc.mutualCredits.keys()) if (!configs.has(c)) configs.set(c, defaultCurrencyConfig);
   const next: FriendState = {
     ...f, currencyConfigs: configs, sentLocalRelays: afterSending(f.sentLocalRelays, relays),
-    channel: { kind: 'consistent', tc: r.tc, pendingBackwardsOps: [], pendingRequests: [], pendingUserRequests: [] },
+    channel: {
+      kind: 'consistent', tc: r.tc, pendingBackwardsOps: [], pendingRequests: [], pendingUserRequests: [],
+      settledResetTokens: [remoteTerms.resetToken, ...(f.channel.kind === 'inconsistent' ? [f.channel.localTerms.resetToken] : [])],
+    },
   };
   d.setFriend(next);
   d.emit({ kind: 'update-friend', friend: f.remotePublicKey, remoteRelays: f.remoteRelays, localRelays: localRelaysFor(next) });
@@ -165,7 +168,7 @@ function sendNewToken(d: Draft, k: Hex, f: FriendState, ch: Consistent, mayBeEmp
   const next: FriendState = {
     ...latest,
     sentLocalRelays: optLocalRelays === undefined ? latest.sentLocalRelays : afterSending(latest.sentLocalRelays, optLocalRelays),
-    channel: { kind: 'consistent', tc: sent.tc, pendingBackwardsOps: [...backwards, ...extraBackwards], pendingRequests: requests, pendingUserRequests: userRequests },
+    channel: { ...ch, tc: sent.tc, pendingBackwardsOps: [...backwards, ...extraBackwards], pendingRequests: requests, pendingUserRequests: userRequests },
   };
   d.setFriend(next);
   if (optLocalRelays !== undefined) d.emit({ kind: 'update-friend', friend: f.remotePublicKey, remoteRelays: f.remoteRelays, localRelays: localRelaysFor(next) });

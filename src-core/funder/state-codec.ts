@@ -92,6 +92,7 @@ const queuedBackwardsOp: Codec<QueuedBackwardsOp> = as(struct({ currency, op: ba
 const channelStatus: Codec<ChannelStatus> = as(union({
   consistent: [0, struct({
     tc: tokenChannel,
+    settledResetTokens: list(signature, { max: 2 }),
     pendingBackwardsOps: list(queuedBackwardsOp, { max: MAX_ENTRIES }),
     pendingRequests: list(queuedRequest, { max: MAX_ENTRIES }),
     pendingUserRequests: list(queuedRequest, { max: MAX_ENTRIES }),

@@ -40,6 +40,9 @@ export type ChannelStatus =
   | {
     readonly kind: 'consistent';
     readonly tc: TokenChannel;
+    /** The reset tokens of both sides' terms in the episode that started this chain (empty after
+     *  genesis): a late copy of those InconsistencyErrors is recognised and dropped. */
+    readonly settledResetTokens: readonly Uint8Array[];
     readonly pendingBackwardsOps: readonly QueuedBackwardsOp[];
     readonly pendingRequests: readonly QueuedRequest[];
     readonly pendingUserRequests: readonly QueuedRequest[];
@@ -161,7 +164,7 @@ export function newFriend(
     remotePublicKey, name, remoteRelays: relays, sentLocalRelays: { kind: 'never-sent' }, currencyConfigs: new Map(),
     enabled: false,
     channel: {
-      kind: 'consistent', tc: genesisTokenChannel(crypto, localPublicKey, remotePublicKey),
+      kind: 'consistent', tc: genesisTokenChannel(crypto, localPublicKey, remotePublicKey), settledResetTokens: [],
       pendingBackwardsOps: [], pendingRequests: [], pendingUserRequests: [],
     },
   };
