@@ -185,6 +185,22 @@ describe('findRoutes', () => {
     checkRoutes(gen, both, 0, 2, 150n);
   });
 
+  it('splits over the cheapest routes first', () => {
+    // s=0 and d=4 joined through three mediators 1, 2, 3; the expensive one (2) is also the widest
+    const k = [0, 1, 2, 3, 4].map(genKey);
+    const key = (i: number) => k[i] as Uint8Array;
+    const e = (friend: number, add = 0, cap = 100n) => ({ friend: key(friend), currency: 'X', sendCapacity: cap, recvCapacity: cap, rate: { mul: 0, add } });
+    const g = new CapacityGraph();
+    g.setNode(key(0), [e(1), e(2, 0, 110n), e(3)]);
+    g.setNode(key(1), [e(0, 1), e(4)]);
+    g.setNode(key(2), [e(0, 50, 110n), e(4, 0, 110n)]);
+    g.setNode(key(3), [e(0, 2), e(4)]);
+    g.setNode(key(4), [e(1), e(2, 0, 110n), e(3)]);
+    const routes = findRoutes(g, { source: key(0), destination: key(4), currency: 'X', amount: 140n });
+    expect(routes.map((r) => r.rate.add).sort()).toEqual([1, 2]);
+    expect(routes.every((r) => r.capacity === 100n)).toBe(true);
+  });
+
   it('splits over both sides of a ring when neither can carry the amount alone', () => {
     const gen = ringGraph(8, { seed: 4, minCap: 100n, maxCap: 100n, fees: false });
     const g = loadGraph(gen);

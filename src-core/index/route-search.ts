@@ -3,8 +3,9 @@
  *     amount + fees. Dijkstra on fee weights, restricted to edges ≥ a threshold that starts at the amount
  *     and rises to amount + the cheapest fee found, until the cheapest route under the threshold carries it
  *     (every route that carries the amount pays at least that fee, so none is lost by raising it).
- *  2. Otherwise several routes: widest augmenting paths on the residual graph (a bounded max-flow), then
- *     a flow decomposition. The returned capacities are jointly feasible: paying each route up to its
+ *  2. Otherwise several routes: first the cheapest route that can carry an equal share of what is still
+ *     missing, filled to its bottleneck, again (≤ 4 routes); if that does not reach the amount, widest augmenting
+ *     paths on the residual graph (a bounded max-flow), then a flow decomposition. The returned capacities are jointly feasible: paying each route up to its
  *     capacity never asks any edge for more than it has. Cheapest routes first, only as many as needed.
  *  A route's capacity is its bottleneck; what it can deliver is maxPayable(route.rate, capacity). */
 import { type CompactGraph, capAtLeast } from './compact-graph.ts';
@@ -80,6 +81,9 @@ export function findRoutes(
   // Quick bound: nothing delivers more than leaves the source or enters the destination.
   if (cutBound(g, s, d) < req.amount) return [];
 
+  const cheap = cheapestSplit(g, s, d, req.amount, excluded, limits, budget);
+  if (cheap !== undefined) return cheap.map(toRoute);
+
   const flow = new Map<number, bigint>();
   const residual = (e: number): bigint => (g.cap[e] as bigint) - (flow.get(e) ?? 0n);
   const residualNum = Float64Array.from(g.capNum); // Number(residual(e)): 0 exactly when the residual is 0
@@ -102,6 +106,43 @@ export function findRoutes(
     if (chosen !== undefined) return chosen.map(toRoute);
   }
   return [];
+}
+
+/** Routes the cheap split (2a) may use before the max-flow takes over. */
+const CHEAP_SPLIT_ROUTES = 4;
+
+/** 2a: the cheapest route that can still carry an equal share of what is missing, filled to its
+ *  bottleneck, again (at most CHEAP_SPLIT_ROUTES routes): a split that favours low fees. Undefined when it
+ *  does not reach the amount. Each directed edge's capacity is shared by the routes that use it. */
+function cheapestSplit(
+  g: CompactGraph, s: number, d: number, amount: bigint, excluded: number, limits: SearchLimits, budget: Budget,
+): EdgeRoute[] | undefined {
+  const used = new Map<number, bigint>();
+  const left = (e: number): bigint => (g.cap[e] as bigint) - (used.get(e) ?? 0n);
+  const leftNum = Float64Array.from(g.capNum);
+  if (excluded >= 0) leftNum[excluded] = 0;
+  const slots = Math.min(CHEAP_SPLIT_ROUTES, limits.maxRoutes);
+  const routes: EdgeRoute[] = [];
+  let total = 0n;
+  while (routes.length < slots) {
+    const share = (amount - total + BigInt(slots - routes.length) - 1n) / BigInt(slots - routes.length);
+    const edges = cheapestPath(g, s, d, amount, share, excluded, limits, budget, leftNum);
+    if (edges === undefined) return undefined;
+    const rate = edgesRate(g, edges);
+    let x = left(edges[0] as number);
+    for (const e of edges) { const r = left(e); if (r < x) x = r; }
+    for (const e of edges) {
+      used.set(e, (used.get(e) ?? 0n) + x);
+      leftNum[e] = Number(left(e));
+    }
+    if (rate === undefined) return undefined;
+    const payable = maxPayable(rate, x);
+    if (payable === 0n) return undefined;
+    routes.push({ edges, capacity: x, rate });
+    total += payable;
+    if (total >= amount) return chooseCovering(routes, amount, limits.maxRoutes);
+  }
+  return undefined;
 }
 
 /** Node expansions left for this request. */
@@ -161,6 +202,8 @@ function pathTo(g: CompactGraph, s: number, d: number, prevEdge: Int32Array): nu
 /** Dijkstra by (fee for `amount`, hops) over edges whose capacity is ≥ threshold; returns edge ids. */
 function cheapestPath(
   g: CompactGraph, s: number, d: number, amount: bigint, threshold: bigint, excluded: number, limits: SearchLimits, budget: Budget,
+  /** When given, the capacity left on each edge (as numbers), checked against the threshold instead. */
+  left?: Float64Array,
 ): number[] | undefined {
   const { start, to, mul, add } = g;
   const amountNum = Number(amount);
@@ -182,7 +225,7 @@ function cheapestPath(
     if (h >= limits.maxRouteLength) continue;
     const cu = cost[u] as number;
     for (let e = start[u] as number, end = start[u + 1] as number; e < end; e++) {
-      if (e === excluded || !capAtLeast(g, e, threshold, tNum)) continue;
+      if (e === excluded || (left === undefined ? !capAtLeast(g, e, threshold, tNum) : !((left[e] as number) >= tNum && (left[e] as number) > 0))) continue;
       const v = to[e] as number;
       if (v === s) continue;
       const cv = v === d ? cu : cu + (amountNum * (mul[e] as number)) / TWO32 + (add[e] as number);
