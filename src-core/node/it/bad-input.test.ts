@@ -127,6 +127,14 @@ describe('files stnode and stctrl must refuse', () => {
     }
   }, 60_000);
 
+  it('refuses a database another node process is using', async () => {
+    await writeFile(join(a.dir, 'node.ident'), formatIdent(identFromSeed(crypto, a.seed)));
+    const r = await runBin('stnode', ['--database', 'node.db', '--idfile', 'node.ident', '--laddr', '127.0.0.1:0', '--trusted', 'trusted'], a.dir);
+    expect(isOneLineFailure(r)).toBe(true);
+    expect(r.stderr).toMatch(/lock|in use/i);
+    await stillServes();
+  }, 60_000);
+
   it('stctrl refuses a node ticket whose key is not the node\'s, and the node goes on', async () => {
     const dir = join(net.dir, 'wrong-key');
     await mkdir(dir, { recursive: true });
