@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isOneLineFailure, runBin } from '../../cli/it/spawn.ts';
+import { main } from '../../cli/stindex.ts';
 import { nodeBackend as crypto } from '../../crypto/backend.node.ts';
 import { formatIdent, formatIndexTicket, identFromSeed } from '../../files/index.ts';
 
@@ -31,6 +32,21 @@ describe('stindex command line', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--lclient');
   }, 60_000);
+
+  it('serves until told to stop, then closes its listeners and exits 0', async () => {
+    const out: string[] = [];
+    let stop: (() => void) | undefined;
+    const until = new Promise<void>((r) => { stop = r; });
+    const io = { out: (t: string) => { out.push(t); if (t.includes('listening')) stop?.(); }, err: (t: string) => { out.push(t); } };
+    // a --trusted directory that does not exist stops it before it listens
+    expect(await main([...base(), '--trusted', join(dir, 'empty-trusted')], io, until)).toBe(1);
+    await mkdir(join(dir, 'empty-trusted'));
+    out.length = 0;
+    const ok = await main([...base(), '--trusted', join(dir, 'empty-trusted'), '--ttl', '60'], io, until);
+    expect(ok).toBe(0);
+    expect(out[0]).toMatch(/^stindex: listening for nodes on 127\.0\.0\.1:\d+, for index servers on 127\.0\.0\.1:\d+, trusting 0 index server\(s\)$/);
+    expect(out[1]).toBe('stindex: stopped');
+  });
 
   it('refuses a trusted directory holding something other than index tickets, or one server twice', async () => {
     const wrong = await runBin('stindex', [...base(), '--trusted', join(dir, 'bad-trusted')], dir);
