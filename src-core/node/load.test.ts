@@ -26,7 +26,7 @@ describe('rebuilding the node state at start', () => {
     const s = await store();
     const server = { publicKey: other, address: '127.0.0.1:9', name: 'idx' };
     await s.append([
-      encode(nodeRecordCodec, { kind: 'config', config: { indexServers: [server] } }),
+      encode(nodeRecordCodec, { kind: 'config', config: { indexServers: [server], friendOrder: [] } }),
       encode(nodeRecordCodec, { kind: 'funder', mutation: { kind: 'set-settings', settings: { acceptAutoCollect: false, maxPendingUserRequests: 32 } } }),
     ]);
     await s.close();

@@ -59,12 +59,18 @@ describe('a node engine in-process (the wallet\'s local card)', () => {
     await app.request({ kind: 'add-relay', relay });
     expect(app.report.relays).toEqual([relay]);
     await app.request({ kind: 'add-index-server', server: { ...relay, name: 'i' } });
+    const keys = [7, 3, 9, 5].map((i) => identityFromSeed(crypto, new Uint8Array(32).fill(i)).publicKey);
+    for (const [i, k] of keys.entries()) await app.request({ kind: 'add-friend', friendPublicKey: k, name: `f${i}`, relays: [], initialBalances: [] });
+    await app.request({ kind: 'remove-friend', friendPublicKey: keys[1] as Uint8Array });
+    const names = ['f0', 'f2', 'f3'];
+    expect(app.report.friends.map((f) => f.name)).toEqual(names);
     app.close();
     await node.close();
     open.length = 0;
     const again = await start();
     expect(again.report().relays).toEqual([relay]);
     expect(again.report().indexServers.map((s) => s.name)).toEqual(['i']);
+    expect(again.report().friends.map((f) => f.name)).toEqual(names); // the order they were added
   });
 
   it('turns command-line access on and off; the attached app is not affected', async () => {

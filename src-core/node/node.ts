@@ -25,7 +25,7 @@ import { type PeerTerms, buildReport, diffReport } from './report.ts';
 import { readTrustedApps } from './trusted.ts';
 import {
   type CurrencyTerms, type NodeConfig, type NodeRecord, SNAPSHOT_FUNDER, SNAPSHOT_NODE, decodePeerMessage, encodePeerMessage,
-  nodeConfigCodec, nodeRecordCodec,
+  nodeConfigCodec, nodeRecordCodec, reconcileFriendOrder,
 } from './wire.ts';
 
 export interface NodeOptions {
@@ -267,6 +267,11 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
       if (out.results.some((r) => r.kind === 'ack' && r.error !== undefined)) break;
     }
     for (const r of extra) records.push(encode(nodeRecordCodec, r));
+    const order = reconcileFriendOrder(config.friendOrder, s.friends);
+    if (order !== config.friendOrder) {
+      config = { ...config, friendOrder: order };
+      records.push(encode(nodeRecordCodec, { kind: 'config', config }));
+    }
     state = s;
     const durable = records.length > 0 ? persist(() => store.append(records)) : Promise.resolve();
     durable.catch(() => {});
@@ -352,13 +357,13 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
         return requestRoutes(s, req, ctx.requestId);
       case 'add-index-server':
         return enqueue(() => setConfig({
-          indexServers: [...config.indexServers.filter((x) => hexOf(x.publicKey) !== hexOf(req.server.publicKey)), req.server],
+          ...config, indexServers: [...config.indexServers.filter((x) => hexOf(x.publicKey) !== hexOf(req.server.publicKey)), req.server],
         })).then((p) => p.done);
       case 'remove-index-server':
         return enqueue(() => {
           const rest = config.indexServers.filter((x) => hexOf(x.publicKey) !== hexOf(req.publicKey));
           if (rest.length === config.indexServers.length) return settled(ackError('index-server-not-found', 'no index server has this public key'));
-          return setConfig({ indexServers: rest });
+          return setConfig({ ...config, indexServers: rest });
         }).then((p) => p.done);
       default:
         return enqueue(() => funderRequest(req)).then((p) => p.done);

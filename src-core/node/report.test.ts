@@ -44,7 +44,7 @@ describe('the report built from the funder state', () => {
     net.request(a, { kind: 'add-friend', friendPublicKey: b.signer.publicKey, relays: [], name: 'n' });
     net.request(a, { kind: 'add-relay', relay: { publicKey: b.signer.publicKey, address: '127.0.0.1:1', name: 'r' } });
     net.request(a, { kind: 'add-invoice', invoiceId: new Uint8Array(32).fill(1), currency: 'FST', totalDestPayment: 5n });
-    const mid = buildReport(a.state, { indexServers: [{ publicKey: b.signer.publicKey, address: 'x:1', name: 'i' }] }, new Map(), b.signer.publicKey);
+    const mid = buildReport(a.state, { indexServers: [{ publicKey: b.signer.publicKey, address: 'x:1', name: 'i' }], friendOrder: [] }, new Map(), b.signer.publicKey);
     const m1 = diffReport(before, mid);
     expect(applyReportMutations(before, m1)).toEqual(mid);
     net.request(a, { kind: 'remove-friend', friendPublicKey: b.signer.publicKey });

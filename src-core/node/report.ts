@@ -60,6 +60,13 @@ function friendOf(state: FunderState, k: string, f: FriendState, terms: PeerTerm
   };
 }
 
+/** Friends in the order they were added (config.friendOrder), any not listed after them. */
+function ordered(state: FunderState, config: NodeConfig): [string, FriendState][] {
+  const rank = new Map(config.friendOrder.map((k, i) => [hexOf(k), i]));
+  const n = rank.size;
+  return [...state.friends].sort(([a], [b]) => (rank.get(a) ?? n) - (rank.get(b) ?? n));
+}
+
 export function buildReport(state: FunderState, config: NodeConfig, terms: PeerTerms, connectedIndexServer: Uint8Array | undefined): NodeReport {
   const openInvoices: OpenInvoiceReport[] = [...state.openInvoices].map(([k, inv]) => ({
     invoiceId: fromHex(k), currency: inv.currency, totalDestPayment: inv.totalDestPayment,
@@ -75,7 +82,7 @@ export function buildReport(state: FunderState, config: NodeConfig, terms: PeerT
     relays: state.relays.map((r) => ({ publicKey: r.publicKey, address: r.address, name: r.name })),
     indexServers: config.indexServers,
     connectedIndexServer,
-    friends: [...state.friends].map(([k, f]) => friendOf(state, k, f, terms)),
+    friends: ordered(state, config).map(([k, f]) => friendOf(state, k, f, terms)),
     openInvoices,
     openPayments,
   };

@@ -4,16 +4,30 @@
 import { type Codec, bool, decodeExact, encode, list, struct, u128, union } from '../codec/index.ts';
 import type { Result } from '../codec/index.ts';
 import type { DecodeError } from '../codec/index.ts';
-import { type FriendMessage, MAX_ACTIVE_CURRENCIES, currency, friendMessage } from '../proto/index.ts';
+import { type FriendMessage, MAX_ACTIVE_CURRENCIES, currency, friendMessage, publicKey } from '../proto/index.ts';
 import { type FunderMutation, funderMutationCodec } from '../funder/index.ts';
-import { type NamedIndexServerAddress, namedIndexServerList } from '../app/index.ts';
+import { MAX_FRIENDS, type NamedIndexServerAddress, namedIndexServerList } from '../app/index.ts';
 
 /** The node's own configuration (the funder keeps relays and friends). */
 export interface NodeConfig {
   readonly indexServers: readonly NamedIndexServerAddress[];
+  /** Friends in the order they were added (the funder's map is keyed, its snapshot sorted). */
+  readonly friendOrder: readonly Uint8Array[];
 }
-export const emptyNodeConfig: NodeConfig = { indexServers: [] };
-export const nodeConfigCodec: Codec<NodeConfig> = struct({ indexServers: namedIndexServerList });
+export const emptyNodeConfig: NodeConfig = { indexServers: [], friendOrder: [] };
+export const nodeConfigCodec: Codec<NodeConfig> = struct({
+  indexServers: namedIndexServerList, friendOrder: list(publicKey, { max: MAX_FRIENDS }),
+});
+
+/** `order` with removed friends dropped and new ones appended (in the map's order); the same
+ *  array when nothing changed. */
+export function reconcileFriendOrder(order: readonly Uint8Array[], friends: ReadonlyMap<string, unknown>): readonly Uint8Array[] {
+  const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+  const kept = order.filter((k) => friends.has(hex(k)));
+  const seen = new Set(kept.map(hex));
+  const added = [...friends.keys()].filter((k) => !seen.has(k)).map((k) => Uint8Array.from(k.match(/../g) ?? [], (h) => parseInt(h, 16)));
+  return kept.length === order.length && added.length === 0 ? order : [...kept, ...added];
+}
 
 /** One journal record: a funder mutation, or the node configuration as a whole. */
 export type NodeRecord =
