@@ -3,7 +3,7 @@
  *  writer whose peer does not read is cut off past `maxSendBufferBytes`). */
 import * as net from 'node:net';
 import { type CloseReason, ChannelClosedError, closeReason } from './close-reason.ts';
-import { FRAME_HEADER_LEN, FrameDecoder, MAX_FRAME_LENGTH, PROTOCOL_VERSION, describeDecoderError, frameHeader, prologue } from './frame.ts';
+import { FRAME_HEADER_LEN, FrameDecoder, HANDSHAKE_FRAMES, MAX_FRAME_LENGTH, PROTOCOL_VERSION, describeDecoderError, frameHeader, prologue } from './frame.ts';
 import { type FrameStream, FrameStreamBase } from './frame-stream.ts';
 
 export interface TcpOptions {
@@ -15,8 +15,9 @@ export interface TcpOptions {
   readonly maxSendBufferBytes?: number;
   /** One line per notable event (version mismatch, oversize frame). */
   readonly log?: (line: string) => void;
-  /** How many first incoming frames are limited to SMALL_FRAME_LENGTH (servers: HANDSHAKE_FRAMES,
-   *  so half-open peers cannot make them buffer large frames). Default 0. */
+  /** How many first incoming frames are limited to SMALL_FRAME_LENGTH, so that a peer that has
+   *  not authenticated cannot make us hold a large frame. Default: HANDSHAKE_FRAMES on streams
+   *  accepted by tcpListen, 0 on tcpConnect. */
   readonly handshakeFrames?: number;
 }
 
@@ -152,8 +153,9 @@ export function tcpListen(
 ): Promise<TcpServer> {
   const { host, port } = parseHostPort(address);
   const open = new Set<TcpFrameStream>();
+  const streamOpts: TcpOptions = { handshakeFrames: HANDSHAKE_FRAMES, ...opts };
   const server = net.createServer({ pauseOnConnect: false }, (socket) => {
-    const s = new TcpFrameStream(socket, opts);
+    const s = new TcpFrameStream(socket, streamOpts);
     open.add(s);
     void s.closed.then(() => open.delete(s));
     onStream(s);

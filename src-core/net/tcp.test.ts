@@ -80,6 +80,17 @@ describe('tcp frame stream', () => {
     await new Promise<void>((r) => { if (sock.destroyed) r(); else sock.on('close', () => r()); sock.resume(); });
   });
 
+  it('limits the first frames a server accepts until the handshake is through', async () => {
+    const { server, accepted } = await serverWith();
+    const client = await tcpConnect(server.address);
+    cleanup.push(() => client.close());
+    const srv = await accepted;
+    await client.send(new Uint8Array(1024)); // a handshake-sized frame is fine
+    expect((await srv.receive())?.length).toBe(1024);
+    await client.send(new Uint8Array(1025));
+    expect((await srv.closed).kind).toBe('frame-too-large');
+  });
+
   it('refuses to send a frame above the maximum', async () => {
     const { server } = await serverWith();
     const client = await tcpConnect(server.address, { maxFrameLength: 10 });
@@ -88,7 +99,7 @@ describe('tcp frame stream', () => {
   });
 
   it('makes the writer wait while the reader does not read, and resumes when it does', async () => {
-    const { server, accepted } = await serverWith({ highWaterBytes: 64 << 10 });
+    const { server, accepted } = await serverWith({ highWaterBytes: 64 << 10, handshakeFrames: 0 });
     const client = await tcpConnect(server.address);
     cleanup.push(() => client.close());
     const srv = await accepted;
@@ -113,7 +124,7 @@ describe('tcp frame stream', () => {
   });
 
   it('cuts the connection when a writer ignores backpressure past the send buffer limit', async () => {
-    const { server, accepted } = await serverWith({ highWaterBytes: 1 << 10 });
+    const { server, accepted } = await serverWith({ highWaterBytes: 1 << 10, handshakeFrames: 0 });
     const client = await tcpConnect(server.address, { maxSendBufferBytes: 4 << 20 });
     await accepted; // the server never reads
     const chunk = new Uint8Array(512 << 10);

@@ -1,5 +1,4 @@
 /** The relay on TCP: `startRelayServer` binds `laddr` and hands every connection to the relay. */
-import { HANDSHAKE_FRAMES } from '../net/index.ts';
 import { type TcpServer, tcpListen } from '../net/tcp.node.ts';
 import { RELAY_HIGH_WATER, type Relay, type RelayOptions, createRelay } from './server.ts';
 
@@ -13,7 +12,7 @@ export interface RelayServer {
 
 export async function startRelayServer(opts: RelayOptions & { readonly laddr: string }): Promise<RelayServer> {
   const relay = createRelay(opts);
-  const server: TcpServer = await tcpListen(opts.laddr, (s) => relay.handleStream(s, s.remoteAddress), { log: opts.log, handshakeFrames: HANDSHAKE_FRAMES, highWaterBytes: RELAY_HIGH_WATER });
+  const server: TcpServer = await tcpListen(opts.laddr, (s) => relay.handleStream(s, s.remoteAddress), { log: opts.log, highWaterBytes: RELAY_HIGH_WATER });
   return {
     address: server.address,
     relay,
