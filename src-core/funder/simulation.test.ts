@@ -4,7 +4,9 @@
  *  random payments run (single and multi-route, with fees, several currencies, with and without
  *  invoices). After quiescence: channels consistent, balances mirrored, each node's total equal to
  *  what its collected payments and fees say, nothing frozen, every payment ended with a valid
- *  receipt or a cancel. A failing seed is printed; rerun with SIM_SEED=<seed>. */
+ *  receipt or a cancel. Halfway, three friendships are forgotten and re-added (forcing a reset that
+ *  the forgetting side accepts) while faults continue. A failing seed is printed; rerun with
+ *  SIM_SEED=<seed>. */
 import { describe, expect, it } from 'vitest';
 import { decodeExact, encode } from '../codec/index.ts';
 import { nodeBackend } from '../crypto/backend.node.ts';
@@ -62,6 +64,8 @@ class Sim {
   readonly parts = new Map<Hex, Part>();
   readonly payments = new Map<Hex, PaymentPlan>();
   readonly collected = new Set<Hex>();
+  readonly forgotten = new Set<string>();
+  resets = 0;
   readonly seenResults: number[];
   now = 0;
   private nextId = 1;
@@ -167,6 +171,43 @@ class Sim {
     this.run(b, { kind: 'friend-offline', friend: this.nodes[a]!.signer.publicKey });
   }
 
+  /** Node i forgets friend j and adds it again (the way to force a reset, §7.5 #11), only while
+   *  nothing is pending between them so that no credit is at stake; i later accepts j's terms. */
+  forget(i: number, j: number): void {
+    const link = (x: number, y: number) => this.nodes[x]!.state.friends.get(this.nodes[y]!.key)!.channel;
+    const idle = (x: number, y: number): boolean => {
+      const c = link(x, y);
+      return c.kind === 'consistent' && c.pendingBackwardsOps.length + c.pendingRequests.length + c.pendingUserRequests.length === 0
+        && [...c.tc.mutualCredits.values()].every((mc) => mc.local.size === 0 && mc.remote.size === 0);
+    };
+    if (!idle(i, j) || !idle(j, i) || this.down.has(this.linkKey(i, j))) return;
+    const fj = this.nodes[j]!.signer.publicKey;
+    this.request(i, { kind: 'remove-friend', friendPublicKey: fj });
+    this.request(i, { kind: 'add-friend', friendPublicKey: fj, relays: [], name: `n${j}` });
+    this.request(i, { kind: 'enable-friend', friendPublicKey: fj });
+    for (const c of CURRENCIES) {
+      this.request(i, { kind: 'set-friend-currency-rate', friendPublicKey: fj, currency: c, rate: this.rates.get(`${i}>${j}>${c}`)! });
+      this.request(i, { kind: 'set-friend-currency-max-debt', friendPublicKey: fj, currency: c, remoteMaxDebt: 400n });
+      this.request(i, { kind: 'open-friend-currency', friendPublicKey: fj, currency: c });
+    }
+    this.forgotten.add(`${i}>${j}`);
+    this.resets++;
+    this.disconnect(i, j);
+    this.connect(i, j);
+  }
+
+  /** The forgetting side accepts its friend's terms once it has them. */
+  acceptResets(): void {
+    for (const key of [...this.forgotten]) {
+      const [i, j] = key.split('>').map(Number) as [number, number];
+      const c = this.nodes[i]!.state.friends.get(this.nodes[j]!.key)!.channel;
+      if (c.kind === 'consistent') { this.forgotten.delete(key); continue; }
+      if (c.remoteTerms !== undefined && !this.down.has(this.linkKey(i, j))) {
+        this.request(i, { kind: 'reset-friend-channel', friendPublicKey: this.nodes[j]!.signer.publicKey, resetToken: c.remoteTerms.resetToken });
+      }
+    }
+  }
+
   /** Crash and restart node i from its store; its links drop and come back. */
   restart(i: number): void {
     for (const f of this.friendsOf(i)) if (!this.down.has(this.linkKey(i, f))) this.disconnect(i, f);
@@ -250,6 +291,8 @@ class Sim {
       if (r < 0.08 && started < payments) { this.startPayment(); started++; }
       else if (r < 0.1 && this.actions.length > 0) { const a = this.actions.splice(Math.floor(this.rnd() * this.actions.length), 1)[0]!; this.request(a.node, a.request); }
       else if (r < 0.102) this.restart(Math.floor(this.rnd() * this.nodes.length));
+      else if (r < 0.1025) { const [a, b] = this.pick(EDGES); if (this.rnd() < 0.5) this.forget(a, b); else this.forget(b, a); }
+      else if (r < 0.104 && this.forgotten.size > 0) this.acceptResets();
       else if (r < 0.104) { const [a, b] = this.pick(EDGES); if (!this.down.has(this.linkKey(a, b))) this.disconnect(a, b); }
       else if (r < 0.11 && this.down.size > 0) { const [a, b] = this.pick([...this.down]).split('-').map(Number) as [number, number]; this.connect(a, b); }
       else if (r < 0.12) { this.now += 1000; this.run(Math.floor(this.rnd() * this.nodes.length), { kind: 'tick' }); }
@@ -262,6 +305,7 @@ class Sim {
   settle(): void {
     for (const l of [...this.down]) { const [a, b] = l.split('-').map(Number) as [number, number]; this.connect(a, b); }
     for (let round = 0; round < 500; round++) {
+      this.acceptResets();
       const before = this.nodes.map((n) => n.state);
       for (let i = 0; this.pool.length > 0 || this.actions.length > 0; i++) {
         if (i > 200_000) throw new Error('no quiescence');
@@ -271,7 +315,7 @@ class Sim {
       this.now += 1000;
       for (let i = 0; i < this.nodes.length; i++) this.run(i, { kind: 'tick' });
       while (this.pool.length > 0) this.deliverOne(false);
-      if (this.nodes.every((n, i) => n.state === before[i]) && this.actions.length === 0) return;
+      if (this.nodes.every((n, i) => n.state === before[i]) && this.actions.length === 0 && this.forgotten.size === 0) return;
     }
     throw new Error('no quiescence after 500 rounds');
   }
@@ -316,12 +360,20 @@ function checkInvariants(sim: Sim): void {
   for (const [k, p] of sim.payments) expect(p.status, `payment ${k}`).not.toBe('open');
 }
 
-function simulate(seed: number, payments: number): { collected: number; payments: number; succeeded: number } {
+function simulate(seed: number, payments: number): { collected: number; payments: number; succeeded: number; resets: number } {
   const sim = new Sim(prng(seed), 7);
   try {
     sim.setup();
     sim.settle();
-    sim.chaos(payments * 14, payments);
+    const half = Math.floor(payments / 2);
+    sim.chaos(half * 14, half);
+    sim.settle();
+    sim.cancelLeftoverInvoices();
+    sim.settle();
+    // Three friendships are forgotten and re-added while idle; the resets then run under faults.
+    for (let k = 0; k < 3; k++) { const [x, y] = sim.pick(EDGES); sim.forget(x, y); }
+    expect(sim.resets).toBeGreaterThan(0);
+    sim.chaos((payments - half) * 14, payments - half);
     sim.settle();
     sim.cancelLeftoverInvoices();
     sim.settle();
@@ -331,7 +383,7 @@ function simulate(seed: number, payments: number): { collected: number; payments
     throw e;
   }
   const succeeded = [...sim.payments.values()].filter((p) => p.status === 'success').length;
-  return { collected: sim.collected.size, payments: sim.payments.size, succeeded };
+  return { collected: sim.collected.size, payments: sim.payments.size, succeeded, resets: sim.resets };
 }
 
 describe('funder simulation', () => {
