@@ -262,6 +262,29 @@ describe('channeler', () => {
     expect(l.events).toEqual([]);
   });
 
+  it('keeps the channel and later messages when the event handler throws', async () => {
+    const rl = await startRelay(1);
+    const got: string[] = [];
+    const l = new Node(listener, {
+      onEvent: (e) => {
+        if (e.kind !== 'message') return;
+        const t = new TextDecoder().decode(e.message);
+        got.push(t);
+        if (t === 'boom') throw new Error('a bug in the handler');
+      },
+    });
+    const d = new Node(dialer);
+    l.channeler.setRelays([rl.addr]);
+    l.channeler.updateFriend({ publicKey: dialer.publicKey, relays: [] });
+    d.channeler.updateFriend({ publicKey: listener.publicKey, relays: [rl.addr] });
+    await until(() => l.online(dialer) && d.online(listener), 'online');
+    await d.channeler.send(listener.publicKey, text('boom'));
+    await d.channeler.send(listener.publicKey, text('after'));
+    await until(() => got.includes('after'), 'the next message');
+    expect(got).toEqual(['boom', 'after']);
+    expect(l.online(dialer)).toBe(true);
+  });
+
   it('refuses to befriend itself', () => {
     const n = new Node(nodeA);
     expect(() => n.channeler.updateFriend({ publicKey: nodeA.publicKey, relays: [] })).toThrow(RangeError);

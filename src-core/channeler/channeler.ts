@@ -100,6 +100,15 @@ export function createChanneler(opts: ChannelerOptions): Channeler {
     ...(opts.handshakeTimeoutMs !== undefined ? { handshakeTimeoutMs: opts.handshakeTimeoutMs } : {}),
   };
 
+  /** The funder's handler must not be able to break a channel's read loop. */
+  function emit(e: ChannelerEvent): void {
+    try {
+      opts.onEvent(e);
+    } catch (err) {
+      log(`channeler: event handler failed on ${e.kind}: ${(err as Error).message}`);
+    }
+  }
+
   // ---- a friend's channel ----
 
   function established(f: FriendState, ch: SecureChannel): void {
@@ -111,19 +120,19 @@ export function createChanneler(opts: ChannelerOptions): Channeler {
     if (old !== undefined) {
       // the friend reconnected (e.g. restarted): the newer channel wins
       old.close(closeReason('local', 'replaced by a newer channel'));
-      opts.onEvent({ kind: 'offline', friend: f.config.publicKey });
+      emit({ kind: 'offline', friend: f.config.publicKey });
     }
-    opts.onEvent({ kind: 'online', friend: f.config.publicKey });
+    emit({ kind: 'online', friend: f.config.publicKey });
     void (async () => {
       for await (const message of ch) {
         if (f.channel !== ch) break;
-        opts.onEvent({ kind: 'message', friend: f.config.publicKey, message });
+        emit({ kind: 'message', friend: f.config.publicKey, message });
       }
       const why = await ch.closed;
       if (f.channel !== ch) return; // replaced or removed: already reported
       f.channel = undefined;
       log(`channeler: friend ${hexKey(f.config.publicKey).slice(0, 16)} offline (${describeClose(why)})`);
-      opts.onEvent({ kind: 'offline', friend: f.config.publicKey });
+      emit({ kind: 'offline', friend: f.config.publicKey });
       if (!f.listen) scheduleConnect(f, backoffDelay(0, backoff, random));
     })();
   }
@@ -257,7 +266,7 @@ export function createChanneler(opts: ChannelerOptions): Channeler {
       f.channel = undefined;
       if (ch !== undefined) {
         ch.close();
-        opts.onEvent({ kind: 'offline', friend: f.config.publicKey });
+        emit({ kind: 'offline', friend: f.config.publicKey });
       }
     },
 
