@@ -1,5 +1,6 @@
 /** funder.payments_per_s.3hop: complete payments per second over buyer → m1 → m2 → seller, in one
- *  process, real Ed25519 (node backend); invoice, request, response, commit, collect, receipt.
+ *  process, real Ed25519 (node backend); invoice, request, response, commit, collect, receipt;
+ *  8 payments in flight at a time (…_serial: one at a time, i.e. latency-bound).
  *  Each event's mutations are appended durably to the node's own store (src-core/store, one
  *  sql.js database + journal per node, fsync per append) before its messages are delivered, as a
  *  node does (write-ahead). `funder.payments_per_s.3hop_in_memory` is the same without the store. */
@@ -52,29 +53,35 @@ class DurableNet extends TestNet {
   }
 }
 
-async function payOnce(net: DurableNet, nodes: TestNode[], i: number): Promise<void> {
+/** `batch` payments started together (the store groups their appends, tokens carry several ops). */
+async function payBatch(net: DurableNet, nodes: TestNode[], first: number, batch: number): Promise<void> {
   const [buyer, , , seller] = nodes as [TestNode, TestNode, TestNode, TestNode];
-  const id = new Uint8Array(16);
-  new DataView(id.buffer).setUint32(0, i + 1);
-  const invoiceId = new Uint8Array(32);
-  invoiceId.set(id);
-  net.request(seller, { kind: 'add-invoice', invoiceId, currency: 'FST', totalDestPayment: 10n });
-  net.request(buyer, { kind: 'create-payment', paymentId: id, invoiceId, currency: 'FST', totalDestPayment: 10n, destPublicKey: seller.signer.publicKey });
-  net.request(buyer, { kind: 'create-transaction', paymentId: id, requestId: id, route: nodes.map((n) => n.signer.publicKey), destPayment: 10n, fees: 2n });
-  net.request(buyer, { kind: 'request-close-payment', paymentId: id });
+  const ids = Array.from({ length: batch }, (_, k) => {
+    const id = new Uint8Array(16);
+    new DataView(id.buffer).setUint32(0, first + k + 1);
+    return id;
+  });
+  for (const id of ids) {
+    const invoiceId = new Uint8Array(32);
+    invoiceId.set(id);
+    net.request(seller, { kind: 'add-invoice', invoiceId, currency: 'FST', totalDestPayment: 10n });
+    net.request(buyer, { kind: 'create-payment', paymentId: id, invoiceId, currency: 'FST', totalDestPayment: 10n, destPublicKey: seller.signer.publicKey });
+    net.request(buyer, { kind: 'create-transaction', paymentId: id, requestId: id, route: nodes.map((n) => n.signer.publicKey), destPayment: 10n, fees: 2n });
+    net.request(buyer, { kind: 'request-close-payment', paymentId: id });
+  }
   await net.settle();
-  const r = [...buyer.results].reverse().find((x) => x.kind === 'transaction-result');
-  if (r?.kind !== 'transaction-result' || r.result.kind !== 'complete') throw new Error('payment did not complete');
-  net.request(seller, { kind: 'commit-invoice', commit: r.result.commit });
+  const commits = buyer.results.flatMap((r) => (r.kind === 'transaction-result' && r.result.kind === 'complete' ? [r.result.commit] : []));
+  if (commits.length !== batch) throw new Error(`${commits.length} of ${batch} payments completed`);
+  for (const commit of commits) net.request(seller, { kind: 'commit-invoice', commit });
   await net.settle();
-  const s = [...buyer.results].reverse().find((x) => x.kind === 'payment-status');
-  if (s?.kind !== 'payment-status' || s.status.kind !== 'success') throw new Error('no receipt');
-  net.request(buyer, { kind: 'ack-close-payment', paymentId: id, ackUid: s.status.ackUid });
+  const done = buyer.results.flatMap((r) => (r.kind === 'payment-status' && r.status.kind === 'success' ? [r] : []));
+  if (done.length !== batch) throw new Error(`${done.length} of ${batch} receipts`);
+  for (const s of done) if (s.kind === 'payment-status' && s.status.kind === 'success') net.request(buyer, { kind: 'ack-close-payment', paymentId: s.paymentId, ackUid: s.status.ackUid });
   buyer.results.length = 0;
   seller.results.length = 0;
 }
 
-async function measure(ctx: BenchContext, durable: boolean): Promise<{ value: number; n: number }> {
+async function measure(ctx: BenchContext, durable: boolean, batch: number): Promise<{ value: number; n: number }> {
   const net = new DurableNet(crypto);
   const nodes = [0, 1, 2, 3].map((i) => net.add(makeNode(crypto, i)));
   const dir = await mkdtemp(join(tmpdir(), 'funder-bench-'));
@@ -91,12 +98,12 @@ async function measure(ctx: BenchContext, durable: boolean): Promise<{ value: nu
       net.request(nodes[i]!, { kind: 'set-friend-currency-rate', friendPublicKey: nodes[i - 1]!.signer.publicKey, currency: 'FST', rate: { mul: 0, add: 1 } });
     }
     await net.settle();
-    const warm = ctx.quick ? 5 : 20;
-    for (let i = 0; i < warm; i++) await payOnce(net, nodes, i);
+    const warm = ctx.quick ? 2 : 5;
+    for (let i = 0; i < warm; i++) await payBatch(net, nodes, i * batch, batch);
     const ms = ctx.quick ? 300 : 3000;
     let n = 0;
     const start = performance.now();
-    while (performance.now() - start < ms) await payOnce(net, nodes, warm + n++);
+    while (performance.now() - start < ms) { await payBatch(net, nodes, warm * batch + n, batch); n += batch; }
     return { value: Math.round((n * 1000) / (performance.now() - start)), n };
   } finally {
     for (const s of net.stores.values()) await s.close();
@@ -104,12 +111,16 @@ async function measure(ctx: BenchContext, durable: boolean): Promise<{ value: nu
   }
 }
 
+const BATCH = 8;
+
 export async function run(ctx: BenchContext): Promise<void> {
-  const durable = await measure(ctx, true);
+  const durable = await measure(ctx, true, BATCH);
   ctx.report({
-    figure: 'funder.payments_per_s.3hop', value: durable.value, unit: 'payments/s', n: durable.n,
+    figure: 'funder.payments_per_s.3hop', value: durable.value, unit: 'payments/s', n: durable.n, concurrent: BATCH,
     backend: 'node', store: 'src-core/store (sql.js + journal; write-ahead append per event, one store per node, group commit)', nodes: 4,
   });
-  const mem = await measure(ctx, false);
-  ctx.report({ figure: 'funder.payments_per_s.3hop_in_memory', value: mem.value, unit: 'payments/s', n: mem.n, backend: 'node', store: 'none' });
+  const serial = await measure(ctx, true, 1);
+  ctx.report({ figure: 'funder.payments_per_s.3hop_serial', value: serial.value, unit: 'payments/s', n: serial.n, concurrent: 1, backend: 'node', store: 'src-core/store', nodes: 4 });
+  const mem = await measure(ctx, false, BATCH);
+  ctx.report({ figure: 'funder.payments_per_s.3hop_in_memory', value: mem.value, unit: 'payments/s', n: mem.n, concurrent: BATCH, backend: 'node', store: 'none', nodes: 4 });
 }
