@@ -166,8 +166,11 @@ export function createChanneler(opts: ChannelerOptions): Channeler {
 
   function onTunnel(from: Uint8Array, tunnel: FrameStream): void {
     const f = friends.get(hexKey(from));
-    if (f === undefined || !f.listen || f.removed || closed) { tunnel.close(); return; }
-    f.connecting = true;
+    if (f === undefined || !f.listen || f.removed || closed) {
+      tunnel.close();
+      if (f !== undefined) f.connecting = false;
+      return;
+    }
     secureChannel(tunnel, channelOpts(from)).then(
       (ch) => { f.connecting = false; established(f, ch); },
       (e: unknown) => { f.connecting = false; log(`channeler: inbound channel from ${hexKey(from).slice(0, 16)} failed: ${(e as Error).message}`); },
@@ -176,15 +179,23 @@ export function createChanneler(opts: ChannelerOptions): Channeler {
 
   function acceptFrom(from: Uint8Array): boolean {
     const f = friends.get(hexKey(from));
-    // one inbound handshake at a time per friend; an established channel may be replaced
-    return f !== undefined && f.listen && !f.removed && !f.connecting;
+    // one inbound connection at a time per friend, from accept to the end of its handshake;
+    // an established channel may be replaced
+    if (f === undefined || !f.listen || f.removed || f.connecting) return false;
+    f.connecting = true;
+    return true;
+  }
+
+  function onAcceptFailed(from: Uint8Array): void {
+    const f = friends.get(hexKey(from));
+    if (f !== undefined) f.connecting = false;
   }
 
   // ---- our relays ----
 
   function startListen(l: ListenState): void {
     if (l.stopped || closed) return;
-    listenViaRelay(l.relay, { ...relayOpts, accept: acceptFrom, onTunnel, log }).then(
+    listenViaRelay(l.relay, { ...relayOpts, accept: acceptFrom, onTunnel, onAcceptFailed, log }).then(
       (listener) => {
         if (l.stopped || closed) { listener.close(); return; }
         l.listener = listener;

@@ -55,6 +55,9 @@ export interface ListenOptions extends RelayClientOptions {
   readonly accept: (from: Uint8Array) => boolean;
   /** Receives each accepted tunnel; the caller owns it. */
   readonly onTunnel: (from: Uint8Array, tunnel: FrameStream) => void;
+  /** An accepted connection never became a tunnel (exactly one of onTunnel / onAcceptFailed
+   *  follows each `accept` that returned true). */
+  readonly onAcceptFailed?: (from: Uint8Array) => void;
   readonly log?: (line: string) => void;
 }
 
@@ -71,10 +74,17 @@ export async function listenViaRelay(relay: RelayAddress, opts: ListenOptions): 
       if (!opts.accept(from)) continue;
       openToRelay(relay, { kind: 'accept', publicKey: from }, opts).then(
         (tunnel) => {
-          if (control.closeReason !== undefined) { tunnel.close(); return; }
+          if (control.closeReason !== undefined) {
+            tunnel.close();
+            opts.onAcceptFailed?.(from);
+            return;
+          }
           opts.onTunnel(from, tunnel);
         },
-        (e: unknown) => log(`relay client: accepting a connection via ${relay.address} failed: ${(e as Error).message}`),
+        (e: unknown) => {
+          log(`relay client: accepting a connection via ${relay.address} failed: ${(e as Error).message}`);
+          opts.onAcceptFailed?.(from);
+        },
       );
     }
   })();
