@@ -1,0 +1,105 @@
+/** The renderer's camera scanner (src-renderer/qr/camera-scan.ts) in a real Chromium whose fake
+ *  camera films a QR code (a Y4M video made here from the code's pixels). */
+import { build } from 'esbuild';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { qrPixels } from '../src-renderer/qr/qr-pixels.ts';
+import { launchChromium, ROOT } from './support.ts';
+
+const PAYLOAD = 'offset:invoice:AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyAhIiMkJSYnKCkqKywtLi8w';
+const W = 640;
+const H = 480;
+
+/** A few frames of 4:2:0 video: the code centred on white, luma only (chroma neutral). */
+function y4mOf(text: string): Buffer {
+  const { pixels, size } = qrPixels(text, 5);
+  const y = Buffer.alloc(W * H, 235);
+  const ox = Math.floor((W - size) / 2);
+  const oy = Math.floor((H - size) / 2);
+  for (let r = 0; r < size; r++) {
+    for (let c = 0; c < size; c++) if ((pixels[(r * size + c) * 4] as number) < 128) y[(oy + r) * W + ox + c] = 16;
+  }
+  const chroma = Buffer.alloc((W / 2) * (H / 2) * 2, 128);
+  const frame = Buffer.concat([Buffer.from('FRAME\n'), y, chroma]);
+  return Buffer.concat([Buffer.from(`YUV4MPEG2 W${W} H${H} F10:1 Ip A1:1 C420jpeg\n`), frame, frame, frame]);
+}
+
+let dir: string;
+let browser: Browser;
+let bundle: string;
+let server: Server;
+/** A page on 127.0.0.1: a secure context, where the camera API exists (about:blank is not one). */
+let pageUrl: string;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'offset-camera-'));
+  const video = join(dir, 'qr.y4m');
+  writeFileSync(video, y4mOf(PAYLOAD));
+  const out = await build({
+    entryPoints: [join(ROOT, 'src-renderer', 'qr', 'camera-scan.ts')],
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    globalName: 'offsetCamera',
+    write: false,
+    logLevel: 'silent',
+  });
+  bundle = out.outputFiles[0]?.text ?? '';
+  server = createServer((_req, res) => res.writeHead(200, { 'Content-Type': 'text/html' }).end('<!doctype html><video id="v"></video>'));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  pageUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  browser = await launchChromium(['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${video}`]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('camera scanner in Chromium', () => {
+  it('reads the code the camera films, then turns the camera off', async () => {
+    const page = await browser.newPage();
+    await page.goto(pageUrl);
+    await page.addScriptTag({ content: bundle });
+    const seen = await page.evaluate(async () => {
+      type Camera = { scanWithCamera(v: HTMLVideoElement): { result: Promise<unknown>; stop(): void } };
+      const video = document.getElementById('v') as HTMLVideoElement;
+      const scan = (window as unknown as { offsetCamera: Camera }).offsetCamera.scanWithCamera(video);
+      const result = await scan.result;
+      return { result, cameraOff: video.srcObject === null };
+    });
+    expect(seen).toEqual({ result: { ok: true, value: PAYLOAD }, cameraOff: true });
+    await page.close();
+  });
+
+  it('reports no camera outside a secure context', async () => {
+    const page = await browser.newPage(); // about:blank
+    await page.addScriptTag({ content: bundle });
+    const result = await page.evaluate(async () => {
+      type Camera = { scanWithCamera(v: HTMLVideoElement): { result: Promise<unknown> } };
+      return (window as unknown as { offsetCamera: Camera }).offsetCamera.scanWithCamera(document.createElement('video')).result;
+    });
+    expect(result).toEqual({ ok: false, error: { kind: 'no-camera' } });
+    await page.close();
+  });
+
+  it('stops on request', async () => {
+    const page = await browser.newPage();
+    await page.goto(pageUrl);
+    await page.addScriptTag({ content: bundle });
+    const result = await page.evaluate(async () => {
+      type Camera = { scanWithCamera(v: HTMLVideoElement): { result: Promise<unknown>; stop(): void } };
+      const scan = (window as unknown as { offsetCamera: Camera }).offsetCamera.scanWithCamera(document.getElementById('v') as HTMLVideoElement);
+      scan.stop();
+      return scan.result;
+    });
+    expect(result).toEqual({ ok: false, error: { kind: 'stopped' } });
+    await page.close();
+  });
+});
