@@ -17,9 +17,10 @@ import {
   type AppRequest as FunderRequest, type AppResult, type Env, type FunderEvent, type FunderState, type Outgoing,
   afterRestart, applyMutation, fromHex, funderStateCodec, sealedLockOpener, step, toHex,
 } from '../funder/index.ts';
-import type { NodeStore } from '../store/index.node.ts';
+import type { HistoryQuery, HistoryRow, NodeStore } from '../store/index.node.ts';
 import { type Capacity, capacities } from './capacities.ts';
 import { describeAppError } from './errors.ts';
+import { historyRows } from './history.ts';
 import { loadNodeState } from './load.ts';
 import { type PeerTerms, buildReport, diffReport } from './report.ts';
 import { readTrustedApps } from './trusted.ts';
@@ -70,6 +71,8 @@ export interface RunningNode {
   listen(address: string, trustedDir: string): Promise<string>;
   /** Stops accepting apps over TCP and disconnects those connected that way. */
   stopListening(): Promise<void>;
+  /** Payments and invoices as the wallet lists them (history.ts), durable ones only. */
+  queryHistory(q?: HistoryQuery): HistoryRow[];
   /** Stops listening, closes apps and friends, checkpoints and closes the store. Idempotent. */
   close(): Promise<void>;
 }
@@ -252,6 +255,7 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
   /** Steps the funder through `events` (stopping at the first refused app request), persists
    *  the mutations, then lets the outputs out. Returns the acks. */
   async function runFunder(events: readonly FunderEvent[], extra: readonly NodeRecord[] = []): Promise<{ done: Promise<AppResult[]> }> {
+    const before = state;
     let s = state;
     const records: Uint8Array[] = [];
     const messages: Outgoing[] = [];
@@ -273,7 +277,8 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
       records.push(encode(nodeRecordCodec, { kind: 'config', config }));
     }
     state = s;
-    const durable = records.length > 0 ? persist(() => store.append(records)) : Promise.resolve();
+    const history = historyRows(before, s, results, clock.now(), events);
+    const durable = records.length > 0 || history.length > 0 ? persist(() => store.append(records, history)) : Promise.resolve();
     durable.catch(() => {});
     await maybeCheckpoint();
     const cfg = config;
@@ -530,6 +535,7 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
     },
     listen: (address, trustedDir) => listen(address, trustedDir),
     stopListening,
+    queryHistory: (q) => store.queryHistory(q),
     close: shutdown,
   };
 }

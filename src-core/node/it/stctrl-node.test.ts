@@ -81,4 +81,15 @@ describe('stctrl with real nodes', () => {
     expect(checkReceiptForInvoice(crypto, invoice.value, receipt.value)).toBeUndefined();
     await until(b.app, (r) => r.openPayments.length === 0, 'the acked payment to be forgotten');
   }, 60_000);
+
+  it('keeps a durable history: the buyer\'s payments with receipts, the seller\'s receipts', () => {
+    const bought = b.node.queryHistory({ kind: 'payment', order: 'asc' });
+    expect(bought.map((r) => [r.state, r.amount, r.counterpart])).toEqual([
+      ['success', -10n, toBase64Url(s.publicKey)],
+      ['success', -20n, toBase64Url(s.publicKey)],
+    ]);
+    expect(bought.every((r) => r.data.length > 0)).toBe(true); // the receipt
+    const sold = s.node.queryHistory({ order: 'asc' }).map((r) => [r.kind, r.state, r.amount]);
+    expect(sold).toEqual([['received', 'collected', 10n], ['invoice', 'collected', 20n]]);
+  });
 });

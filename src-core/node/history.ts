@@ -1,0 +1,63 @@
+/** The wallet's history (store history rows, docs/store.md), derived from one job's funder
+ *  state change and results: a payment when it starts and when it ends (success with its
+ *  receipt, or canceled), an invoice when opened, collected or canceled. Appended in the same
+ *  unit as the job's mutations. Amounts: negative for what we pay, positive for what we get. */
+import { encode, toBase64Url } from '../codec/index.ts';
+import { receipt as receiptCodec } from '../app/index.ts';
+import { type AppResult, type FunderEvent, type FunderState, toHex } from '../funder/index.ts';
+import type { HistoryRow } from '../store/index.ts';
+
+const none = new Uint8Array(0);
+
+export function historyRows(
+  before: FunderState, after: FunderState, results: readonly AppResult[], now: number, events: readonly FunderEvent[] = [],
+): HistoryRow[] {
+  const rows = new Map<string, HistoryRow>();
+  const put = (r: HistoryRow): void => { rows.set(r.id, r); };
+  for (const [k, p] of after.payments) {
+    if (before.payments.has(k)) continue;
+    put({
+      id: `payment:${k}`, kind: 'payment', time: now, currency: p.currency, amount: -p.totalDestPayment,
+      counterpart: toBase64Url(p.destPublicKey), state: 'in-progress', data: none,
+    });
+  }
+  for (const [k, inv] of after.openInvoices) {
+    if (before.openInvoices.has(k) || inv.implicit) continue;
+    put({ id: `invoice:${k}`, kind: 'invoice', time: now, currency: inv.currency, amount: inv.totalDestPayment, state: 'open', data: none });
+  }
+  for (const r of results) {
+    if (r.kind === 'payment-status' && r.status.kind !== 'not-found') {
+      const k = toHex(r.paymentId);
+      const p = after.payments.get(k) ?? before.payments.get(k);
+      if (p === undefined) continue;
+      put({
+        id: `payment:${k}`, kind: 'payment', time: now, currency: p.currency, amount: -p.totalDestPayment,
+        counterpart: toBase64Url(p.destPublicKey), state: r.status.kind,
+        data: r.status.kind === 'success' ? encode(receiptCodec, r.status.receipt) : none,
+      });
+    } else if (r.kind === 'invoice-event' && (r.event.kind === 'collected' || r.event.kind === 'canceled')) {
+      const k = toHex(r.invoiceId);
+      const inv = before.openInvoices.get(k) ?? after.openInvoices.get(k) ?? arrivedWith(events, k);
+      if (inv === undefined) continue;
+      put({
+        id: `invoice:${k}`, kind: inv.implicit ? 'received' : 'invoice', time: now, currency: inv.currency,
+        amount: inv.totalDestPayment, state: r.event.kind, data: none,
+      });
+    }
+  }
+  return [...rows.values()];
+}
+
+/** An auto-collected payment opens and collects its implicit invoice within the one step that
+ *  received its last request: currency and total come from that request. */
+function arrivedWith(events: readonly FunderEvent[], invoiceHex: string): { implicit: boolean; currency: string; totalDestPayment: bigint } | undefined {
+  for (const e of events) {
+    if (e.kind !== 'friend-message' || e.message.kind !== 'move-token-request') continue;
+    for (const { currency, operations } of e.message.moveToken.currenciesOperations) {
+      for (const op of operations) {
+        if (op.kind === 'request' && toHex(op.invoiceId) === invoiceHex) return { implicit: true, currency, totalDestPayment: op.totalDestPayment };
+      }
+    }
+  }
+  return undefined;
+}
