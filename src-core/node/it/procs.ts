@@ -9,15 +9,22 @@ export { type RunResult, runBin };
 
 const binPath = (program: string): string => fileURLToPath(new URL(`../../../bin/${program}.js`, import.meta.url));
 
-/** A free TCP port on 127.0.0.1 (bound and released; a tiny race is acceptable in tests). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/** A free TCP port on 127.0.0.1 for a program started later, with its address written into a
+ *  ticket first. Picked below the kernel's ephemeral range (32768–60999 here), so no `listen(0)`
+ *  and no outgoing connection of a parallel test can take it meanwhile; checked by binding. */
+export async function freePort(): Promise<number> {
+  for (let i = 0; i < 50; i++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (await bindable(port)) return port;
+  }
+  throw new Error('no free port found in 20000..31999');
+}
+
+function bindable(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
+    s.once('error', () => resolve(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
   });
 }
 
