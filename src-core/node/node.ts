@@ -11,7 +11,7 @@ import { type Channeler, createChanneler } from '../channeler/index.ts';
 import { IndexClient } from '../index/index.ts';
 import {
   type AckResult, type AppRequest, type AppRequestContext, AppServerSession, type NodeReport, type NodeToApp,
-  type AppPermissions, type MessageTransport, type RoutesOutcome, MAX_MUTATIONS_PER_MESSAGE, MAX_ROUTES_PER_MULTI_ROUTE, ackError, ackOk, hexOf,
+  type AppPermissions, type MessageTransport, type RoutesOutcome, MAX_INDEX_SERVERS, MAX_MUTATIONS_PER_MESSAGE, MAX_ROUTES_PER_MULTI_ROUTE, ackError, ackOk, hexOf,
 } from '../app/index.ts';
 import {
   type AppRequest as FunderRequest, type AppResult, type Env, type FunderEvent, type FunderState, type Outgoing,
@@ -361,9 +361,12 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
       case 'request-routes':
         return requestRoutes(s, req, ctx.requestId);
       case 'add-index-server':
-        return enqueue(() => setConfig({
-          ...config, indexServers: [...config.indexServers.filter((x) => hexOf(x.publicKey) !== hexOf(req.server.publicKey)), req.server],
-        })).then((p) => p.done);
+        return enqueue(() => {
+          const rest = config.indexServers.filter((x) => hexOf(x.publicKey) !== hexOf(req.server.publicKey));
+          // past the list's maximum the configuration could no longer be stored nor reported
+          if (rest.length >= MAX_INDEX_SERVERS) return settled(ackError('max-index-servers-reached', `at most ${MAX_INDEX_SERVERS} index servers`));
+          return setConfig({ ...config, indexServers: [...rest, req.server] });
+        }).then((p) => p.done);
       case 'remove-index-server':
         return enqueue(() => {
           const rest = config.indexServers.filter((x) => hexOf(x.publicKey) !== hexOf(req.publicKey));

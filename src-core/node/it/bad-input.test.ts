@@ -4,7 +4,7 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppConnectionClosedError, AppRequestError, nodeToApp } from '../../app/index.ts';
+import { AppConnectionClosedError, AppRequestError, MAX_INDEX_SERVERS, nodeToApp } from '../../app/index.ts';
 import { decodeExact } from '../../codec/index.ts';
 import { nodeBackend as crypto } from '../../crypto/backend.node.ts';
 import { identityFromSeed } from '../../crypto/index.ts';
@@ -100,6 +100,25 @@ describe('apps the node must refuse', () => {
     } finally {
       ch.close();
     }
+    await stillServes();
+  });
+
+  it('refuses an index server past the maximum and goes on (found by test/fuzz/live-node)', async () => {
+    // over the maximum, the configuration could no longer be encoded: the node closed the app's
+    // connection and kept an unstorable configuration in memory
+    const keys = Array.from({ length: MAX_INDEX_SERVERS + 1 }, (_, i) => { const k = new Uint8Array(32).fill(7); k[0] = i; return k; });
+    const already = a.app.report.indexServers.length;
+    const added: Uint8Array[] = [];
+    for (const k of keys.slice(0, MAX_INDEX_SERVERS - already)) {
+      await a.app.request({ kind: 'add-index-server', server: { publicKey: k, address: '127.0.0.1:9', name: '' } });
+      added.push(k);
+    }
+    const e = await a.app.request({ kind: 'add-index-server', server: { publicKey: keys[MAX_INDEX_SERVERS] as Uint8Array, address: '127.0.0.1:9', name: '' } }).catch((x: unknown) => x);
+    expect((e as AppRequestError).code).toBe('max-index-servers-reached');
+    // replacing one that is there is still allowed
+    await a.app.request({ kind: 'add-index-server', server: { publicKey: added[0] as Uint8Array, address: '127.0.0.1:10', name: 'x' } });
+    for (const k of added) await a.app.request({ kind: 'remove-index-server', publicKey: k });
+    expect(a.app.report.indexServers).toHaveLength(already);
     await stillServes();
   });
 
