@@ -87,7 +87,7 @@ describe('fuzz: a node\'s app port', () => {
         continue;
       }
       const code = await ackFor(ch, input.subarray(0, 16));
-      expect(code, `FUZZ_SEED=${cfg.runSeed}: no ack for ${Buffer.from(input).toString('hex')}`).toBeDefined();
+      expect(code, `FUZZ_SEED=${cfg.runSeed}: no ack for ${Buffer.from(input).toString('hex')} (iteration ${i}; closed: ${JSON.stringify(ch.closeReason)})`).toBeDefined();
       if (!d.ok) expect(code).toBe('malformed-request');
       codes.set(code as string, (codes.get(code as string) ?? 0) + 1);
     }
