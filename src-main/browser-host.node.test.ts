@@ -162,6 +162,9 @@ describe('browser host: WebSocket bridge', () => {
     expect(await event).toMatchObject({ name: 'cards.changed', payload: { cards: [{ name: 'Web' }] } });
     expect(await call(ws, '{"id":2,"name":"cards.remove","args":{"cardId":"forged"}}')).toMatchObject({ id: 2, ok: false, error: { code: 'unknown-card' } });
     expect(await call(ws, 'garbage')).toMatchObject({ id: null, ok: false, error: { code: 'bad-message' } });
+    const binaryAnswer = new Promise<Record<string, unknown>>((resolve) => ws.once('message', (d) => resolve(JSON.parse(d.toString()) as Record<string, unknown>)));
+    ws.send(Buffer.from('{"id":5,"name":"cards.list","args":{}}')); // a binary frame, even of a valid call
+    expect(await binaryAnswer).toMatchObject({ id: null, ok: false, error: { code: 'bad-message' } });
     expect(await call(ws, '{"id":3,"name":"cards.list","args":{}}')).toMatchObject({ value: { cards: [{ name: 'Web' }] } });
     ws.close();
     await until(() => host.connections() === 0);
