@@ -22,7 +22,7 @@ import { type Capacity, capacities } from './capacities.ts';
 import { describeAppError } from './errors.ts';
 import { historyRows } from './history.ts';
 import { loadNodeState } from './load.ts';
-import { type PeerTerms, buildReport, diffReport } from './report.ts';
+import { type PeerTerms, buildReport, createReportCache, diffReport } from './report.ts';
 import { readTrustedApps } from './trusted.ts';
 import {
   type CurrencyTerms, type NodeConfig, type NodeRecord, SNAPSHOT_FUNDER, SNAPSHOT_NODE, decodePeerMessage, encodePeerMessage,
@@ -169,7 +169,8 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
     }).catch(fatal);
   });
 
-  let report: NodeReport = buildReport(state, config, peerTerms, undefined);
+  const reportCache = createReportCache();
+  let report: NodeReport = buildReport(state, config, peerTerms, undefined, reportCache);
 
   /** A storage failure stops the node: it cannot promise anything it cannot write down. */
   async function persist(op: () => Promise<void>): Promise<void> {
@@ -225,7 +226,7 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
 
   /** Everything derived from a job's state, brought up to date once that job is durable. */
   async function afterChange(s: FunderState, cfg: NodeConfig): Promise<void> {
-    const next = buildReport(s, cfg, peerTerms, indexClient.connectedServer?.publicKey);
+    const next = buildReport(s, cfg, peerTerms, indexClient.connectedServer?.publicKey, reportCache);
     const mutations = diffReport(report, next);
     report = next;
     for (let i = 0; i < mutations.length; i += MAX_MUTATIONS_PER_MESSAGE) {

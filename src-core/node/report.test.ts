@@ -3,7 +3,7 @@ import { applyReportMutations, emptyReport } from '../app/index.ts';
 import { nodeBackend } from '../crypto/backend.node.ts';
 import { type TestNode, TestNet, makeNode } from '../funder/testkit.ts';
 import { capacities } from './capacities.ts';
-import { buildReport, diffReport } from './report.ts';
+import { buildReport, createReportCache, diffReport } from './report.ts';
 import { emptyNodeConfig } from './wire.ts';
 
 const crypto = nodeBackend;
@@ -54,6 +54,26 @@ describe('the report built from the funder state', () => {
     expect(applyReportMutations(mid, m2)).toEqual(after);
     expect(diffReport(after, after)).toEqual([]);
     expect(applyReportMutations(emptyReport(a.signer.publicKey), diffReport(emptyReport(a.signer.publicKey), after))).toEqual(after);
+  });
+});
+
+describe('the report cache', () => {
+  it('reuses unchanged entries and still reports every change', () => {
+    const { net, a, b } = pair();
+    const cache = createReportCache();
+    net.request(a, { kind: 'add-friend', friendPublicKey: b.signer.publicKey, relays: [], name: 'n' });
+    const r1 = buildReport(a.state, emptyNodeConfig, new Map(), undefined, cache);
+    const r2 = buildReport(a.state, emptyNodeConfig, new Map(), undefined, cache);
+    expect(r2.friends[0]).toBe(r1.friends[0]);
+    expect(diffReport(r1, r2)).toEqual([]);
+    net.request(a, { kind: 'set-friend-name', friendPublicKey: b.signer.publicKey, name: 'renamed' });
+    net.request(a, { kind: 'open-friend-currency', friendPublicKey: b.signer.publicKey, currency: 'FST' });
+    const r3 = buildReport(a.state, emptyNodeConfig, new Map(), undefined, cache);
+    expect(applyReportMutations(r2, diffReport(r2, r3)).friends[0]?.name).toBe('renamed');
+    const terms = new Map([[b.key, new Map([['FST', { currency: 'FST', maxDebt: 9n, isOpen: true }]])]]);
+    const r4 = buildReport(a.state, emptyNodeConfig, terms, undefined, cache);
+    expect(r4.friends[0]).not.toBe(r3.friends[0]);
+    expect(diffReport(r3, r4)).toHaveLength(1);
   });
 });
 

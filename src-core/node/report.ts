@@ -60,6 +60,25 @@ function friendOf(state: FunderState, k: string, f: FriendState, terms: PeerTerm
   };
 }
 
+/** Reports built earlier, by the (immutable) state objects they came from: an unchanged friend,
+ *  payment or invoice yields the very same report object, which diffReport skips at once. */
+export interface ReportCache {
+  readonly friends: WeakMap<FriendState, { online: boolean; terms: unknown; report: FriendReport }>;
+  readonly payments: WeakMap<object, OpenPaymentReport>;
+  readonly invoices: WeakMap<object, OpenInvoiceReport>;
+}
+export function createReportCache(): ReportCache {
+  return { friends: new WeakMap(), payments: new WeakMap(), invoices: new WeakMap() };
+}
+
+function cached<K extends object, V>(map: WeakMap<K, V>, key: K, make: () => V): V {
+  const hit = map.get(key);
+  if (hit !== undefined) return hit;
+  const v = make();
+  map.set(key, v);
+  return v;
+}
+
 /** Friends in the order they were added (config.friendOrder), any not listed after them. */
 function ordered(state: FunderState, config: NodeConfig): [string, FriendState][] {
   const rank = new Map(config.friendOrder.map((k, i) => [hexOf(k), i]));
@@ -67,29 +86,43 @@ function ordered(state: FunderState, config: NodeConfig): [string, FriendState][
   return [...state.friends].sort(([a], [b]) => (rank.get(a) ?? n) - (rank.get(b) ?? n));
 }
 
-export function buildReport(state: FunderState, config: NodeConfig, terms: PeerTerms, connectedIndexServer: Uint8Array | undefined): NodeReport {
-  const openInvoices: OpenInvoiceReport[] = [...state.openInvoices].map(([k, inv]) => ({
+export function buildReport(
+  state: FunderState, config: NodeConfig, terms: PeerTerms, connectedIndexServer: Uint8Array | undefined,
+  cache: ReportCache = createReportCache(),
+): NodeReport {
+  const openInvoices: OpenInvoiceReport[] = [...state.openInvoices].map(([k, inv]) => cached(cache.invoices, inv, () => ({
     invoiceId: fromHex(k), currency: inv.currency, totalDestPayment: inv.totalDestPayment,
     paidDestPayment: inv.incoming.reduce((s, t) => s + t.destPayment, 0n),
-  }));
-  const openPayments: OpenPaymentReport[] = [...state.payments].map(([k, p]) => ({
+  })));
+  const openPayments: OpenPaymentReport[] = [...state.payments].map(([k, p]) => cached(cache.payments, p, () => ({
     paymentId: fromHex(k), invoiceId: p.invoiceId, currency: p.currency, totalDestPayment: p.totalDestPayment,
     destPublicKey: p.destPublicKey, stage: p.stage.kind,
     numTransactions: 'numTransactions' in p.stage ? p.stage.numTransactions : 0,
-  }));
+  })));
+  const friends = ordered(state, config).map(([k, f]) => {
+    const online = state.online.has(k);
+    const t = terms.get(k);
+    const hit = cache.friends.get(f);
+    if (hit !== undefined && hit.online === online && hit.terms === t) return hit.report;
+    const report = friendOf(state, k, f, terms);
+    cache.friends.set(f, { online, terms: t, report });
+    return report;
+  });
   return {
     localPublicKey: state.localPublicKey,
-    relays: state.relays.map((r) => ({ publicKey: r.publicKey, address: r.address, name: r.name })),
+    relays: state.relays,
     indexServers: config.indexServers,
     connectedIndexServer,
-    friends: ordered(state, config).map(([k, f]) => friendOf(state, k, f, terms)),
+    friends,
     openInvoices,
     openPayments,
   };
 }
 
-function keyed<T>(items: readonly T[], key: (x: T) => Uint8Array, enc: (x: T) => Uint8Array): Map<string, string> {
-  return new Map(items.map((x) => [hexOf(key(x)), hexOf(enc(x))]));
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** Upserts and removals, keyed as the reducer (app/report.ts) keys them, that take `prev` to `next`. */
@@ -99,12 +132,15 @@ export function diffReport(prev: NodeReport, next: NodeReport): ReportMutation[]
     a: readonly T[], b: readonly T[], key: (x: T) => Uint8Array, enc: (x: T) => Uint8Array,
     upsert: (x: T) => ReportMutation, remove: (k: Uint8Array) => ReportMutation,
   ): void => {
-    const before = keyed(a, key, enc);
+    if (a.length === b.length && a.every((x, i) => x === b[i])) return; // nothing changed
+    const before = new Map(a.map((x) => [hexOf(key(x)), x]));
     const after = new Set<string>();
     for (const x of b) {
       const k = hexOf(key(x));
       after.add(k);
-      if (before.get(k) !== hexOf(enc(x))) out.push(upsert(x));
+      const old = before.get(k);
+      if (old === x) continue;
+      if (old === undefined || !sameBytes(enc(old), enc(x))) out.push(upsert(x));
     }
     for (const x of a) if (!after.has(hexOf(key(x)))) out.push(remove(key(x)));
   };

@@ -19,12 +19,23 @@ export const nodeConfigCodec: Codec<NodeConfig> = struct({
   indexServers: namedIndexServerList, friendOrder: list(publicKey, { max: MAX_FRIENDS }),
 });
 
+const hexCache = new WeakMap<Uint8Array, string>();
+function hexKey(b: Uint8Array): string {
+  let h = hexCache.get(b);
+  if (h === undefined) {
+    h = '';
+    for (const x of b) h += x.toString(16).padStart(2, '0');
+    hexCache.set(b, h);
+  }
+  return h;
+}
+
 /** `order` with removed friends dropped and new ones appended (in the map's order); the same
- *  array when nothing changed. */
+ *  array when nothing changed (the common case, checked without allocating). */
 export function reconcileFriendOrder(order: readonly Uint8Array[], friends: ReadonlyMap<string, unknown>): readonly Uint8Array[] {
-  const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
-  const kept = order.filter((k) => friends.has(hex(k)));
-  const seen = new Set(kept.map(hex));
+  if (order.length === friends.size && order.every((k) => friends.has(hexKey(k)))) return order;
+  const kept = order.filter((k) => friends.has(hexKey(k)));
+  const seen = new Set(kept.map(hexKey));
   const added = [...friends.keys()].filter((k) => !seen.has(k)).map((k) => Uint8Array.from(k.match(/../g) ?? [], (h) => parseInt(h, 16)));
   return kept.length === order.length && added.length === 0 ? order : [...kept, ...added];
 }
