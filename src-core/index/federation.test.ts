@@ -1,5 +1,4 @@
 /** Federation between in-process index servers over real TCP on 127.0.0.1, on a ManualClock. */
-import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { nodeBackend as crypto } from '../crypto/backend.node.ts';
 import { type Signer, identityFromSeed, seededRandom } from '../crypto/index.ts';
@@ -7,19 +6,13 @@ import { ManualClock } from '../net/index.ts';
 import { tcpConnect } from '../net/tcp.node.ts';
 import { IndexClient } from './client.ts';
 import { type RunningIndexServer, listenIndexServer } from './server.node.ts';
+import { freePort } from '../cli/it/spawn.ts';
 
 const ident = (i: number): Signer => identityFromSeed(crypto, new Uint8Array(32).fill(i));
 const channel = { keepaliveMs: 10 * 60_000, timeoutMs: 30 * 60_000 };
 const cleanup: (() => unknown)[] = [];
 afterEach(async () => { for (const f of cleanup.splice(0).reverse()) await f(); });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => { const { port } = s.address() as { port: number }; s.close(() => resolve(port)); });
-  });
-}
 
 /** Servers named by seed; `trusts[i]` lists the seeds server i trusts. */
 async function federation(clock: ManualClock, seeds: number[], trusts: number[][]): Promise<RunningIndexServer[]> {

@@ -2,7 +2,6 @@
  *  server U that trusts A without A trusting it. Nodes are in-process IndexClients on the system clock. */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,20 +13,11 @@ import { systemClock } from '../../net/index.ts';
 import { tcpConnect } from '../../net/tcp.node.ts';
 import { type IndexRoute } from '../../proto/index.ts';
 import { IndexClient, type IndexServerAddress } from '../client.ts';
+import { freePort } from '../../cli/it/spawn.ts';
 
 const BIN = fileURLToPath(new URL('../../../bin/stindex.js', import.meta.url));
 const ident = (i: number): Signer => identityFromSeed(crypto, new Uint8Array(32).fill(i));
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 interface Srv {
   readonly name: string;
