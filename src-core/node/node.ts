@@ -127,6 +127,12 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
     void shutdown().finally(() => opts.onFatal?.(failed as Error));
   }
 
+  /** An input whose processing threw (a bug, never storage: that is fatal through persist) is
+   *  dropped with a log line; the state is untouched (a job commits its state only at its end). */
+  const dropped = (what: string) => (e: unknown): void => {
+    if (failed === undefined) log(`${what} dropped: ${e instanceof Error ? e.message : String(e)}`);
+  };
+
   const channeler: Channeler = createChanneler({
     identity: signer, crypto, clock, dial, random, log,
     ...(opts.channel?.keepaliveMs !== undefined ? { keepaliveMs: opts.channel.keepaliveMs } : {}),
@@ -135,22 +141,22 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
       if (closing) return;
       const k = toHex(e.friend);
       if (e.kind === 'online') {
-        void enqueue(() => { sentTerms.delete(k); return runFunder([{ kind: 'friend-online', friend: e.friend }]); }).then((r) => r.done).catch(fatal);
+        void enqueue(() => { sentTerms.delete(k); return runFunder([{ kind: 'friend-online', friend: e.friend }]); }).then((r) => r.done).catch(dropped('friend online'));
       } else if (e.kind === 'offline') {
-        void enqueue(() => runFunder([{ kind: 'friend-offline', friend: e.friend }])).then((r) => r.done).catch(fatal);
+        void enqueue(() => runFunder([{ kind: 'friend-offline', friend: e.friend }])).then((r) => r.done).catch(dropped('friend offline'));
       } else {
         const m = decodePeerMessage(e.message);
         if (!m.ok) { log(`friend ${k.slice(0, 16)}: malformed message dropped (${m.error.message})`); return; }
         const msg = m.value;
         if (msg.kind === 'funder') {
-          void enqueue(() => runFunder([{ kind: 'friend-message', from: e.friend, message: msg.message }])).then((r) => r.done).catch(fatal);
+          void enqueue(() => runFunder([{ kind: 'friend-message', from: e.friend, message: msg.message }])).then((r) => r.done).catch(dropped('friend message'));
         } else {
           void enqueue(async () => {
             if (!state.friends.has(k)) return;
             peerTerms.set(k, new Map(msg.currencies.map((c) => [c.currency, c])));
             const snap = state;
-            void afterDurable(Promise.resolve(), () => afterChange(snap, config)).catch(fatal);
-          }).catch(fatal);
+            void afterDurable(Promise.resolve(), () => afterChange(snap, config)).catch(dropped('friend terms'));
+          }).catch(dropped('friend terms'));
         }
       }
     },
@@ -165,8 +171,8 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
     if (closing) return;
     void enqueue(async () => {
       const [snap, cfg] = [state, config];
-      void afterDurable(Promise.resolve(), () => afterChange(snap, cfg)).catch(fatal);
-    }).catch(fatal);
+      void afterDurable(Promise.resolve(), () => afterChange(snap, cfg)).catch(dropped('index connection change'));
+    }).catch(dropped('index connection change'));
   });
 
   const reportCache = createReportCache();
@@ -506,7 +512,7 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
   const tick = (): void => {
     tickTimer = undefined;
     if (closing) return;
-    void enqueue(() => runFunder([{ kind: 'tick' }])).then((r) => r.done).catch(fatal).finally(() => {
+    void enqueue(() => runFunder([{ kind: 'tick' }])).then((r) => r.done).catch(dropped('tick')).finally(() => {
       if (!closing) tickTimer = clock.after(tickMs, tick);
     });
   };
