@@ -1,6 +1,7 @@
 /** stnode: the headless node (seeds/000_* "stnode --database node0/node0.db --idfile
  *  node0/node0.ident --laddr … --trusted node0/trusted"). Apps whose ticket is in --trusted
  *  connect on --laddr. Runs until SIGINT or SIGTERM, then checkpoints, closes and exits 0. */
+import { stat } from 'node:fs/promises';
 import { nodeBackend } from '../crypto/backend.node.ts';
 import { parseIdent } from '../files/index.ts';
 import { systemClock } from '../net/index.ts';
@@ -28,6 +29,9 @@ export async function main(argv: string[], io: Io = processIo, until?: Promise<u
   return runProgram('stnode', SPEC, argv, async (p, out) => {
     const laddr = p.values.get('laddr') as string;
     try { parseHostPort(laddr); } catch (e) { throw new UsageError(`--laddr: ${(e as Error).message}`); }
+    const trustedDir = p.values.get('trusted') as string;
+    const isDir = await stat(trustedDir).then((st) => st.isDirectory(), () => false);
+    if (!isDir) throw new CliError(`--trusted: ${trustedDir} is not a directory (create it and put app tickets in it)`);
     const database = p.values.get('database') as string;
     const ident = await loadFile(p.values.get('idfile') as string, 'ident', (t) => parseIdent(t, nodeBackend));
     const verbose = p.flags.has('verbose');
@@ -44,7 +48,7 @@ export async function main(argv: string[], io: Io = processIo, until?: Promise<u
     try {
       node = await startNode({
         identitySeed: ident.privateKey, store, crypto: nodeBackend, clock: systemClock,
-        random: (n) => nodeBackend.randomBytes(n), listenAddress: laddr, trustedDir: p.values.get('trusted') as string,
+        random: (n) => nodeBackend.randomBytes(n), listenAddress: laddr, trustedDir,
         log: (line) => { if (verbose) out.err(`stnode: ${line}`); },
         onFatal: fatal,
       });

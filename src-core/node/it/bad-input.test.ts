@@ -137,6 +137,9 @@ describe('files stnode and stctrl must refuse', () => {
     await writeFile(join(dir, 'node.ident'), formatIdent(ident));
     await writeFile(join(dir, 'corrupt.db'), crypto.randomBytes(4096));
     await initNodeDatabase(join(dir, 'foreign.db'), identFromSeed(crypto, new Uint8Array(32).fill(62)).publicKey);
+    const noTrusted = await runBin('stnode', ['--database', 'foreign.db', '--idfile', 'node.ident', '--laddr', '127.0.0.1:0', '--trusted', 'nope'], dir);
+    expect(isOneLineFailure(noTrusted)).toBe(true);
+    expect(noTrusted.stderr).toMatch(/--trusted/);
     for (const [db, why] of [['corrupt.db', /database/], ['foreign.db', /identity|public key/]] as const) {
       const before = await readFile(join(dir, db));
       const r = await runBin('stnode', ['--database', db, '--idfile', 'node.ident', '--laddr', '127.0.0.1:0', '--trusted', 'trusted'], dir);
