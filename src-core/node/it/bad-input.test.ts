@@ -78,6 +78,21 @@ describe('apps the node must refuse', () => {
     await stillServes();
   }, 30_000);
 
+  it('ignores a ticket file with a broken key in the trusted directory; valid tickets still admit', async () => {
+    const seed = new Uint8Array(32).fill(95);
+    const good = formatAppTicket({ publicKey: identityFromSeed(crypto, seed).publicKey, permissions: { buyer: false, seller: false, config: true, routes: false } });
+    const key = /[A-Za-z0-9_-]{43}/.exec(good)?.[0] as string;
+    await writeFile(join(a.dir, 'trusted', 'broken.ticket'), good.replace(key, `${key.slice(0, 40)}!!!`));
+    const refused = await connectApp(a.address, seed, a.publicKey).catch((x: unknown) => x);
+    expect(refused).toBeInstanceOf(AppConnectionClosedError);
+    await writeFile(join(a.dir, 'trusted', 'fixed.ticket'), good);
+    const app = await connectApp(a.address, seed, a.publicKey);
+    await app.request({ kind: 'set-accept-auto-collect', accept: true });
+    app.close();
+    await rm(join(a.dir, 'trusted', 'broken.ticket'));
+    await stillServes();
+  });
+
   it('acks a malformed request with a clear error and keeps the connection', async () => {
     const seed = new Uint8Array(32).fill(97);
     await writeFile(join(a.dir, 'trusted', 'raw.ticket'), formatAppTicket({
