@@ -20,7 +20,7 @@ export type BridgeErrorCode =
   | 'bad-input' // well-formed but unacceptable (empty name, unreadable file)
   | 'locked' // the wallet must be unlocked first
   | 'wrong-password'
-  | 'unavailable' // not built yet: needs the node engine (issue 7)
+  | 'unavailable' // not built yet, or the card's engine cannot take it now
   | 'disconnected' // the transport closed before the answer came (renderer side only)
   | 'internal'; // a bug in the host; the message says what
 
@@ -81,6 +81,10 @@ export interface BridgeRequests {
   /** One app-protocol message (its canonical binary encoding, src-core/app) for the named card.
    *  The card's answers (acks, snapshot, mutations, results) come back as `app.message` events. */
   'app.request': { args: { readonly cardId: CardId; readonly message: Uint8Array }; result: void };
+  /** Opens a new app session on the card (replacing the previous one, as a reconnect would): its
+   *  first `app.message` is the report with the permissions, as on any app connection. A local
+   *  card's session starts by itself at unlock; a renderer that came later asks with this. */
+  'app.connect': { args: { readonly cardId: CardId }; result: void };
 }
 
 export interface BridgeEvents {
@@ -169,6 +173,7 @@ export const REQUEST_SCHEMAS: SchemaTable<BridgeRequests> = {
   },
   'cli.disable': { args: obj({ cardId }), result: nothing },
   'app.request': { args: obj({ cardId, message: bytes({ maxBytes: MAX_APP_MESSAGE_BYTES }) }), result: nothing },
+  'app.connect': { args: obj({ cardId }), result: nothing },
 };
 
 export const EVENT_SCHEMAS: { readonly [E in EventName]: Schema<BridgeEvents[E]> } = {

@@ -24,6 +24,10 @@ export async function buildMain(outDir: string = MAIN_DIST): Promise<void> {
     format: 'cjs',
     target: 'node20',
     external: ['electron'],
+    // code that finds its files through import.meta.url (sql.js's wasm for the cards' node
+    // databases) gets the bundle's own URL, which CommonJS output would leave empty
+    banner: { js: "const __offsetImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+    define: { 'import.meta.url': '__offsetImportMetaUrl' },
     logLevel: 'warning',
   });
 }

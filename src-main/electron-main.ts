@@ -83,7 +83,16 @@ async function main(): Promise<void> {
     return;
   }
   const { dispatcher, events } = opened;
-  app.on('will-quit', () => void opened.close());
+  // the cards' nodes checkpoint and close their databases before the process ends
+  let closed = false;
+  app.on('will-quit', (e) => {
+    if (closed) return;
+    e.preventDefault();
+    void opened.close().finally(() => {
+      closed = true;
+      app.quit();
+    });
+  });
 
   protocol.handle(APP_SCHEME, async (request) => {
     const url = new URL(request.url);

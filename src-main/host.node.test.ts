@@ -14,7 +14,7 @@ const tempDir = (): string => {
   dirs.push(d);
   return join(d, 'data');
 };
-const COST = { logN: 4, r: 8, p: 1 };
+const COST = { cost: { logN: 4, r: 8, p: 1 } };
 const call = async (h: Awaited<ReturnType<typeof openWalletHost>>, name: string, args: unknown = {}) =>
   JSON.parse(await h.dispatcher.handle(JSON.stringify({ id: 1, name, args }))) as { ok: boolean; value?: unknown };
 

@@ -1,10 +1,13 @@
 /** Wires the wallet host for a real run (Electron or browser mode): the vault file in the data
- *  directory, node:crypto, native scrypt, OS randomness, and the dispatcher over it. */
+ *  directory, node:crypto, native scrypt, OS randomness, the local cards' node engines
+ *  (<dataDir>/cards/<cardId>/, system clock), and the dispatcher over it. */
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { nodeBackend } from '../src-core/crypto/backend.node.ts';
+import { type Clock, systemClock } from '../src-core/net/index.ts';
 import { acquireLock } from '../src-core/store/lock.node.ts';
+import { type CardEngines, createCardEngines } from './card-engines.node.ts';
 import { createDispatcher, EventHub, type Dispatcher } from './dispatcher.ts';
 import { scryptKdf } from './kdf.node.ts';
 import { loadVault, fileVaultStorage } from './vault-storage.node.ts';
@@ -17,14 +20,27 @@ export interface RunningHost {
   readonly host: WalletHost;
   readonly dispatcher: Dispatcher;
   readonly events: EventHub;
-  /** Releases the data folder's lock file. */
+  readonly engines: CardEngines;
+  /** Stops the cards' nodes cleanly, then releases the data folder's lock file. */
   close(): Promise<void>;
+}
+
+export interface HostOptions {
+  /** scrypt cost for new password locks (tests pass a small one). */
+  readonly cost?: { readonly logN: number; readonly r: number; readonly p: number };
+  /** Default the system clock. */
+  readonly clock?: Clock;
+  /** Node funder ticks (default the node's). */
+  readonly tickMs?: number;
+  /** Node log lines (default: dropped). */
+  readonly log?: (line: string) => void;
 }
 
 /** Opens the wallet in `dataDir`, holding its lock file so a second host (Electron and browser
  *  mode, or two browser-mode runs) cannot overwrite the same vault. Throws StoreError('locked')
  *  naming the holder's pid when another live process has it. */
-export async function openWalletHost(dataDir: string, onInternalError: (e: unknown) => void, cost?: { logN: number; r: number; p: number }): Promise<RunningHost> {
+export async function openWalletHost(dataDir: string, onInternalError: (e: unknown) => void, options: HostOptions = {}): Promise<RunningHost> {
+  const { cost } = options;
   const path = join(dataDir, VAULT_FILE);
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const lock = await acquireLock(join(dataDir, HOST_LOCK_FILE), 'the Offset wallet');
@@ -36,14 +52,29 @@ export async function openWalletHost(dataDir: string, onInternalError: (e: unkno
     throw e;
   }
   const events = new EventHub();
+  const random = (n: number): Uint8Array => new Uint8Array(randomBytes(n));
+  const engines = createCardEngines({
+    dataDir, events, crypto: nodeBackend, clock: options.clock ?? systemClock, random,
+    ...(options.log === undefined ? {} : { log: options.log }),
+    ...(options.tickMs === undefined ? {} : { tickMs: options.tickMs }),
+  });
   const host = createWalletHost({
     vault,
     save: fileVaultStorage(path).save,
     events,
     crypto: nodeBackend,
     kdf: scryptKdf,
-    random: (n) => new Uint8Array(randomBytes(n)),
+    random,
+    engines,
+    onEngineError: (cardId, e) => onInternalError(new Error(`card ${cardId}: its node did not start: ${e instanceof Error ? e.message : String(e)}`)),
     ...(cost === undefined ? {} : { cost }),
   });
-  return { host, events, dispatcher: createDispatcher(host.handlers, onInternalError), close: () => lock.release() };
+  const close = async (): Promise<void> => {
+    try {
+      await host.close();
+    } finally {
+      await lock.release();
+    }
+  };
+  return { host, events, engines, dispatcher: createDispatcher(host.handlers, onInternalError), close };
 }

@@ -2,12 +2,15 @@
  *  identities, sealed in the vault file. The wallet starts locked; nothing that needs a key works
  *  until it is unlocked; decrypted seeds stay in this process (`cardSeed`), never on the bridge.
  *
- *  NOT REAL YET (needs the node engine, issue 7): a card has an identity but no node, database,
- *  friends or balances; import/export, command line access and app requests answer
- *  `unavailable`. docs/wallet.md keeps the same list. */
+ *  With `engines` (card-engines.node.ts; host.node.ts passes it) a local card is a node engine:
+ *  its database is made with the card, its node runs while the wallet is unlocked, app requests
+ *  and command line access go to it, and its view shows the node's balances. Without `engines`
+ *  (renderer store tests) a card is an identity only and those requests answer `unavailable`.
+ *  NOT REAL YET: import/export. docs/wallet.md keeps the list. */
 import { toBase64Url, type Result } from '../src-core/codec/index.ts';
 import type { CryptoBackend } from '../src-core/crypto/index.ts';
 import type { BridgeError, CardView } from './bridge.ts';
+import type { CardEngines } from './card-engines.ts';
 import type { BridgeHandlers, EventHub } from './dispatcher.ts';
 import {
   createPasswordLock,
@@ -30,12 +33,18 @@ export interface WalletHostOptions {
   readonly random: (n: number) => Uint8Array;
   /** scrypt cost for new password locks (tests pass a small one; default key-vault DEFAULT_SCRYPT). */
   readonly cost?: { readonly logN: number; readonly r: number; readonly p: number };
+  /** Local cards' node engines; absent: cards without nodes. */
+  readonly engines?: CardEngines;
+  /** A card whose node could not start (the wallet still unlocks; the card shows offline). */
+  readonly onEngineError?: (cardId: string, e: unknown) => void;
 }
 
 export interface WalletHost {
   readonly handlers: BridgeHandlers;
   /** The decrypted seed of a card, for starting its node engine (main process only). */
   cardSeed(cardId: string): Uint8Array | undefined;
+  /** Stops the cards' node engines (host shutdown); the wallet is locked afterwards. */
+  close(): Promise<void>;
 }
 
 type Fail = { readonly ok: false; readonly error: BridgeError };
@@ -68,7 +77,11 @@ export function createWalletHost(opts: WalletHostOptions): WalletHost {
     return run;
   };
 
-  const view = (c: VaultCard): CardView => ({ id: c.id, name: c.name, publicKey: toBase64Url(c.publicKey), kind: c.kind, online: false, balances: [] });
+  const engines = opts.engines;
+  const view = (c: VaultCard): CardView => {
+    const st = engines?.status(c.id) ?? { online: false, balances: [] };
+    return { id: c.id, name: c.name, publicKey: toBase64Url(c.publicKey), kind: c.kind, online: st.online, balances: [...st.balances] };
+  };
   const cards = (): CardView[] => vault.cards.map(view);
   const status = () => ({ locked: walletKey === undefined, hasPassword: vault.lock !== null });
   const commit = async (next: Vault): Promise<void> => {
@@ -83,6 +96,37 @@ export function createWalletHost(opts: WalletHostOptions): WalletHost {
   const findCard = (id: string): VaultCard | undefined => vault.cards.find((c) => c.id === id);
   const unknownCard = (id: string): Fail => fail('unknown-card', `There is no card ${JSON.stringify(id)}.`);
   const unavailable = (what: string): Fail => fail('unavailable', `${what} needs the node engine, which this build does not have yet.`);
+  engines?.onChange((cardId) => {
+    if (findCard(cardId) !== undefined) opts.events.publish('cards.changed', { cards: cards() });
+  });
+  /** Starts every local card's node; one that fails is reported and stays offline. */
+  const startEngines = async (): Promise<void> => {
+    if (engines === undefined || walletKey === undefined) return;
+    for (const card of vault.cards) {
+      if (card.kind !== 'local') continue;
+      const seed = openCardSeed(deps, walletKey, card.id, card.seed);
+      if (seed === undefined) {
+        opts.onEngineError?.(card.id, new Error('the card\'s sealed key does not open with the wallet key'));
+        continue;
+      }
+      try {
+        await engines.start(card.id, card.publicKey, seed);
+      } catch (e) {
+        opts.onEngineError?.(card.id, e);
+      } finally {
+        seed.fill(0);
+      }
+    }
+  };
+  const stopEngines = async (): Promise<void> => {
+    await engines?.stopAll();
+  };
+  /** The card's engine, for requests that need it: known card, unlocked wallet. */
+  const engineFor = (cardId: string, what: string): Fail | CardEngines => {
+    if (findCard(cardId) === undefined) return unknownCard(cardId);
+    if (engines === undefined) return unavailable(what);
+    return needUnlocked() ?? engines;
+  };
 
   const handlers: BridgeHandlers = {
     'wallet.status': async () => ({ ok: true, value: status() }),
@@ -102,12 +146,15 @@ export function createWalletHost(opts: WalletHostOptions): WalletHost {
         if (vault.lock === null) return fail('bad-input', 'Set a wallet password first.');
         const key = await openPasswordLock(deps, vault.lock, password);
         if (key === undefined) return fail('wrong-password', 'Wrong password. Nothing was changed; try again.');
+        if (walletKey !== undefined) return done; // already unlocked: its engines run
         walletKey = key;
+        await startEngines();
         opts.events.publish('wallet.changed', status());
         return done;
       }),
     'wallet.lock': () =>
       serial(async () => {
+        await stopEngines();
         walletKey?.fill(0);
         walletKey = undefined;
         opts.events.publish('wallet.changed', status());
@@ -139,8 +186,18 @@ export function createWalletHost(opts: WalletHostOptions): WalletHost {
           publicKey: opts.crypto.ed25519PublicKey(seed),
           seed: sealCardSeed(deps, walletKey as Uint8Array, id, seed),
         };
-        seed.fill(0);
-        await commit({ ...vault, cards: [...vault.cards, card] });
+        try {
+          try {
+            await engines?.create(id, card.publicKey);
+            await commit({ ...vault, cards: [...vault.cards, card] });
+          } catch (e) {
+            await engines?.destroy(id); // no folder without a card in the vault
+            throw e;
+          }
+          await engines?.start(id, card.publicKey, seed).catch((e: unknown) => opts.onEngineError?.(id, e));
+        } finally {
+          seed.fill(0);
+        }
         opts.events.publish('cards.changed', { cards: cards() });
         return { ok: true, value: { card: view(card) } };
       }),
@@ -161,16 +218,35 @@ export function createWalletHost(opts: WalletHostOptions): WalletHost {
       serial(async () => {
         const locked = needUnlocked();
         if (locked !== undefined) return locked;
-        if (findCard(cardId) === undefined) return unknownCard(cardId);
+        // the renderer has asked for confirmation (and offered a backup) before sending this
+        const card = findCard(cardId);
+        if (card === undefined) return unknownCard(cardId);
         await commit({ ...vault, cards: vault.cards.filter((c) => c.id !== cardId) });
+        // the vault no longer names the card: only now stop its node and delete its folder
+        await engines?.destroy(cardId);
         opts.events.publish('cards.changed', { cards: cards() });
         return done;
       }),
     'cards.import': async () => unavailable('Importing a card'),
     'cards.export': async ({ cardId }) => (findCard(cardId) ? unavailable('Exporting a card') : unknownCard(cardId)),
-    'cli.enable': async ({ cardId }) => (findCard(cardId) ? unavailable('Command line access') : unknownCard(cardId)),
-    'cli.disable': async ({ cardId }) => (findCard(cardId) ? unavailable('Command line access') : unknownCard(cardId)),
-    'app.request': async ({ cardId }) => (findCard(cardId) ? unavailable('The app protocol') : unknownCard(cardId)),
+    'cli.enable': ({ cardId, address }) =>
+      serial(async () => {
+        const e = engineFor(cardId, 'Command line access');
+        return 'ok' in e ? e : e.cliEnable(cardId, address);
+      }),
+    'cli.disable': ({ cardId }) =>
+      serial(async () => {
+        const e = engineFor(cardId, 'Command line access');
+        return 'ok' in e ? e : e.cliDisable(cardId);
+      }),
+    'app.request': async ({ cardId, message }) => {
+      const e = engineFor(cardId, 'The app protocol');
+      return 'ok' in e ? e : e.appRequest(cardId, message);
+    },
+    'app.connect': async ({ cardId }) => {
+      const e = engineFor(cardId, 'The app protocol');
+      return 'ok' in e ? e : e.connectApp(cardId);
+    },
   };
 
   return {
@@ -180,5 +256,11 @@ export function createWalletHost(opts: WalletHostOptions): WalletHost {
       if (card === undefined || walletKey === undefined) return undefined;
       return openCardSeed(deps, walletKey, cardId, card.seed);
     },
+    close: () =>
+      serial(async () => {
+        await stopEngines();
+        walletKey?.fill(0);
+        walletKey = undefined;
+      }),
   };
 }

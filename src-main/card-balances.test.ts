@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import type { FriendReport, NodeReport } from '../src-core/app/index.ts';
+import { cardBalances, sameBalances } from './card-balances.ts';
+
+const friend = (currencies: Array<[string, bigint]>): FriendReport => ({
+  publicKey: new Uint8Array(32),
+  name: 'f',
+  relays: [],
+  enabled: true,
+  online: false,
+  channel: { kind: 'consistent' },
+  currencies: currencies.map(([currency, balance]) => ({
+    currency, balance, localMaxDebt: 0n, remoteMaxDebt: 0n, localPendingDebt: 0n, remotePendingDebt: 0n,
+    rate: { mul: 0, add: 0 }, localRequestsOpen: false, remoteRequestsOpen: false,
+  })),
+});
+const report = (friends: FriendReport[]): NodeReport => ({
+  localPublicKey: new Uint8Array(32), relays: [], indexServers: [], connectedIndexServer: undefined, friends, openInvoices: [], openPayments: [],
+});
+
+describe('cardBalances', () => {
+  it('sums each currency over the friends, exactly, sorted by currency', () => {
+    const big = 2n ** 127n - 1n;
+    const r = report([friend([['USD', 5n], ['FST', big]]), friend([['FST', -big], ['EUR', -3n]]), friend([['USD', 10n]])]);
+    expect(cardBalances(r)).toEqual([{ currency: 'EUR', balance: -3n }, { currency: 'FST', balance: 0n }, { currency: 'USD', balance: 15n }]);
+  });
+
+  it('is empty without friends, and compares by currency and amount', () => {
+    expect(cardBalances(report([]))).toEqual([]);
+    expect(sameBalances([{ currency: 'A', balance: 1n }], [{ currency: 'A', balance: 1n }])).toBe(true);
+    expect(sameBalances([{ currency: 'A', balance: 1n }], [{ currency: 'A', balance: 2n }])).toBe(false);
+    expect(sameBalances([{ currency: 'A', balance: 1n }], [])).toBe(false);
+  });
+});

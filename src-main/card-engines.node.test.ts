@@ -1,0 +1,157 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type NodeToApp, appToNode, nodeToApp } from '../src-core/app/index.ts';
+import { decodeExact, encode, fromBase64Url, toBase64Url } from '../src-core/codec/index.ts';
+import { parseNodeTicket } from '../src-core/files/index.ts';
+import { CARDS_DIR, NODE_DB_FILE } from './card-engines.node.ts';
+import { openWalletHost, type RunningHost } from './host.node.ts';
+
+const dirs: string[] = [];
+const hosts: RunningHost[] = [];
+afterEach(async () => {
+  for (const h of hosts.splice(0)) await h.close();
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+const PW = 'card engine password';
+type Answer = { ok: boolean; value?: any; error?: { code: string; message: string } };
+
+/** A real host on a temp data folder, with every app.message event decoded and awaitable. */
+async function openHost(dataDir?: string) {
+  const dir = dataDir ?? join(mkdtempSync(join(tmpdir(), 'offset-cards-')), 'data');
+  if (dataDir === undefined) dirs.push(join(dir, '..'));
+  const internal: unknown[] = [];
+  const h = await openWalletHost(dir, (e) => internal.push(e), { cost: { logN: 4, r: 8, p: 1 } });
+  hosts.push(h);
+  const messages: Array<{ cardId: string; message: NodeToApp }> = [];
+  const waiters: Array<() => void> = [];
+  h.events.subscribe((text) => {
+    const e = JSON.parse(text) as { name: string; payload: { cardId: string; message: string } };
+    if (e.name !== 'app.message') return;
+    const decoded = decodeExact(nodeToApp, fromBase64Url(e.payload.message) as Uint8Array);
+    if (!decoded.ok) throw new Error(`the host sent an undecodable app message: ${decoded.error.message}`);
+    messages.push({ cardId: e.payload.cardId, message: decoded.value });
+    for (const w of waiters.splice(0)) w();
+  });
+  let id = 0;
+  const call = async (name: string, args: unknown = {}): Promise<Answer> => JSON.parse(await h.dispatcher.handle(JSON.stringify({ id: ++id, name, args }))) as Answer;
+  /** The first app message (from index `from`) of `cardId` that `pred` accepts. */
+  const waitFor = async (cardId: string, pred: (m: NodeToApp) => boolean, from = 0): Promise<NodeToApp> => {
+    for (;;) {
+      const hit = messages.slice(from).find((m) => m.cardId === cardId && pred(m.message));
+      if (hit !== undefined) return hit.message;
+      await new Promise<void>((r) => waiters.push(r));
+    }
+  };
+  return { dir, h, call, messages, waitFor, internal };
+}
+
+const request = (requestId: Uint8Array, accept: boolean): string =>
+  toBase64Url(encode(appToNode, { requestId, request: { kind: 'set-accept-auto-collect', accept } }));
+
+function stctrl(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const bin = fileURLToPath(new URL('../bin/stctrl.js', import.meta.url));
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, [bin, ...args], { timeout: 60_000, encoding: 'utf8' }, (error, stdout, stderr) => {
+      if (error && typeof error.code !== 'number') { reject(error); return; }
+      resolve({ code: error ? (error.code as number) : 0, stdout, stderr });
+    });
+  });
+}
+
+describe('local cards are node engines', () => {
+  it('gives a new card a node database and a running node whose report reaches the bridge', async () => {
+    const { dir, call, waitFor, internal } = await openHost();
+    await call('wallet.create', { password: PW });
+    const created = await call('cards.create', { name: 'Main' });
+    expect(created).toMatchObject({ ok: true, value: { card: { online: true, balances: [] } } });
+    const card = created.value.card as { id: string; publicKey: string };
+    expect(existsSync(join(dir, CARDS_DIR, card.id, NODE_DB_FILE))).toBe(true);
+    const report = await waitFor(card.id, (m) => m.kind === 'report');
+    expect(report.kind === 'report' && toBase64Url(report.report.localPublicKey)).toBe(card.publicKey);
+    expect(report.kind === 'report' && report.permissions).toEqual({ buyer: true, seller: true, config: true, routes: true });
+    expect(internal).toEqual([]);
+  });
+
+  it('carries app requests to the node and its acks back; refuses forged cards, bad bytes and a locked wallet', async () => {
+    const { call, waitFor, messages } = await openHost();
+    await call('wallet.create', { password: PW });
+    const card = (await call('cards.create', { name: 'Main' })).value.card as { id: string };
+    const rid = Uint8Array.from({ length: 16 }, (_, i) => i + 1);
+    expect(await call('app.request', { cardId: card.id, message: request(rid, false) })).toMatchObject({ ok: true });
+    const ack = await waitFor(card.id, (m) => m.kind === 'ack');
+    expect(ack).toEqual({ kind: 'ack', requestId: rid, result: { kind: 'ok' } });
+
+    expect(await call('app.request', { cardId: 'forged', message: request(rid, true) })).toMatchObject({ ok: false, error: { code: 'unknown-card' } });
+    expect(await call('app.request', { cardId: card.id, message: toBase64Url(Uint8Array.of(1, 2, 3)) })).toMatchObject({ ok: false, error: { code: 'bad-input' } });
+    const before = messages.length;
+    expect(await call('wallet.lock')).toMatchObject({ ok: true });
+    expect((await call('cards.list')).value.cards).toMatchObject([{ id: card.id, online: false }]);
+    expect(await call('app.request', { cardId: card.id, message: request(rid, true) })).toMatchObject({ ok: false, error: { code: 'locked' } });
+    expect(await call('app.connect', { cardId: card.id })).toMatchObject({ ok: false, error: { code: 'locked' } });
+    expect(messages.length).toBe(before);
+
+    // unlocking starts the node again from its database: a new session, a new report
+    expect(await call('wallet.unlock', { password: PW })).toMatchObject({ ok: true });
+    expect((await call('cards.list')).value.cards).toMatchObject([{ id: card.id, online: true }]);
+    await waitFor(card.id, (m) => m.kind === 'report', before);
+    const after = messages.length;
+    expect(await call('app.connect', { cardId: card.id })).toMatchObject({ ok: true });
+    await waitFor(card.id, (m) => m.kind === 'report', after);
+  });
+
+  it('removes a card by stopping its node and deleting its folder; closing the host stops the nodes', async () => {
+    const { dir, h, call } = await openHost();
+    await call('wallet.create', { password: PW });
+    const keep = (await call('cards.create', { name: 'Keep' })).value.card as { id: string };
+    const gone = (await call('cards.create', { name: 'Gone' })).value.card as { id: string };
+    expect(await call('cards.remove', { cardId: gone.id })).toMatchObject({ ok: true });
+    expect(existsSync(join(dir, CARDS_DIR, gone.id))).toBe(false);
+    expect(existsSync(join(dir, CARDS_DIR, keep.id, NODE_DB_FILE))).toBe(true);
+    await h.close();
+    hosts.splice(hosts.indexOf(h), 1);
+    // the node released its database: a new host opens it again
+    const again = await openHost(dir);
+    await again.call('wallet.unlock', { password: PW });
+    expect((await again.call('cards.list')).value.cards).toMatchObject([{ id: keep.id, name: 'Keep', online: true }]);
+    expect(again.internal).toEqual([]);
+  });
+
+  it('lets the real stctrl reach a card of the running host, and stops it again', async () => {
+    const { dir, call, waitFor } = await openHost();
+    await call('wallet.create', { password: PW });
+    const card = (await call('cards.create', { name: 'Cli' })).value.card as { id: string; publicKey: string };
+    expect(await call('cli.enable', { cardId: card.id, address: 'nowhere' })).toMatchObject({ ok: false, error: { code: 'bad-input' } });
+    expect(await call('cli.enable', { cardId: 'forged', address: '127.0.0.1:0' })).toMatchObject({ ok: false, error: { code: 'unknown-card' } });
+    const enabled = await call('cli.enable', { cardId: card.id, address: '127.0.0.1:0' });
+    expect(enabled.ok).toBe(true);
+    const access = enabled.value as { address: string; nodeTicket: string; appIdent: string; appTicket: string };
+    const cliDir = join(dir, CARDS_DIR, card.id, 'cli');
+    expect(access).toEqual({
+      address: expect.stringMatching(/^127\.0\.0\.1:[1-9]\d*$/),
+      nodeTicket: join(cliDir, 'node.ticket'),
+      appIdent: join(cliDir, 'app.ident'),
+      appTicket: join(cliDir, 'app.ticket'),
+    });
+    const ticket = parseNodeTicket(readFileSync(access.nodeTicket, 'utf8'));
+    expect(ticket.ok && { address: ticket.value.address, key: toBase64Url(ticket.value.publicKey) }).toEqual({ address: access.address, key: card.publicKey });
+
+    const args = ['-I', access.appIdent, '-T', access.nodeTicket];
+    const [pk, friends] = await Promise.all([stctrl([...args, 'info', 'public-key']), stctrl([...args, 'info', 'friends'])]);
+    expect(pk).toMatchObject({ code: 0, stdout: `${card.publicKey}\n` });
+    expect(friends.code).toBe(0);
+    expect(friends.stdout).toContain('No configured friends.');
+    // the bridge side sees the same node: its report has the same key and no friends
+    const report = await waitFor(card.id, (m) => m.kind === 'report');
+    expect(report.kind === 'report' && { key: toBase64Url(report.report.localPublicKey), friends: report.report.friends.length }).toEqual({ key: card.publicKey, friends: 0 });
+
+    expect(await call('cli.disable', { cardId: card.id })).toMatchObject({ ok: true });
+    const refused = await stctrl([...args, 'info', 'public-key']);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stdout).toBe('');
+  });
+});

@@ -1,0 +1,32 @@
+/** What the wallet host needs from its local cards' node engines (card-engines.node.ts builds
+ *  the real one). Kept apart so the host itself stays free of node-only imports. */
+import type { BridgeError, CardBalance, CliAccess, Result } from './bridge.ts';
+
+export interface CardEngineStatus {
+  /** The card's node is running (the wallet is unlocked and it started). */
+  readonly online: boolean;
+  readonly balances: readonly CardBalance[];
+}
+
+export interface CardEngines {
+  /** Creates the card's folder and a node database bound to `publicKey`. */
+  create(cardId: string, publicKey: Uint8Array): Promise<void>;
+  /** Starts the card's node. The node keeps its own copy of `seed` until it stops. A card whose
+   *  folder does not exist yet (made before cards had nodes) gets a new database first. */
+  start(cardId: string, publicKey: Uint8Array, seed: Uint8Array): Promise<void>;
+  /** Stops every node cleanly (checkpoint, close); their seeds are dropped with them. */
+  stopAll(): Promise<void>;
+  /** Stops the card's node and deletes the card's folder. */
+  destroy(cardId: string): Promise<void>;
+  status(cardId: string): CardEngineStatus;
+  /** Opens a new UI session on the card's node (replacing the previous one): its first message,
+   *  the report, and everything after it arrive as `app.message` events. */
+  connectApp(cardId: string): Promise<Result<void, BridgeError>>;
+  /** One app-protocol message (AppToNode, canonical encoding) from the UI to the card's node. */
+  appRequest(cardId: string, message: Uint8Array): Promise<Result<void, BridgeError>>;
+  cliEnable(cardId: string, address: string): Promise<Result<CliAccess, BridgeError>>;
+  cliDisable(cardId: string): Promise<Result<void, BridgeError>>;
+  /** Called with a card id whenever its status (online, balances) changed. */
+  onChange(listener: (cardId: string) => void): () => void;
+}
+
