@@ -107,16 +107,20 @@ export class NodeNet {
     }));
   }
 
-  /** Balance with each friend, from `info friends` (rows `| st | name | B  =n |`). */
+  /** Balance in FST with each friend, from `info friends`: a friend's rows start with its name,
+   *  each currency's block with `C: …` (the default, FST) or `C[USD]: …`, then `B  =n`. */
   async balances(name: string): Promise<Map<string, bigint>> {
     const out = await this.ok(name, ['info', 'friends']);
     const m = new Map<string, bigint>();
-    let current = '';
+    let friend = '';
+    let currency = '';
     for (const line of out.split('\n')) {
       const cells = line.split('|').map((c) => c.trim());
-      if (cells[2] !== undefined && cells[2] !== '' && cells[2] !== 'name') current = cells[2];
+      if (cells[2] !== undefined && cells[2] !== '' && cells[2] !== 'name') friend = cells[2];
+      const c = /^C(?:\[([^\]]*)\])?:/.exec(cells[3] ?? '');
+      if (c !== null) currency = c[1] ?? 'FST';
       const b = /^B\s*=(-?\d+)$/.exec(cells[3] ?? '');
-      if (b !== null) m.set(current, BigInt(b[1] as string));
+      if (b !== null && currency === 'FST') m.set(friend, BigInt(b[1] as string));
     }
     return m;
   }

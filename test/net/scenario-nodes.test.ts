@@ -1,7 +1,7 @@
 /** The scenario runner over stnode processes: nodes in a friend graph with cycles, a relay and an
  *  index server, each on its own lossy virtual host; a seeded storm SIGKILLs and restarts nodes,
  *  the relay and the index server, and cuts and restores node links, while buyers pay random
- *  destinations with stctrl. After it settles, every friendship's balances mirror each other and
+ *  destinations with stctrl and friends are disabled, re-enabled and given new currencies. After it settles, every friendship's balances mirror each other and
  *  every node's net position is what the payments explain: the successful ones exactly, plus
  *  possibly some that stctrl saw fail (a buyer killed mid-payment) but never more.
  *  SCENARIO_NODES, SCENARIO_SEEDS and SCENARIO_MS make bigger and longer runs. */
@@ -78,7 +78,29 @@ describe.skipIf(!canRun)(canRun ? title : `${title} (skipped: ${support.reasons.
             await pay(from, to, BigInt(1 + r.below(5)));
           }
         });
-        await Promise.all(buyers);
+        // app-level churn alongside the faults: friends disabled and re-enabled, currencies added
+        const churned = new Set<string>();
+        const churn = (async () => {
+          while (!over) {
+            const [x, y] = r.pick(friendships);
+            const [a, b] = r.chance(0.5) ? [x, y] : [y, x];
+            if (r.chance(0.3)) await nn.ctrl(a, ['config', 'add-currency', '-n', b, '-c', 'USD']);
+            else {
+              churned.add(`${a} ${b}`);
+              await nn.ctrl(a, ['config', 'disable-friend', '-n', b]);
+              await new Promise((res) => setTimeout(res, 300 + r.below(1500)));
+              await nn.ctrl(a, ['config', 'enable-friend', '-n', b]);
+            }
+          }
+        })();
+        await Promise.all([...buyers, churn]);
+        // a re-enable that met a dead node is repeated until it takes
+        for (const k of churned) {
+          const [a, b] = k.split(' ') as [string, string];
+          for (let tries = 0; (await nn.ctrl(a, ['config', 'enable-friend', '-n', b])).code !== 0 && tries < 20; tries++) {
+            await new Promise((res) => setTimeout(res, 500));
+          }
+        }
         const done = payments.filter((p) => p.ok);
         return { attempted: payments.length, delivered: done.length, latenciesMs: done.map((p) => p.ms) };
       },
@@ -108,6 +130,10 @@ describe.skipIf(!canRun)(canRun ? title : `${title} (skipped: ${support.reasons.
       if (problem !== undefined) await new Promise((res) => setTimeout(res, 1000));
     }
     console.log(JSON.stringify({ ...figures, payments: { attempted: payments.length, succeeded: payments.filter((p) => p.ok).length } }));
+    if (problem !== undefined) {
+      const tables = await Promise.all(names.map(async (n) => `${n}:\n${(await nn.ctrl(n, ['info', 'friends'])).out}`));
+      console.log(`after the storm: ${problem}\n${tables.join('\n')}`);
+    }
     expect(problem).toBeUndefined();
     expect(figures.faultsInjected.crash + figures.faultsInjected.cut).toBeGreaterThan(0);
     expect(figures.delivered).toBeGreaterThan(0);
