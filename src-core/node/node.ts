@@ -11,7 +11,8 @@ import { type Channeler, createChanneler } from '../channeler/index.ts';
 import { IndexClient } from '../index/index.ts';
 import {
   type AckResult, type AppRequest, type AppRequestContext, AppServerSession, type NodeReport, type NodeToApp,
-  type AppPermissions, type MessageTransport, type RoutesOutcome, MAX_INDEX_SERVERS, MAX_MUTATIONS_PER_MESSAGE, MAX_ROUTES_PER_MULTI_ROUTE, ackError, ackOk, hexOf,
+  type AppPermissions, type MessageTransport, type RoutesOutcome, MAX_FRIENDS, MAX_INDEX_SERVERS, MAX_MUTATIONS_PER_MESSAGE,
+  MAX_OPEN_INVOICES, MAX_OPEN_PAYMENTS, MAX_ROUTES_PER_MULTI_ROUTE, ackError, ackOk, hexOf,
 } from '../app/index.ts';
 import {
   type AppRequest as FunderRequest, type AppResult, type Env, type FunderEvent, type FunderState, type Outgoing,
@@ -390,6 +391,8 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
     switch (req.kind) {
       case 'add-friend': {
         if (friend !== undefined) return settled(ackError('friend-already-exists', 'a friend with this public key exists'));
+        // the report (and the node configuration) can carry no more
+        if (state.friends.size >= MAX_FRIENDS) return settled(ackError('invalid-request', `a node has at most ${MAX_FRIENDS} friends`));
         const rate = { mul: 0, add: 0 };
         return funderRequests([
           { kind: 'add-friend', friendPublicKey: req.friendPublicKey, relays: req.relays, name: req.name, initialBalances: req.initialBalances },
@@ -406,7 +409,11 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
         }
         return funderRequests([req]);
       case 'create-payment':
+        if (state.payments.size >= MAX_OPEN_PAYMENTS) return settled(ackError('invalid-request', `at most ${MAX_OPEN_PAYMENTS} payments may be open`));
         return funderRequests([{ ...req, deadline: clock.now() + (opts.paymentDeadlineMs ?? 300_000) }]);
+      case 'add-invoice':
+        if (state.openInvoices.size >= MAX_OPEN_INVOICES) return settled(ackError('invalid-request', `at most ${MAX_OPEN_INVOICES} invoices may be open`));
+        return funderRequests([req]);
       case 'create-transaction':
         return funderRequests([{
           kind: 'create-transaction', paymentId: req.paymentId, requestId: req.transactionId, route: req.route,
