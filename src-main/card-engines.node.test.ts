@@ -121,6 +121,24 @@ describe('local cards are node engines', () => {
     expect(again.internal).toEqual([]);
   });
 
+  it('unlocks even when a card\'s database is missing, showing that card offline; a card without a folder gets one', async () => {
+    const { dir, call, internal } = await openHost();
+    await call('wallet.create', { password: PW });
+    const broken = (await call('cards.create', { name: 'Broken' })).value.card as { id: string };
+    const old = (await call('cards.create', { name: 'Old' })).value.card as { id: string };
+    expect(await call('wallet.lock')).toMatchObject({ ok: true });
+    rmSync(join(dir, CARDS_DIR, broken.id, NODE_DB_FILE));
+    rmSync(join(dir, CARDS_DIR, old.id), { recursive: true }); // as a card made before cards had nodes
+    expect(await call('wallet.unlock', { password: PW })).toMatchObject({ ok: true });
+    expect((await call('cards.list')).value.cards).toMatchObject([{ id: broken.id, online: false }, { id: old.id, online: true }]);
+    expect(existsSync(join(dir, CARDS_DIR, broken.id, NODE_DB_FILE))).toBe(false); // never silently replaced
+    expect(existsSync(join(dir, CARDS_DIR, old.id, NODE_DB_FILE))).toBe(true);
+    expect(internal).toHaveLength(1);
+    expect(String(internal[0])).toContain(broken.id);
+    expect(await call('app.connect', { cardId: broken.id })).toMatchObject({ ok: false, error: { code: 'unavailable' } });
+    expect(await call('cli.enable', { cardId: broken.id, address: '127.0.0.1:0' })).toMatchObject({ ok: false, error: { code: 'unavailable' } });
+  });
+
   it('lets the real stctrl reach a card of the running host, and stops it again', async () => {
     const { dir, call, waitFor } = await openHost();
     await call('wallet.create', { password: PW });

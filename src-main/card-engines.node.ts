@@ -65,7 +65,8 @@ export function createCardEngines(opts: CardEnginesOptions): CardEngines {
     return join(opts.dataDir, CARDS_DIR, cardId);
   };
 
-  const notRunning = (cardId: string): Fail => fail('locked', `The card ${JSON.stringify(cardId)} is not running; unlock the wallet first.`);
+  // the host answers `locked` before asking; a card that is still not running failed to start
+  const notRunning = (cardId: string): Fail => fail('unavailable', `The node of card ${JSON.stringify(cardId)} is not running (it did not start; the wallet's log says why).`);
 
   /** Publishes the card's balances when they changed. */
   const refresh = (cardId: string, r: Running): void => {
