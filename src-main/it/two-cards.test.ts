@@ -1,12 +1,15 @@
 /** Two local cards of one wallet host become friends through a real relay and index server and
  *  pay each other, driven only through the bridge (app.connect / app.request / app.message), the
- *  way the renderer drives them; their balances survive a lock and unlock. */
+ *  way the renderer drives them; their balances survive a lock and unlock, and stctrl attached
+ *  to a card sees the same friends and balances as the bridge. */
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  AppClient, type MessageTransport, type NodeReport, type PaymentPlan, executePayment, findFriend, quotePayment,
+  AppClient, type MessageTransport, type NodeReport, type PaymentPlan, executePayment, findFriend, formatBalance, formatFriendsTable, quotePayment,
 } from '../../src-core/app/index.ts';
 import { fromBase64Url, toBase64Url } from '../../src-core/codec/index.ts';
 import { nodeBackend as crypto } from '../../src-core/crypto/backend.node.ts';
@@ -89,6 +92,16 @@ async function quote(app: AppClient, destination: Uint8Array, amount: bigint): P
   }
 }
 
+function stctrl(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const bin = fileURLToPath(new URL('../../bin/stctrl.js', import.meta.url));
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, [bin, ...args], { timeout: 60_000, encoding: 'utf8' }, (error, stdout, stderr) => {
+      if (error && typeof error.code !== 'number') { reject(error); return; }
+      resolve({ code: error ? (error.code as number) : 0, stdout, stderr });
+    });
+  });
+}
+
 describe('two local cards in one host', () => {
   it('become friends through a relay, pay each other, and keep their balances across lock and unlock', async () => {
     const tmp = mkdtempSync(join(tmpdir(), 'offset-two-cards-'));
@@ -156,6 +169,17 @@ describe('two local cards in one host', () => {
     await until(a, balanceWith(keyB, -18n), 'Alice to owe Bob 18');
     await until(b, balanceWith(keyA, 18n), 'Bob to be owed 18');
     expect(await balances()).toEqual({ Alice: [{ currency: 'FST', balance: '-18' }], Bob: [{ currency: 'FST', balance: '18' }] });
+
+    // stctrl attached to Alice's card sees what the bridge's client sees
+    const access = (await call('cli.enable', { cardId: cardA.id, address: '127.0.0.1:0' })).value as { appIdent: string; nodeTicket: string };
+    const cli = ['-I', access.appIdent, '-T', access.nodeTicket, 'info'];
+    const [friends, total] = await Promise.all([stctrl([...cli, 'friends']), stctrl([...cli, 'balance'])]);
+    const printed = (t: string): string => (t.endsWith('\n') ? t : `${t}\n`); // as stctrl's output adds a line end
+    expect(friends).toMatchObject({ code: 0, stdout: printed(formatFriendsTable(a.report)) });
+    expect(friends.stdout).toContain('Bob');
+    expect(friends.stdout).toContain('=-18');
+    expect(total).toMatchObject({ code: 0, stdout: printed(formatBalance(a.report)) });
+    expect(total.stdout).toContain('-18');
     expect(internal).toEqual([]);
   }, 90_000);
 });
