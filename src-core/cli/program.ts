@@ -57,3 +57,17 @@ export async function runProgram(
     throw e;
   }
 }
+
+/** Resolves with the signal's name at the first SIGINT or SIGTERM: how a server program learns to
+ *  shut down gracefully. Its handlers are removed once it fires. */
+export function untilStopSignal(): Promise<string> {
+  return new Promise<string>((resolve) => {
+    const onSignal = (sig: string): void => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      resolve(sig);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+}

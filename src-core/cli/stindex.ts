@@ -12,7 +12,7 @@ import { listenIndexServer } from '../index/server.node.ts';
 import { parseHostPort } from '../net/tcp.node.ts';
 import { type CommandSpec, CliError, type Parsed, UsageError } from './args.ts';
 import { loadFile } from './file-io.ts';
-import { type Io, processIo, runProgram } from './program.ts';
+import { type Io, processIo, runProgram, untilStopSignal } from './program.ts';
 
 const SPEC: CommandSpec = {
   name: 'stindex',
@@ -69,15 +69,7 @@ export async function main(argv: string[], io: Io = processIo, until?: Promise<u
       log: (line) => { if (verbose) out.err(`stindex: ${line}`); },
     });
     out.out(`stindex: listening for nodes on ${running.clientAddress}, for index servers on ${running.serverAddress}, trusting ${trusted.length} index server(s)`);
-    const stop = until ?? new Promise<string>((resolve) => {
-      const onSignal = (sig: string): void => {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
-        resolve(sig);
-      };
-      process.on('SIGINT', onSignal);
-      process.on('SIGTERM', onSignal);
-    });
+    const stop = until ?? untilStopSignal();
     const why = await stop;
     await running.close();
     out.out(`stindex: stopped${typeof why === 'string' ? ` (${why})` : ''}`);

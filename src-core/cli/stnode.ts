@@ -10,7 +10,7 @@ import { NodeLoadError, startNode } from '../node/index.ts';
 import { type NodeStore, isStoreError, openNodeStore } from '../store/index.node.ts';
 import { type CommandSpec, CliError, UsageError } from './args.ts';
 import { loadFile } from './file-io.ts';
-import { type Io, processIo, runProgram } from './program.ts';
+import { type Io, processIo, runProgram, untilStopSignal } from './program.ts';
 
 const SPEC: CommandSpec = {
   name: 'stnode',
@@ -58,15 +58,7 @@ export async function main(argv: string[], io: Io = processIo, until?: Promise<u
       throw e;
     }
     out.out(`stnode: listening for apps on ${node.appAddress ?? laddr}`);
-    const stop = until ?? new Promise<string>((resolve) => {
-      const onSignal = (sig: string): void => {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
-        resolve(sig);
-      };
-      process.on('SIGINT', onSignal);
-      process.on('SIGTERM', onSignal);
-    });
+    const stop = until ?? untilStopSignal();
     const why = await Promise.race([stop, failed]);
     if (why instanceof Error) {
       out.err(`stnode: stopped: ${why.message}`);

@@ -9,7 +9,7 @@ import { DEFAULT_RELAY_LIMITS, type RelayLimits } from '../relay/index.ts';
 import { startRelayServer } from '../relay/server.node.ts';
 import { type CommandSpec, type Parsed, UsageError } from './args.ts';
 import { loadFile } from './file-io.ts';
-import { type Io, processIo, runProgram } from './program.ts';
+import { type Io, processIo, runProgram, untilStopSignal } from './program.ts';
 
 const SPEC: CommandSpec = {
   name: 'strelay',
@@ -47,15 +47,7 @@ export async function main(argv: string[], io: Io = processIo, until?: Promise<u
       log: (line) => { if (verbose) out.err(line); },
     });
     out.out(`strelay: listening on ${server.address}`);
-    const stop = until ?? new Promise<string>((resolve) => {
-      const onSignal = (sig: string): void => {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
-        resolve(sig);
-      };
-      process.on('SIGINT', onSignal);
-      process.on('SIGTERM', onSignal);
-    });
+    const stop = until ?? untilStopSignal();
     const why = await stop;
     await server.close();
     out.out(`strelay: stopped${typeof why === 'string' ? ` (${why})` : ''}`);

@@ -1,32 +1,12 @@
 /** Helpers for the node's multi-process tests: run the real bin/*.js programs, keep servers
  *  running in the background, pick free loopback ports, poll with a bounded deadline. */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { type RunResult, runBin } from '../../cli/it/spawn.ts';
+import { type RunResult, freePort, runBin } from '../../cli/it/spawn.ts';
 
-export { type RunResult, runBin };
+export { type RunResult, freePort, runBin };
 
 const binPath = (program: string): string => fileURLToPath(new URL(`../../../bin/${program}.js`, import.meta.url));
-
-/** A free TCP port on 127.0.0.1 for a program started later, with its address written into a
- *  ticket first. Picked below the kernel's ephemeral range (32768–60999 here), so no `listen(0)`
- *  and no outgoing connection of a parallel test can take it meanwhile; checked by binding. */
-export async function freePort(): Promise<number> {
-  for (let i = 0; i < 50; i++) {
-    const port = 20_000 + Math.floor(Math.random() * 12_000);
-    if (await bindable(port)) return port;
-  }
-  throw new Error('no free port found in 20000..31999');
-}
-
-function bindable(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.once('error', () => resolve(false));
-    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
-  });
-}
 
 /** Splits one command line as the tutorial prints it (no quoting needed) and runs it. */
 export function sh(line: string, cwd: string): Promise<RunResult> {
