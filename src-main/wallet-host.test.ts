@@ -156,13 +156,15 @@ describe('wallet host: cards and their keys', () => {
     expect(h.seen.filter((e) => e.name === 'cards.changed')).toEqual([]);
   });
 
-  it('answers unavailable for what needs the node engine', async () => {
+  it('answers unavailable for what needs a node engine when it has none (import/export: always)', async () => {
     const h = await openHost();
     await h.call('wallet.create', { password: PW });
     const id = ((await h.call('cards.create', { name: 'A' })).value as { card: { id: string } }).card.id;
     expect(await h.call('cards.import', { name: 'x', file: { kind: 'rcard', text: '' } })).toMatchObject({ error: { code: 'unavailable' } });
     expect(await h.call('cards.export', { cardId: id })).toMatchObject({ error: { code: 'unavailable' } });
     expect(await h.call('cli.enable', { cardId: id, address: '127.0.0.1:0' })).toMatchObject({ error: { code: 'unavailable' } });
+    expect(await h.call('app.connect', { cardId: id })).toMatchObject({ error: { code: 'unavailable' } });
+    expect(await h.call('app.connect', { cardId: 'forged' })).toMatchObject({ error: { code: 'unknown-card' } });
   });
 });
 

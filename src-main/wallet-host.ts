@@ -95,7 +95,7 @@ export function createWalletHost(opts: WalletHostOptions): WalletHost {
   };
   const findCard = (id: string): VaultCard | undefined => vault.cards.find((c) => c.id === id);
   const unknownCard = (id: string): Fail => fail('unknown-card', `There is no card ${JSON.stringify(id)}.`);
-  const unavailable = (what: string): Fail => fail('unavailable', `${what} needs the node engine, which this build does not have yet.`);
+  const unavailable = (what: string): Fail => fail('unavailable', `${what} is not available in this build yet.`);
   engines?.onChange((cardId) => {
     if (findCard(cardId) !== undefined) opts.events.publish('cards.changed', { cards: cards() });
   });
