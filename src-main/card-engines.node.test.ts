@@ -167,9 +167,19 @@ describe('local cards are node engines', () => {
     const report = await waitFor(card.id, (m) => m.kind === 'report');
     expect(report.kind === 'report' && { key: toBase64Url(report.report.localPublicKey), friends: report.report.friends.length }).toEqual({ key: card.publicKey, friends: 0 });
 
+    // it stays on across lock and unlock, on the same address: the same tickets work
+    expect(await call('wallet.lock')).toMatchObject({ ok: true });
+    expect((await stctrl([...args, 'info', 'public-key'])).code).not.toBe(0);
+    expect(await call('wallet.unlock', { password: PW })).toMatchObject({ ok: true });
+    expect(await stctrl([...args, 'info', 'public-key'])).toMatchObject({ code: 0, stdout: `${card.publicKey}\n` });
+
     expect(await call('cli.disable', { cardId: card.id })).toMatchObject({ ok: true });
     const refused = await stctrl([...args, 'info', 'public-key']);
     expect(refused.code).not.toBe(0);
     expect(refused.stdout).toBe('');
+    // and off stays off
+    expect(await call('wallet.lock')).toMatchObject({ ok: true });
+    expect(await call('wallet.unlock', { password: PW })).toMatchObject({ ok: true });
+    expect((await stctrl([...args, 'info', 'public-key'])).code).not.toBe(0);
   });
 });

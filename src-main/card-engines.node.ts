@@ -3,7 +3,7 @@
  *  runs while the wallet is unlocked; the wallet's UI talks to it through one in-process app
  *  session with all permissions (its messages go out as `app.message` events), and command line
  *  access (`cli.enable`) starts the node's app listener with tickets written under cli/. */
-import { mkdir, rm, stat } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type AppPermissions, type MessageTransport, appToNode, transportPair } from '../src-core/app/index.ts';
 import { decodeExact } from '../src-core/codec/index.ts';
@@ -26,7 +26,7 @@ export const UI_PERMISSIONS: AppPermissions = Object.freeze({ buyer: true, selle
 export const CARDS_DIR = 'cards';
 export const NODE_DB_FILE = 'node.db';
 export const CLI_DIR = 'cli';
-export const CLI_FILES = { nodeTicket: 'node.ticket', appIdent: 'app.ident', appTicket: 'app.ticket', trusted: 'trusted' } as const;
+export const CLI_FILES = { nodeTicket: 'node.ticket', appIdent: 'app.ident', appTicket: 'app.ticket', trusted: 'trusted', listen: 'listen' } as const;
 
 export interface CardEnginesOptions {
   readonly dataDir: string;
@@ -110,6 +110,19 @@ export function createCardEngines(opts: CardEnginesOptions): CardEngines {
     notify(cardId);
   }
 
+  /** Command line access that was on stays on: the listener comes back on the address it had,
+   *  so the tickets written then still work. A failure is logged; the card runs without it. */
+  async function restoreCli(cardId: string, node: RunningNode): Promise<void> {
+    const dir = join(cardDir(cardId), CLI_DIR);
+    const address = await readFile(join(dir, CLI_FILES.listen), 'utf8').then((t) => t.trim(), () => undefined);
+    if (address === undefined) return;
+    try {
+      await node.listen(address, join(dir, CLI_FILES.trusted));
+    } catch (e) {
+      log(`card ${cardId}: command line access not restored on ${address}: ${errorText(e)}`);
+    }
+  }
+
   async function writeCliFile(path: string, kind: FileKind, text: string): Promise<void> {
     const w = await writeFileAtomic(path, kind, text, { overwrite: true });
     if (!w.ok) throw new Error(w.error.message);
@@ -149,6 +162,7 @@ export function createCardEngines(opts: CardEnginesOptions): CardEngines {
       const r: Running = { node, ui: undefined, balances: cardBalances(node.report()) };
       running.set(cardId, r);
       await attachUi(cardId, r);
+      await restoreCli(cardId, node);
       notify(cardId);
     },
     async stopAll() {
@@ -212,11 +226,13 @@ export function createCardEngines(opts: CardEnginesOptions): CardEngines {
         return fail('bad-input', `Cannot listen on ${address}: ${errorText(e)}`);
       }
       await writeCliFile(paths.nodeTicket, 'node-ticket', formatNodeTicket({ publicKey: r.node.publicKey, address: bound }));
+      await writeFile(join(dir, CLI_FILES.listen), `${bound}\n`, { mode: 0o600 });
       return { ok: true, value: { address: bound, ...paths } };
     },
     async cliDisable(cardId) {
       const r = running.get(cardId);
       if (r === undefined) return notRunning(cardId);
+      await rm(join(cardDir(cardId), CLI_DIR, CLI_FILES.listen), { force: true });
       await r.node.stopListening();
       return done;
     },
