@@ -1,16 +1,18 @@
 /** The window's one store, built from slices that take the bridge as a parameter (STYLE §11). */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Bridge } from '../../src-main/bridge.ts';
+import { createCardSlice, type CardSlice } from './card-slice.ts';
 import { createCardsSlice, type CardsSlice } from './cards-slice.ts';
 import { createUiSlice, type Theme, type UiSlice } from './ui-slice.ts';
 import { createWalletSlice, type WalletSlice } from './wallet-slice.ts';
 
-export type AppState = CardsSlice & WalletSlice & UiSlice;
+export type AppState = CardsSlice & CardSlice & WalletSlice & UiSlice;
 export type AppStore = StoreApi<AppState>;
 
 export function createAppStore(bridge: Bridge, opts: { readonly theme?: Theme } = {}): AppStore {
   return createStore<AppState>()((...a) => ({
     ...createCardsSlice(bridge)(...a),
+    ...createCardSlice(bridge)(...a),
     ...createWalletSlice(bridge)(...a),
     ...createUiSlice(opts.theme ?? 'system')(...a),
   }));
