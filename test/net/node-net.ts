@@ -13,6 +13,9 @@ import type { Host, HostProcess, Impairment, VirtualNet } from './harness.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
+export interface CurrencyView { balance: bigint; localPendingDebt: bigint; remotePendingDebt: bigint }
+export interface FriendView { readonly consistent: boolean; readonly currencies: ReadonlyMap<string, CurrencyView> }
+
 export interface CtrlResult { readonly code: number | string; readonly out: string; readonly err: string }
 
 export class NodeNet {
@@ -107,20 +110,45 @@ export class NodeNet {
     }));
   }
 
-  /** Balance in FST with each friend, from `info friends`: a friend's rows start with its name,
-   *  each currency's block with `C: …` (the default, FST) or `C[USD]: …`, then `B  =n`. */
+  /** Balance in FST with each friend (see `friends`). */
   async balances(name: string): Promise<Map<string, bigint>> {
-    const out = await this.ok(name, ['info', 'friends']);
     const m = new Map<string, bigint>();
-    let friend = '';
-    let currency = '';
+    for (const [friend, f] of await this.friends(name)) {
+      const fst = f.currencies.get('FST');
+      if (fst !== undefined) m.set(friend, fst.balance);
+    }
+    return m;
+  }
+
+  /** Each friend's channel from `info friends`: a friend's rows start with its name; a
+   *  consistent channel has per currency `C: …` (the default, FST) or `C[USD]: …`, then
+   *  `B  =n`, LMD, RMD, `LPD=n`, `RPD=n`; an inconsistent one starts its cell with `I:`. */
+  async friends(name: string): Promise<Map<string, FriendView>> {
+    const out = await this.ok(name, ['info', 'friends']);
+    const m = new Map<string, { consistent: boolean; currencies: Map<string, CurrencyView> }>();
+    let friend: { consistent: boolean; currencies: Map<string, CurrencyView> } | undefined;
+    let currency: CurrencyView | undefined;
     for (const line of out.split('\n')) {
       const cells = line.split('|').map((c) => c.trim());
-      if (cells[2] !== undefined && cells[2] !== '' && cells[2] !== 'name') friend = cells[2];
-      const c = /^C(?:\[([^\]]*)\])?:/.exec(cells[3] ?? '');
-      if (c !== null) currency = c[1] ?? 'FST';
-      const b = /^B\s*=(-?\d+)$/.exec(cells[3] ?? '');
-      if (b !== null && currency === 'FST') m.set(friend, BigInt(b[1] as string));
+      if (cells[2] !== undefined && cells[2] !== '' && cells[2] !== 'name') {
+        friend = { consistent: true, currencies: new Map() };
+        m.set(cells[2], friend);
+      }
+      const cell = cells[3] ?? '';
+      if (friend === undefined) continue;
+      if (cell === 'I:') friend.consistent = false;
+      const c = /^C(?:\[([^\]]*)\])?:/.exec(cell);
+      if (c !== null && !cell.startsWith('C: no currencies')) {
+        currency = { balance: 0n, localPendingDebt: 0n, remotePendingDebt: 0n };
+        friend.currencies.set(c[1] ?? 'FST', currency);
+      }
+      const v = /^(B  |LPD|RPD)=(-?\d+)$/.exec(cell);
+      if (v !== null && currency !== undefined) {
+        const x = BigInt(v[2] as string);
+        if (v[1] === 'B  ') currency.balance = x;
+        else if (v[1] === 'LPD') currency.localPendingDebt = x;
+        else currency.remotePendingDebt = x;
+      }
     }
     return m;
   }

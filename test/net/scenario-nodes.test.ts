@@ -5,11 +5,14 @@
  *  every node's net position is what the payments explain: the successful ones exactly, plus
  *  possibly some that stctrl saw fail (a buyer killed mid-payment) but never more.
  *  SCENARIO_NODES, SCENARIO_SEEDS and SCENARIO_MS make bigger and longer runs. */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { toBase64Url } from '../../src-core/codec/index.ts';
+import { formatInvoice } from '../../src-core/files/index.ts';
 import { prng } from '../fuzz/prng.ts';
 import { VirtualNet, netSupport } from './harness.ts';
 import { NodeNet } from './node-net.ts';
@@ -20,6 +23,8 @@ const canRun = support.netns && (support.netem || support.iptablesLoss);
 const count = Number(process.env['SCENARIO_NODES'] ?? 5);
 const seeds = (process.env['SCENARIO_SEEDS'] ?? '1').split(',').map(Number);
 const stormMs = Number(process.env['SCENARIO_MS'] ?? 15_000);
+const minCrashes = Number(process.env['SCENARIO_MIN_CRASHES'] ?? 0);
+const STREGISTER = fileURLToPath(new URL('../../bin/stregister.js', import.meta.url));
 const nets: VirtualNet[] = [];
 const dirs: string[] = [];
 afterAll(async () => {
@@ -27,7 +32,18 @@ afterAll(async () => {
   for (const d of dirs) await rm(d, { recursive: true, force: true });
 });
 
-interface Payment { readonly from: string; readonly to: string; readonly amount: bigint; readonly ok: boolean; readonly ms: number }
+/** One stctrl payment: `send-funds`, or `pay-invoice` of an invoice made here (the receipt is
+ *  then checked with `stregister verify-receipt`). `disrupted`: its buyer was down or crashed
+ *  while it ran, so a failure may still have gone through. */
+interface Payment {
+  readonly from: string; readonly to: string; readonly amount: bigint; readonly ok: boolean; readonly ms: number;
+  readonly invoice?: string; readonly receipt?: string; readonly disrupted: boolean;
+}
+
+/** `stregister verify-receipt` run as the seller would, offline, from the scenario's folder. */
+const verifyReceipt = (dir: string, invoice: string, receipt: string): Promise<string> => new Promise((resolve) => {
+  execFile(process.execPath, [STREGISTER, 'verify-receipt', '-i', invoice, '-r', receipt], { cwd: dir }, (_e, out, err) => resolve(`${out}${err}`));
+});
 
 const title = `${count} stnode processes in a storm of crashes and cut links, on lossy virtual hosts`;
 describe.skipIf(!canRun)(canRun ? title : `${title} (skipped: ${support.reasons.join('; ')})`, () => {
@@ -44,8 +60,14 @@ describe.skipIf(!canRun)(canRun ? title : `${title} (skipped: ${support.reasons.
     await Promise.all(friendships.map(([a, b]) => nn.befriend(a, b, 10_000n)));
 
     const r = prng(seed);
+    const crashes = new Map<string, number>();
+    const down = new Set<string>();
     const targets: FaultTarget[] = [
-      ...['relay', 'index', ...names].map((n): FaultTarget => ({ name: `proc ${n}`, kind: 'process', break: () => nn.kill(n), repair: () => nn.start(n) })),
+      ...['relay', 'index', ...names].map((n): FaultTarget => ({
+        name: `proc ${n}`, kind: 'process',
+        break: () => { down.add(n); crashes.set(n, (crashes.get(n) ?? 0) + 1); return nn.kill(n); },
+        repair: async () => { await nn.start(n); down.delete(n); },
+      })),
       ...names.map((n): FaultTarget => ({ name: `link ${n}`, kind: 'link', break: () => net.cut(nn.host(n)), repair: () => net.restore(nn.host(n)) })),
     ];
     const schedule = faultSchedule(seed, {
@@ -53,11 +75,22 @@ describe.skipIf(!canRun)(canRun ? title : `${title} (skipped: ${support.reasons.
       links: targets.filter((t) => t.kind === 'link').map((t) => t.name), meanGapMs: 2500, downMs: [500, 3000], maxConcurrent: 1,
     });
     const payments: Payment[] = [];
-    const pay = async (from: string, to: string, amount: bigint): Promise<boolean> => {
+    await mkdir(join(dir, 'pay'));
+    const pay = async (from: string, to: string, amount: bigint, invoiced = false): Promise<boolean> => {
       const t0 = performance.now();
-      const res = await nn.ctrl(from, ['funds', 'send-funds', '--amount', String(amount), '--dest', toBase64Url(nn.keyOf(to))]);
+      const wasDown = down.has(from);
+      const crashed0 = crashes.get(from) ?? 0;
+      const file = `pay/${payments.length}-${from}-${to}`;
+      let res;
+      if (invoiced) {
+        await writeFile(join(dir, `${file}.invoice`), formatInvoice({ invoiceId: r.bytes(32), currency: 'FST', destPublicKey: nn.keyOf(to), totalDestPayment: amount }));
+        res = await nn.ctrl(from, ['funds', 'pay-invoice', '-i', `${file}.invoice`, '-r', `${file}.receipt`]);
+      } else {
+        res = await nn.ctrl(from, ['funds', 'send-funds', '--amount', String(amount), '--dest', toBase64Url(nn.keyOf(to))]);
+      }
       const ok = res.code === 0 && res.out.startsWith('Payment successful!');
-      payments.push({ from, to, amount, ok, ms: performance.now() - t0 });
+      const disrupted = wasDown || down.has(from) || (crashes.get(from) ?? 0) !== crashed0;
+      payments.push({ from, to, amount, ok, ms: performance.now() - t0, disrupted, ...(invoiced ? { invoice: `${file}.invoice`, receipt: `${file}.receipt` } : {}) });
       return ok;
     };
     // before the storm: wait until the index server knows enough for a payment
@@ -75,7 +108,7 @@ describe.skipIf(!canRun)(canRun ? title : `${title} (skipped: ${support.reasons.
           while (!over) {
             let to = r.pick(names);
             if (to === from) to = names[(names.indexOf(from) + 1) % count] as string;
-            await pay(from, to, BigInt(1 + r.below(5)));
+            await pay(from, to, BigInt(1 + r.below(5)), r.chance(0.5));
           }
         });
         // app-level churn alongside the faults: friends disabled and re-enabled, currencies added
@@ -106,20 +139,36 @@ describe.skipIf(!canRun)(canRun ? title : `${title} (skipped: ${support.reasons.
       },
     });
 
-    // settled: each friendship's two views agree, and each node's net is explained by the payments
+    // settled, read through stctrl on every node: each channel consistent with nothing pending
+    // (LPD = RPD = 0), each friendship's two views mirrored in every currency both have, and each
+    // node's net explained by the payments: the successful ones exactly; a failed one moved
+    // nothing unless its buyer crashed while it ran (then it may have gone through)
     const check = async (): Promise<string | undefined> => {
-      const views = new Map(await Promise.all(names.map(async (n) => [n, await nn.balances(n)] as const)));
+      const views = new Map(await Promise.all(names.map(async (n) => [n, await nn.friends(n)] as const)));
+      for (const [n, fs] of views) {
+        for (const [f, v] of fs) {
+          if (!v.consistent) return `${n}: the channel with ${f} is inconsistent`;
+          for (const [c, x] of v.currencies) {
+            if (x.localPendingDebt !== 0n || x.remotePendingDebt !== 0n) return `${n}→${f} ${c}: LPD=${x.localPendingDebt} RPD=${x.remotePendingDebt}`;
+          }
+        }
+      }
       for (const [a, b] of friendships) {
         const ab = views.get(a)?.get(b);
         const ba = views.get(b)?.get(a);
-        if (ab === undefined || ba === undefined || ab !== -ba) return `${a}→${b} ${ab} vs ${b}→${a} ${ba}`;
+        if (ab?.currencies.get('FST') === undefined || ba?.currencies.get('FST') === undefined) return `${a}/${b}: no FST on one side`;
+        for (const [c, x] of ab.currencies) {
+          const y = ba.currencies.get(c);
+          if (y !== undefined && x.balance !== -y.balance) return `${a}→${b} ${c} ${x.balance} vs ${b}→${a} ${y.balance}`;
+        }
       }
       for (const n of names) {
-        const net0 = [...(views.get(n) as Map<string, bigint>).values()].reduce((s, x) => s + x, 0n);
+        const net0 = [...(views.get(n) as Map<string, { currencies: ReadonlyMap<string, { balance: bigint }> }>).values()]
+          .reduce((s, v) => s + (v.currencies.get('FST')?.balance ?? 0n), 0n);
         const sum = (f: (p: Payment) => boolean): bigint => payments.filter(f).reduce((s, p) => s + p.amount, 0n);
         const okNet = sum((p) => p.ok && p.to === n) - sum((p) => p.ok && p.from === n);
-        const lo = okNet - sum((p) => !p.ok && p.from === n);
-        const hi = okNet + sum((p) => !p.ok && p.to === n);
+        const lo = okNet - sum((p) => !p.ok && p.disrupted && p.from === n);
+        const hi = okNet + sum((p) => !p.ok && p.disrupted && p.to === n);
         if (net0 < lo || net0 > hi) return `${n}: net ${net0} outside [${lo}, ${hi}] (ok ${okNet})`;
       }
       return undefined;
@@ -129,12 +178,25 @@ describe.skipIf(!canRun)(canRun ? title : `${title} (skipped: ${support.reasons.
       problem = await check();
       if (problem !== undefined) await new Promise((res) => setTimeout(res, 1000));
     }
-    console.log(JSON.stringify({ ...figures, payments: { attempted: payments.length, succeeded: payments.filter((p) => p.ok).length } }));
+    // every invoice paid successfully has a receipt the seller's stregister accepts
+    const receipts = payments.filter((p) => p.ok && p.invoice !== undefined);
+    const verdicts = await Promise.all(receipts.map((p) => verifyReceipt(dir, p.invoice as string, p.receipt as string)));
+    const badReceipts = verdicts.map((v, i) => [v, receipts[i]?.invoice] as const).filter(([v]) => v !== 'Receipt is valid!\n');
+    const failed = payments.filter((p) => !p.ok);
+    console.log(JSON.stringify({
+      ...figures,
+      payments: {
+        attempted: payments.length, succeeded: payments.length - failed.length, invoices: payments.filter((p) => p.invoice !== undefined).length,
+        receiptsVerified: receipts.length - badReceipts.length, failed: failed.length, failedWithBuyerCrash: failed.filter((p) => p.disrupted).length,
+      },
+    }));
     if (problem !== undefined) {
       const tables = await Promise.all(names.map(async (n) => `${n}:\n${(await nn.ctrl(n, ['info', 'friends'])).out}`));
       console.log(`after the storm: ${problem}\n${tables.join('\n')}`);
     }
     expect(problem).toBeUndefined();
+    expect(badReceipts).toEqual([]);
+    expect(figures.faultsInjected.crash).toBeGreaterThanOrEqual(minCrashes);
     expect(figures.faultsInjected.crash + figures.faultsInjected.cut).toBeGreaterThan(0);
     expect(figures.delivered).toBeGreaterThan(0);
     await net.destroy();
