@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { useAppStore } from '../useAppStore.ts';
+import { CardScreen } from './CardScreen.tsx';
 import { CardsScreen } from './CardsScreen.tsx';
 import { LockScreen } from './LockScreen.tsx';
 import { ThemeSelect } from './ThemeSelect.tsx';
@@ -13,6 +14,12 @@ export function App() {
   const unlock = useAppStore((s) => s.unlock);
   const lock = useAppStore((s) => s.lock);
   const hostLost = useAppStore((s) => s.hostLost);
+  const cardOpen = useAppStore((s) => s.cardSession.kind !== 'closed');
+  const closeCard = useAppStore((s) => s.closeCard);
+  const locked = wallet === undefined || wallet.locked;
+  useEffect(() => {
+    if (locked) closeCard(); // a locked card's node is stopped: its page would be stale
+  }, [locked, closeCard]);
   useEffect(() => {
     document.documentElement.dataset['theme'] = theme;
   }, [theme]);
@@ -39,6 +46,8 @@ export function App() {
           walletError === undefined ? <p role="status">Opening the wallet…</p> : <p role="alert" className="message error">The wallet did not answer: {walletError.message}</p>
         ) : wallet.locked ? (
           <LockScreen firstRun={!wallet.hasPassword} onCreatePassword={createPassword} onUnlock={unlock} />
+        ) : cardOpen ? (
+          <CardScreen />
         ) : (
           <CardsScreen />
         )}

@@ -6,12 +6,13 @@ export interface CardItemProps {
   readonly card: CardView;
   readonly onRename: (cardId: string, name: string) => Promise<Result<CardView, BridgeError>>;
   readonly onRemove: (cardId: string) => Promise<Result<void, BridgeError>>;
+  readonly onOpen: (cardId: string) => void;
 }
 
 type Mode = { readonly kind: 'view' } | { readonly kind: 'rename'; readonly name: string } | { readonly kind: 'confirm-remove' };
 
 /** One card: name, where it runs, balances; rename in place; remove only after confirming. */
-export function CardItem({ card, onRename, onRemove }: CardItemProps) {
+export function CardItem({ card, onRename, onRemove, onOpen }: CardItemProps) {
   const id = useId();
   const [mode, setMode] = useState<Mode>({ kind: 'view' });
   const [busy, setBusy] = useState(false);
@@ -38,7 +39,9 @@ export function CardItem({ card, onRename, onRemove }: CardItemProps) {
     <li className="card-item" aria-label={card.name}>
       <div className="card-main">
         <div>
-          <div className="card-name">{card.name}</div>
+          <div className="card-name">
+            <button type="button" className="link" onClick={() => onOpen(card.id)}>{card.name}</button>
+          </div>
           <div className="card-meta">
             {card.kind === 'local' ? 'On this computer' : 'Remote node'} · {card.online ? 'online' : 'offline'}
           </div>
@@ -51,6 +54,7 @@ export function CardItem({ card, onRename, onRemove }: CardItemProps) {
       </div>
       {mode.kind === 'view' && (
         <div className="card-actions">
+          <button type="button" aria-label={`Open ${card.name}`} onClick={() => onOpen(card.id)}>Open</button>
           <button type="button" className="secondary" onClick={() => setMode({ kind: 'rename', name: card.name })}>Rename</button>
           <button type="button" className="secondary danger" onClick={() => setMode({ kind: 'confirm-remove' })}>Remove</button>
         </div>

@@ -12,6 +12,7 @@ export function CardsScreen() {
   const renameCard = useAppStore((s) => s.renameCard);
   const removeCard = useAppStore((s) => s.removeCard);
   const changePassword = useAppStore((s) => s.changePassword);
+  const openCard = useAppStore((s) => s.openCard);
 
   return (
     <>
@@ -31,7 +32,7 @@ export function CardsScreen() {
             A card holds your friends and balances. Create one below to start paying and getting paid.
           </p>
         ) : (
-          <CardList cards={cards} onRename={renameCard} onRemove={removeCard} />
+          <CardList cards={cards} onRename={renameCard} onRemove={removeCard} onOpen={(id) => void openCard(id)} />
         )}
       </section>
       <section className="panel" aria-labelledby="create-card">

@@ -1,0 +1,120 @@
+/** The card page in a real Chromium (browser mode, real node engines behind the cards): two
+ *  cards of one wallet become each other's friends by pasting each other's friend file text,
+ *  bad input is refused with a message, and a friend's limits and requests are set. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildRenderer } from '../src-main/build.node.ts';
+import { artifactPath, launchChromium, startWallet, type RunningWallet } from './support.ts';
+
+let dir: string;
+let wallet: RunningWallet;
+let browser: Browser;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'offset-e2e-friends-'));
+  const rendererDir = join(dir, 'renderer');
+  await buildRenderer(rendererDir);
+  [wallet, browser] = await Promise.all([startWallet(rendererDir, join(dir, 'data')), launchChromium()]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await wallet?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const PASSWORD = 'e2e friends password';
+
+async function createCard(page: Page, name: string): Promise<void> {
+  await page.getByLabel('Card name').fill(name);
+  await page.getByRole('button', { name: 'Create card' }).click();
+  await page.getByRole('list', { name: 'Cards' }).getByRole('button', { name: `Open ${name}` }).waitFor();
+}
+
+async function friendFileOf(page: Page, card: string): Promise<string> {
+  await page.getByRole('button', { name: `Open ${card}` }).click();
+  await page.getByRole('heading', { name: card, level: 1 }).waitFor();
+  await page.getByRole('button', { name: 'Show my friend file' }).click();
+  const text = await page.getByLabel('My friend file').textContent();
+  await page.getByRole('img', { name: 'My friend file as a QR code' }).waitFor();
+  return text ?? '';
+}
+
+async function addFriend(page: Page, fileText: string, name: string, balance: string): Promise<void> {
+  await page.getByLabel('Friend file', { exact: true }).fill(fileText);
+  await page.getByLabel("Friend's name").fill(name);
+  await page.getByLabel('Starting balance (what the friend owes you)').fill(balance);
+  await page.getByRole('button', { name: 'Add friend' }).click();
+}
+
+describe('card page in Chromium (browser mode)', () => {
+  it('makes two cards friends through their friend files and sets limits', async () => {
+    const context = await browser.newContext({ colorScheme: 'light', viewport: { width: 1000, height: 900 } });
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+    page.on('pageerror', (e) => problems.push(e.message));
+    await page.goto(wallet.url);
+    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await page.getByLabel('Confirm password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Set password' }).click();
+    await page.getByRole('heading', { name: 'Cards', level: 1 }).waitFor();
+    await createCard(page, 'Alice');
+    await createCard(page, 'Bob');
+
+    const bobFile = await friendFileOf(page, 'Bob');
+    expect(JSON.parse(bobFile)).toMatchObject({ kind: 'friend', name: 'Bob' });
+    await page.getByText('No friends yet').waitFor();
+    await page.screenshot({ path: artifactPath('10-card-bob-empty.png'), fullPage: true });
+    await page.getByRole('button', { name: '← All cards' }).click();
+
+    const aliceFile = await friendFileOf(page, 'Alice');
+    // bad input: a clear message, no friend added
+    await addFriend(page, '{"kind":"invoice"}', 'Bob', '');
+    await page.getByRole('alert').filter({ hasText: 'This is not a friend file we can read' }).waitFor();
+    await addFriend(page, bobFile, 'Bob', '1.5');
+    await page.getByRole('alert').filter({ hasText: 'The starting balance' }).waitFor();
+    await addFriend(page, aliceFile, 'Me', '');
+    await page.getByRole('alert').filter({ hasText: 'this card itself' }).waitFor();
+    await page.screenshot({ path: artifactPath('11-add-friend-error.png'), fullPage: true });
+    expect(await page.getByRole('list', { name: 'Friends' }).count()).toBe(0);
+
+    await addFriend(page, bobFile, '', '-5');
+    await page.getByRole('status').filter({ hasText: 'Friend added' }).waitFor();
+    const bob = page.getByRole('listitem', { name: 'Friend Bob' });
+    await bob.getByText('disabled · offline').waitFor();
+    await bob.getByText('-5 FST').waitFor();
+    await bob.getByLabel('Max debt for Bob (FST)').fill('-3');
+    await bob.getByRole('button', { name: 'Set max debt' }).click();
+    await bob.getByRole('alert').filter({ hasText: 'The max debt' }).waitFor();
+    await bob.getByLabel('Max debt for Bob (FST)').fill('100');
+    await bob.getByRole('button', { name: 'Set max debt' }).click();
+    await bob.getByText('lets owe 100').waitFor();
+    await bob.getByRole('button', { name: 'Open requests' }).click();
+    await bob.getByText('requests open').waitFor();
+    await bob.getByRole('button', { name: 'Enable Bob' }).click();
+    await bob.getByText(/^enabled/).waitFor();
+    await page.screenshot({ path: artifactPath('12-card-alice-friend-bob.png'), fullPage: true });
+
+    await page.getByRole('button', { name: '← All cards' }).click();
+    await page.getByRole('button', { name: 'Open Bob' }).click();
+    await page.getByRole('heading', { name: 'Bob', level: 1 }).waitFor();
+    await addFriend(page, aliceFile, '', '5');
+    await page.getByRole('status').filter({ hasText: 'Friend added' }).waitFor();
+    const alice = page.getByRole('listitem', { name: 'Friend Alice' });
+    await alice.getByText('5 FST', { exact: true }).waitFor();
+    await alice.getByRole('button', { name: 'Enable Alice' }).click();
+    await alice.getByText(/^enabled/).waitFor();
+    await page.screenshot({ path: artifactPath('13-card-bob-friend-alice.png'), fullPage: true });
+
+    // the page follows the host: a reload opens the cards list, and Bob's page shows Alice again
+    await page.reload();
+    await page.getByRole('button', { name: 'Open Bob' }).click();
+    await page.getByRole('listitem', { name: 'Friend Alice' }).waitFor();
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+});
