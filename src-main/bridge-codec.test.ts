@@ -20,7 +20,7 @@ const rejectionOf = (text: unknown): { id: number | null; code: string } => {
 describe('bridge codec: calls', () => {
   it.each([
     ['cards.create', { name: 'Groceries' }],
-    ['cards.import', { name: 'x', file: { kind: 'backup', text: '{"a":1}' } }],
+    ['cards.import', { name: 'x', file: { kind: 'backup', text: '{"a":1}' }, password: 'backup password' }],
     ['cards.rename', { cardId: card.id, name: 'y' }],
     ['wallet.unlock', { password: 'correct horse' }],
     ['cli.enable', { cardId: card.id, address: '127.0.0.1:0' }],

@@ -66,8 +66,11 @@ export interface CliAccess {
 export interface BridgeRequests {
   'cards.list': { args: Record<string, never>; result: { readonly cards: readonly CardView[] } };
   'cards.create': { args: { readonly name: string }; result: { readonly card: CardView } };
-  'cards.import': { args: { readonly name: string; readonly file: CardFile }; result: { readonly card: CardView } };
-  'cards.export': { args: { readonly cardId: CardId }; result: { readonly fileName: string; readonly text: string } };
+  /** A backup (`file.kind: 'backup'`) opens with `password`, the one it was exported under. */
+  'cards.import': { args: { readonly name: string; readonly file: CardFile; readonly password: string }; result: { readonly card: CardView } };
+  /** A backup of the card (seed + node database) sealed under `password`, as a file's text for
+   *  the renderer to save (`fileName` is a suggestion). */
+  'cards.export': { args: { readonly cardId: CardId; readonly password: string }; result: { readonly fileName: string; readonly text: string } };
   'cards.remove': { args: { readonly cardId: CardId }; result: void };
   'cards.rename': { args: { readonly cardId: CardId; readonly name: string }; result: { readonly card: CardView } };
   'wallet.status': { args: Record<string, never>; result: WalletStatus };
@@ -151,10 +154,10 @@ export const REQUEST_SCHEMAS: SchemaTable<BridgeRequests> = {
   'cards.list': { args: empty, result: cardList },
   'cards.create': { args: obj({ name: cardName }), result: obj({ card: cardView }) },
   'cards.import': {
-    args: obj({ name: cardName, file: obj({ kind: literal('backup', 'rcard'), text: str({ maxLength: MAX_CARD_FILE_CHARS }) }) }),
+    args: obj({ name: cardName, file: obj({ kind: literal('backup', 'rcard'), text: str({ maxLength: MAX_CARD_FILE_CHARS }) }), password }),
     result: obj({ card: cardView }),
   },
-  'cards.export': { args: obj({ cardId }), result: obj({ fileName: str({ maxLength: 255 }), text: str({ maxLength: MAX_CARD_FILE_CHARS }) }) },
+  'cards.export': { args: obj({ cardId, password }), result: obj({ fileName: str({ maxLength: 255 }), text: str({ maxLength: MAX_CARD_FILE_CHARS }) }) },
   'cards.remove': { args: obj({ cardId }), result: nothing },
   'cards.rename': { args: obj({ cardId, name: cardName }), result: obj({ card: cardView }) },
   'wallet.status': { args: empty, result: walletStatus },

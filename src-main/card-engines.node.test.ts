@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,6 +7,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type NodeToApp, appToNode, nodeToApp } from '../src-core/app/index.ts';
 import { decodeExact, encode, fromBase64Url, toBase64Url } from '../src-core/codec/index.ts';
 import { parseNodeTicket } from '../src-core/files/index.ts';
+import { nodeBackend } from '../src-core/crypto/backend.node.ts';
+import { seededRandom } from '../src-core/crypto/index.ts';
+import { openCardBackup, sealCardBackup } from './card-backup.ts';
+import { nodeScryptKdf } from './kdf.node.ts';
 import { CARDS_DIR, NODE_DB_FILE } from './card-engines.node.ts';
 import { openWalletHost, type RunningHost } from './host.node.ts';
 
@@ -181,5 +185,81 @@ describe('local cards are node engines', () => {
     expect(await call('wallet.lock')).toMatchObject({ ok: true });
     expect(await call('wallet.unlock', { password: PW })).toMatchObject({ ok: true });
     expect((await stctrl([...args, 'info', 'public-key'])).code).not.toBe(0);
+  });
+});
+
+describe('card backups', () => {
+  const BACKUP_PW = 'backup password!';
+  const addRelay = (requestId: Uint8Array): string => toBase64Url(encode(appToNode, {
+    requestId, request: { kind: 'add-relay', relay: { publicKey: new Uint8Array(32).fill(5), address: '127.0.0.1:9', name: 'kept relay' } },
+  }));
+  const backupDeps = { crypto: nodeBackend, kdf: nodeScryptKdf, random: seededRandom(3), cost: { logN: 4, r: 8, p: 1 } };
+
+  it('carry a card with its node database into another wallet; the node keeps running while exporting', async () => {
+    const from = await openHost();
+    await from.call('wallet.create', { password: PW });
+    const card = (await from.call('cards.create', { name: 'Travel' })).value.card as { id: string; publicKey: string };
+    const rid = Uint8Array.from({ length: 16 }, (_, i) => 100 + i);
+    expect(await from.call('app.request', { cardId: card.id, message: addRelay(rid) })).toMatchObject({ ok: true });
+    await from.waitFor(card.id, (m) => m.kind === 'ack');
+    expect(await from.call('cards.export', { cardId: card.id, password: 'short' })).toMatchObject({ ok: false, error: { code: 'bad-input' } });
+    const exported = await from.call('cards.export', { cardId: card.id, password: BACKUP_PW });
+    expect(exported).toMatchObject({ ok: true, value: { fileName: 'Travel.offset-card' } });
+    expect((await from.call('cards.list')).value.cards).toMatchObject([{ id: card.id, online: true }]);
+    expect(await from.call('wallet.lock')).toMatchObject({ ok: true });
+    expect(await from.call('cards.export', { cardId: card.id, password: BACKUP_PW })).toMatchObject({ ok: false, error: { code: 'locked' } });
+
+    const to = await openHost();
+    await to.call('wallet.create', { password: 'another wallet password' });
+    const file = { kind: 'backup', text: exported.value.text as string };
+    expect(await to.call('cards.import', { name: 'Travel', file, password: 'wrong backup password' })).toMatchObject({ ok: false, error: { code: 'wrong-password' } });
+    expect(existsSync(join(to.dir, CARDS_DIR)) ? readdirSync(join(to.dir, CARDS_DIR)) : []).toEqual([]);
+    const imported = await to.call('cards.import', { name: 'Trip', file, password: BACKUP_PW });
+    expect(imported).toMatchObject({ ok: true, value: { card: { name: 'Trip', publicKey: card.publicKey, kind: 'local', online: true } } });
+    const report = await to.waitFor(imported.value.card.id as string, (m) => m.kind === 'report');
+    expect(report.kind === 'report' && report.report.relays.map((r) => r.name)).toEqual(['kept relay']);
+    // the same card twice: refused, nothing changed
+    const vaultBefore = readFileSync(join(to.dir, 'wallet.json'), 'utf8');
+    expect(await to.call('cards.import', { name: 'Again', file, password: BACKUP_PW })).toMatchObject({ ok: false, error: { code: 'bad-input' } });
+    expect(readFileSync(join(to.dir, 'wallet.json'), 'utf8')).toBe(vaultBefore);
+    expect(readdirSync(join(to.dir, CARDS_DIR))).toEqual([imported.value.card.id]);
+    expect(from.internal).toEqual([]);
+    expect(to.internal).toEqual([]);
+  });
+
+  it('refuses damaged files, a database of another card and remote cards, leaving nothing behind', async () => {
+    const h = await openHost();
+    await h.call('wallet.create', { password: PW });
+    const a = (await h.call('cards.create', { name: 'A' })).value.card as { id: string };
+    const text = (await h.call('cards.export', { cardId: a.id, password: BACKUP_PW })).value.text as string;
+    expect(await h.call('cards.remove', { cardId: a.id })).toMatchObject({ ok: true });
+    const vaultBefore = readFileSync(join(h.dir, 'wallet.json'), 'utf8');
+    const json = JSON.parse(text) as { sealed: string };
+    const flipped = fromBase64Url(json.sealed) as Uint8Array;
+    flipped[flipped.length - 1] = (flipped[flipped.length - 1] as number) ^ 1;
+    const tampered = JSON.stringify({ ...json, sealed: toBase64Url(flipped) });
+    // a genuine seed with the database of card A: the store refuses to open it for that key
+    const opened = await openCardBackup(backupDeps, text, BACKUP_PW);
+    if (!opened.ok) throw new Error(opened.error.message);
+    const seed = new Uint8Array(32).fill(77);
+    const foreign = await sealCardBackup(backupDeps, BACKUP_PW, { ...opened.value, seed, publicKey: nodeBackend.ed25519PublicKey(seed) });
+    if (!foreign.ok) throw new Error(foreign.error.message);
+    for (const [file, code] of [
+      [{ kind: 'backup', text: tampered }, 'wrong-password'],
+      [{ kind: 'backup', text: 'not a backup' }, 'bad-input'],
+      [{ kind: 'backup', text: foreign.value }, 'bad-input'],
+      [{ kind: 'rcard', text: '' }, 'unavailable'],
+    ] as const) {
+      expect(await h.call('cards.import', { name: 'A', file, password: BACKUP_PW })).toMatchObject({ ok: false, error: { code } });
+    }
+    expect(await h.call('cards.import', { name: '  ', file: { kind: 'backup', text }, password: BACKUP_PW })).toMatchObject({ ok: false, error: { code: 'bad-input' } });
+    expect(readFileSync(join(h.dir, 'wallet.json'), 'utf8')).toBe(vaultBefore);
+    expect(readdirSync(join(h.dir, CARDS_DIR))).toEqual([]);
+    expect((await h.call('cards.list')).value.cards).toEqual([]);
+    expect(await h.call('wallet.lock')).toMatchObject({ ok: true });
+    expect(await h.call('cards.import', { name: 'A', file: { kind: 'backup', text }, password: BACKUP_PW })).toMatchObject({ ok: false, error: { code: 'locked' } });
+    expect(await h.call('wallet.unlock', { password: PW })).toMatchObject({ ok: true });
+    expect(await h.call('cards.import', { name: 'A', file: { kind: 'backup', text }, password: BACKUP_PW })).toMatchObject({ ok: true });
+    expect(h.internal).toEqual([]);
   });
 });

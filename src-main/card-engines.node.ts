@@ -3,7 +3,7 @@
  *  runs while the wallet is unlocked; the wallet's UI talks to it through one in-process app
  *  session with all permissions (its messages go out as `app.message` events), and command line
  *  access (`cli.enable`) starts the node's app listener with tickets written under cli/. */
-import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type AppPermissions, type MessageTransport, appToNode, transportPair } from '../src-core/app/index.ts';
 import { decodeExact } from '../src-core/codec/index.ts';
@@ -13,7 +13,7 @@ import { writeFileAtomic } from '../src-core/files/fs.node.ts';
 import type { Clock, FrameStream } from '../src-core/net/index.ts';
 import { parseHostPort } from '../src-core/net/tcp.node.ts';
 import { type RunningNode, startNode } from '../src-core/node/index.ts';
-import { initNodeDatabase, openNodeStore } from '../src-core/store/index.node.ts';
+import { initNodeDatabase, isStoreError, openNodeStore } from '../src-core/store/index.node.ts';
 import type { BridgeError, CardBalance, Result } from './bridge.ts';
 import type { CardEngines } from './card-engines.ts';
 import { cardBalances, sameBalances } from './card-balances.ts';
@@ -128,7 +128,7 @@ export function createCardEngines(opts: CardEnginesOptions): CardEngines {
     if (!w.ok) throw new Error(w.error.message);
   }
 
-  return {
+  const engines: CardEngines = {
     create,
     async start(cardId, publicKey, seed) {
       if (running.has(cardId)) return;
@@ -236,9 +236,47 @@ export function createCardEngines(opts: CardEnginesOptions): CardEngines {
       await r.node.stopListening();
       return done;
     },
+    async backupDatabase(cardId, publicKey, seed) {
+      const wasRunning = running.has(cardId);
+      await stop(cardId);
+      try {
+        const path = join(cardDir(cardId), NODE_DB_FILE);
+        const store = await openNodeStore(path, { publicKey, clock: opts.clock });
+        await store.close(); // after close, node.db holds everything: no journal is needed
+        return new Uint8Array(await readFile(path));
+      } finally {
+        if (wasRunning) await engines.start(cardId, publicKey, seed);
+      }
+    },
+    async restoreDatabase(cardId, publicKey, database) {
+      const dir = cardDir(cardId);
+      if (await stat(dir).then(() => true, () => false)) return fail('bad-input', `The folder of card ${JSON.stringify(cardId)} exists already.`);
+      await mkdir(dir, { recursive: true, mode: 0o700 });
+      try {
+        const path = join(dir, NODE_DB_FILE);
+        const tmp = `${path}.import.tmp`;
+        const fh = await open(tmp, 'wx', 0o600);
+        try {
+          await fh.writeFile(database);
+          await fh.sync();
+        } finally {
+          await fh.close();
+        }
+        await rename(tmp, path);
+        // the store's own checks: an SQLite file with our schema, bound to this card's key
+        const store = await openNodeStore(path, { publicKey, clock: opts.clock });
+        await store.close();
+        return done;
+      } catch (e) {
+        await rm(dir, { recursive: true, force: true });
+        if (isStoreError(e)) return fail('bad-input', `The backup's database does not open: ${e.message}`);
+        throw e;
+      }
+    },
     onChange(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
   };
+  return engines;
 }

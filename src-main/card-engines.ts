@@ -26,6 +26,13 @@ export interface CardEngines {
   appRequest(cardId: string, message: Uint8Array): Promise<Result<void, BridgeError>>;
   cliEnable(cardId: string, address: string): Promise<Result<CliAccess, BridgeError>>;
   cliDisable(cardId: string): Promise<Result<void, BridgeError>>;
+  /** A consistent, complete copy of the card's node database: its node (if running) is stopped
+   *  (checkpoint, close), the store is opened and closed once more (folding any journal into the
+   *  file), the file is read, and the node is started again with `seed` if it was running. */
+  backupDatabase(cardId: string, publicKey: Uint8Array, seed: Uint8Array): Promise<Uint8Array>;
+  /** Makes the card's folder from a backed-up database, which must open as the node database of
+   *  `publicKey` (otherwise `bad-input`, nothing left behind). Refuses a folder that exists. */
+  restoreDatabase(cardId: string, publicKey: Uint8Array, database: Uint8Array): Promise<Result<void, BridgeError>>;
   /** Called with a card id whenever its status (online, balances) changed. */
   onChange(listener: (cardId: string) => void): () => void;
 }

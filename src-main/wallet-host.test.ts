@@ -119,9 +119,10 @@ describe('wallet host: cards and their keys', () => {
     await h.call('wallet.create', { password: PW });
     await h.call('cards.create', { name: 'A' });
     const before = readFileSync(h.file, 'utf8');
-    for (const name of ['cards.remove', 'cards.export', 'cli.disable']) {
+    for (const name of ['cards.remove', 'cli.disable']) {
       expect(await h.call(name, { cardId: 'forged' })).toMatchObject({ ok: false, error: { code: 'unknown-card' } });
     }
+    expect(await h.call('cards.export', { cardId: 'forged', password: PW })).toMatchObject({ ok: false, error: { code: 'unknown-card' } });
     expect(await h.call('cards.rename', { cardId: 'forged', name: 'B' })).toMatchObject({ ok: false, error: { code: 'unknown-card' } });
     expect(await h.call('app.request', { cardId: 'forged', message: '' })).toMatchObject({ ok: false, error: { code: 'unknown-card' } });
     expect(readFileSync(h.file, 'utf8')).toBe(before);
@@ -160,8 +161,8 @@ describe('wallet host: cards and their keys', () => {
     const h = await openHost();
     await h.call('wallet.create', { password: PW });
     const id = ((await h.call('cards.create', { name: 'A' })).value as { card: { id: string } }).card.id;
-    expect(await h.call('cards.import', { name: 'x', file: { kind: 'rcard', text: '' } })).toMatchObject({ error: { code: 'unavailable' } });
-    expect(await h.call('cards.export', { cardId: id })).toMatchObject({ error: { code: 'unavailable' } });
+    expect(await h.call('cards.import', { name: 'x', file: { kind: 'rcard', text: '' }, password: '' })).toMatchObject({ error: { code: 'unavailable' } });
+    expect(await h.call('cards.export', { cardId: id, password: PW })).toMatchObject({ error: { code: 'unavailable' } });
     expect(await h.call('cli.enable', { cardId: id, address: '127.0.0.1:0' })).toMatchObject({ error: { code: 'unavailable' } });
     expect(await h.call('app.connect', { cardId: id })).toMatchObject({ error: { code: 'unavailable' } });
     expect(await h.call('app.connect', { cardId: 'forged' })).toMatchObject({ error: { code: 'unknown-card' } });

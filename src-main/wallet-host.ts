@@ -6,10 +6,12 @@
  *  its database is made with the card, its node runs while the wallet is unlocked, app requests
  *  and command line access go to it, and its view shows the node's balances. Without `engines`
  *  (renderer store tests) a card is an identity only and those requests answer `unavailable`.
- *  NOT REAL YET: import/export. docs/wallet.md keeps the list. */
+ *  `cards.export` / `cards.import`: sealed backup files (card-backup.ts) of a local card.
+ *  NOT REAL YET: remote cards (.rcard). docs/wallet.md keeps the list. */
 import { toBase64Url, type Result } from '../src-core/codec/index.ts';
 import type { CryptoBackend } from '../src-core/crypto/index.ts';
 import type { BridgeError, CardView } from './bridge.ts';
+import { BACKUP_FILE_EXTENSION, openCardBackup, sealCardBackup } from './card-backup.ts';
 import type { CardEngines } from './card-engines.ts';
 import type { BridgeHandlers, EventHub } from './dispatcher.ts';
 import {
@@ -58,6 +60,15 @@ export function checkCardName(raw: string): Result<string, BridgeError> {
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(name)) return fail('bad-input', 'A card name cannot contain control characters.');
   return { ok: true, value: name };
+}
+
+const equalBytes = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/** A file name for a card's backup: the card's name with anything unsafe in file names replaced. */
+export function backupFileName(cardName: string): string {
+  // eslint-disable-next-line no-control-regex
+  const base = cardName.replace(/[\u0000-\u001f\u007f/\\:*?"<>|]/g, '_').replace(/^[.\s]+|[.\s]+$/g, '').slice(0, 64);
+  return `${base === '' ? 'card' : base}${BACKUP_FILE_EXTENSION}`;
 }
 
 function checkNewPassword(password: string): Fail | undefined {
@@ -227,8 +238,57 @@ export function createWalletHost(opts: WalletHostOptions): WalletHost {
         opts.events.publish('cards.changed', { cards: cards() });
         return done;
       }),
-    'cards.import': async () => unavailable('Importing a card'),
-    'cards.export': async ({ cardId }) => (findCard(cardId) ? unavailable('Exporting a card') : unknownCard(cardId)),
+    'cards.import': ({ name, file, password }) =>
+      serial(async () => {
+        const locked = needUnlocked();
+        if (locked !== undefined) return locked;
+        if (file.kind !== 'backup') return unavailable('A remote card (.rcard)');
+        if (engines === undefined) return unavailable('Importing a card');
+        const checked = checkCardName(name);
+        if (!checked.ok) return checked;
+        const opened = await openCardBackup(deps, file.text, password);
+        if (!opened.ok) return fail(opened.error.kind === 'wrong-password' ? 'wrong-password' : 'bad-input', opened.error.message);
+        const { publicKey, seed, database } = opened.value;
+        try {
+          const same = vault.cards.find((c) => equalBytes(c.publicKey, publicKey));
+          if (same !== undefined) return fail('bad-input', `This card is already in the wallet (${JSON.stringify(same.name)}). Nothing was imported.`);
+          const id = toBase64Url(opts.random(16));
+          const card: VaultCard = { id, name: checked.value, kind: 'local', publicKey, seed: sealCardSeed(deps, walletKey as Uint8Array, id, seed) };
+          const restored = await engines.restoreDatabase(id, publicKey, database);
+          if (!restored.ok) return restored;
+          try {
+            await commit({ ...vault, cards: [...vault.cards, card] });
+          } catch (e) {
+            await engines.destroy(id); // no folder without a card in the vault
+            throw e;
+          }
+          await engines.start(id, publicKey, seed).catch((e: unknown) => opts.onEngineError?.(id, e));
+          opts.events.publish('cards.changed', { cards: cards() });
+          return { ok: true, value: { card: view(card) } };
+        } finally {
+          seed.fill(0);
+        }
+      }),
+    'cards.export': ({ cardId, password }) =>
+      serial(async () => {
+        const card = findCard(cardId);
+        if (card === undefined) return unknownCard(cardId);
+        const locked = needUnlocked();
+        if (locked !== undefined) return locked;
+        if (engines === undefined) return unavailable('Exporting a card');
+        const weak = checkNewPassword(password);
+        if (weak !== undefined) return weak;
+        const seed = openCardSeed(deps, walletKey as Uint8Array, cardId, card.seed);
+        if (seed === undefined) return fail('internal', 'The card\'s sealed key does not open with the wallet key.');
+        try {
+          const database = await engines.backupDatabase(cardId, card.publicKey, seed);
+          const sealed = await sealCardBackup(deps, password, { publicKey: card.publicKey, seed, name: card.name, database });
+          if (!sealed.ok) return fail('unavailable', sealed.error.message);
+          return { ok: true, value: { fileName: backupFileName(card.name), text: sealed.value } };
+        } finally {
+          seed.fill(0);
+        }
+      }),
     'cli.enable': ({ cardId, address }) =>
       serial(async () => {
         const e = engineFor(cardId, 'Command line access');

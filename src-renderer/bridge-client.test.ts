@@ -43,7 +43,7 @@ describe('bridge client', () => {
 
   it('refuses to send a request over the size limit', async () => {
     const h = hostAnswering(() => 'unused');
-    const r = await createBridgeClient(h.transport).call('cards.import', { name: 'x', file: { kind: 'backup', text: 'y'.repeat(MAX_BRIDGE_MESSAGE_CHARS) } });
+    const r = await createBridgeClient(h.transport).call('cards.import', { name: 'x', file: { kind: 'backup', text: 'y'.repeat(MAX_BRIDGE_MESSAGE_CHARS) }, password: 'backup password' });
     expect(r).toMatchObject({ ok: false, error: { code: 'too-large' } });
     expect(h.sent).toEqual([]);
   });

@@ -1,7 +1,8 @@
 /** Two local cards of one wallet host become friends through a real relay and index server and
  *  pay each other, driven only through the bridge (app.connect / app.request / app.message), the
  *  way the renderer drives them; their balances survive a lock and unlock, and stctrl attached
- *  to a card sees the same friends and balances as the bridge. */
+ *  to a card sees the same friends and balances as the bridge; a card exported, removed and
+ *  imported again has its friend and balance and pays on. */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,6 +27,7 @@ afterEach(async () => {
 
 type Answer = { ok: boolean; value?: any; error?: { code: string; message: string } };
 const PW = 'two cards password';
+const BACKUP_PW = 'alice backup password';
 
 /** The app protocol over the bridge for one card: requests as app.request, messages from
  *  app.message events. What the renderer's bridge client does with `window.offset`. */
@@ -103,7 +105,7 @@ function stctrl(args: readonly string[]): Promise<{ code: number; stdout: string
 }
 
 describe('two local cards in one host', () => {
-  it('become friends through a relay, pay each other, and keep their balances across lock and unlock', async () => {
+  it('become friends through a relay, pay each other, and keep their balances across lock and unlock and a backup', async () => {
     const tmp = mkdtempSync(join(tmpdir(), 'offset-two-cards-'));
     cleanups.push(async () => rmSync(tmp, { recursive: true, force: true }));
     const relaySigner = identityFromSeed(crypto, new Uint8Array(32).fill(211));
@@ -180,6 +182,23 @@ describe('two local cards in one host', () => {
     expect(friends.stdout).toContain('=-18');
     expect(total).toMatchObject({ code: 0, stdout: printed(formatBalance(a.report)) });
     expect(total.stdout).toContain('-18');
+
+    // a backup of Alice's card, the card removed, the backup imported: same key, friend, balance
+    const exported = await call('cards.export', { cardId: cardA.id, password: BACKUP_PW });
+    expect(exported).toMatchObject({ ok: true, value: { fileName: 'Alice.offset-card' } });
+    const file = { kind: 'backup', text: exported.value.text as string };
+    expect(await call('cards.import', { name: 'Twin', file, password: BACKUP_PW })).toMatchObject({ ok: false, error: { code: 'bad-input' } });
+    expect(await call('cards.remove', { cardId: cardA.id })).toMatchObject({ ok: true });
+    expect(await call('cards.import', { name: 'Alice', file, password: 'not the password' })).toMatchObject({ ok: false, error: { code: 'wrong-password' } });
+    expect(await balances()).toEqual({ Bob: [{ currency: 'FST', balance: '18' }] });
+    const imported = await call('cards.import', { name: 'Alice', file, password: BACKUP_PW });
+    expect(imported).toMatchObject({ ok: true, value: { card: { name: 'Alice', publicKey: cardA.publicKey, online: true } } });
+    expect(await balances()).toEqual({ Bob: [{ currency: 'FST', balance: '18' }], Alice: [{ currency: 'FST', balance: '-18' }] });
+    a = await connect(h, call, imported.value.card.id as string);
+    await until(a, open(keyB), 'the imported Alice to see Bob');
+    expect(findFriend(a.report, keyB)).toMatchObject({ name: 'Bob', currencies: [{ balance: -18n }] });
+    expect(await pay(a, keyB, 5n)).toMatchObject({ kind: 'receipt', fees: 0n });
+    await until(b, balanceWith(keyA, 23n), 'Bob to be owed 23 by the imported Alice');
     expect(internal).toEqual([]);
   }, 90_000);
 });

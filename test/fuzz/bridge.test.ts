@@ -19,7 +19,7 @@ const card = {
 const callSeeds = [
   encodeCall(1, 'cards.list', {}),
   encodeCall(2, 'cards.create', { name: 'Groceries' }),
-  encodeCall(3, 'cards.import', { name: 'x', file: { kind: 'rcard', text: '{"kind":"rcard"}' } }),
+  encodeCall(3, 'cards.import', { name: 'x', file: { kind: 'rcard', text: '{"kind":"rcard"}' }, password: '' }),
   encodeCall(4, 'cards.rename', { cardId: card.id, name: 'y' }),
   encodeCall(5, 'wallet.changePassword', { oldPassword: 'a', newPassword: 'correct horse' }),
   encodeCall(6, 'cli.enable', { cardId: card.id, address: '127.0.0.1:0' }),
