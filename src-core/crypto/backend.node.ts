@@ -82,14 +82,41 @@ function verifyKey(publicKey: Uint8Array): nodeCrypto.KeyObject | null {
   });
 }
 
-/** PKCS8 DER is the only import of a raw X25519 secret (JWK needs the public `x` too), ~300 µs, so
- *  the KeyObject is cached: crypto.node.x25519 went from ~1.9k to ~23k ops/s,
- *  within 5% of a bare diffieHellman on two KeyObjects (bench/crypto.bench.ts). */
+/** Imports a raw X25519 secret. PKCS8 DER costs ~400 µs; JWK ~40 µs, but JWK wants the public `x`
+ *  as well, which is what we do not have yet. Node 20 validates `x` only as a string and derives
+ *  the key from `d`; a Node that checks `x` refuses a placeholder. So a placeholder is used when a
+ *  probe at load shows it gives the very key PKCS8 gives, PKCS8 otherwise (reference/performance.md
+ *  "Key import is the trap"). Auto-collect seals import one fresh ephemeral secret per transaction. */
+const X25519_PLACEHOLDER_X = b64u(new Uint8Array(32));
+const importX25519Pkcs8 = (secret: Uint8Array): nodeCrypto.KeyObject =>
+  nodeCrypto.createPrivateKey({ key: Buffer.concat([X25519_PKCS8_PREFIX, secret]), format: 'der', type: 'pkcs8' });
+const importX25519Jwk = (secret: Uint8Array): nodeCrypto.KeyObject =>
+  nodeCrypto.createPrivateKey({ key: { kty: 'OKP', crv: 'X25519', d: b64u(secret), x: X25519_PLACEHOLDER_X }, format: 'jwk' });
+const rawPublic = (k: nodeCrypto.KeyObject): Uint8Array => {
+  const spki = nodeCrypto.createPublicKey(k).export({ format: 'der', type: 'spki' });
+  return new Uint8Array(spki.subarray(spki.length - 32));
+};
+
+/** true when the JWK import with a placeholder `x` yields the same key as PKCS8, for two secrets. */
+function jwkPlaceholderImportAgrees(): boolean {
+  try {
+    return [new Uint8Array(32).fill(7), Uint8Array.from({ length: 32 }, (_, i) => i * 11 + 3)].every((secret) => {
+      const viaJwk = importX25519Jwk(secret);
+      return Buffer.compare(rawPublic(viaJwk), rawPublic(importX25519Pkcs8(secret))) === 0
+        && viaJwk.export({ format: 'der', type: 'pkcs8' }).equals(Buffer.concat([X25519_PKCS8_PREFIX, secret]));
+    });
+  } catch {
+    return false;
+  }
+}
+/** How this runtime imports raw X25519 secrets ('jwk' is the fast one). */
+export const x25519SecretImport: 'jwk' | 'pkcs8' = jwkPlaceholderImportAgrees() ? 'jwk' : 'pkcs8';
+const importX25519 = x25519SecretImport === 'jwk' ? importX25519Jwk : importX25519Pkcs8;
+
+/** The KeyObject is cached: a long-lived secret (the identity's, for opening sealed locks) is used
+ *  many times, an ephemeral one twice (public key, then shared secret). */
 function dhKey(privateKey: Uint8Array): DhKey {
-  return x25519PrivateKeys.get(privateKey, () => ({
-    privateKey: nodeCrypto.createPrivateKey({ key: Buffer.concat([X25519_PKCS8_PREFIX, privateKey]), format: 'der', type: 'pkcs8' }),
-    publicKey: undefined,
-  }));
+  return x25519PrivateKeys.get(privateKey, () => ({ privateKey: importX25519(privateKey), publicKey: undefined }));
 }
 
 function dhPeerKey(publicKey: Uint8Array): nodeCrypto.KeyObject {
@@ -121,10 +148,7 @@ const nodeImpl: CryptoBackend = {
   x25519PublicKey(privateKey) {
     assertLength(privateKey, X25519_KEY_LEN, 'x25519 private key');
     const key = dhKey(privateKey);
-    if (key.publicKey === undefined) {
-      const spki = nodeCrypto.createPublicKey(key.privateKey).export({ format: 'der', type: 'spki' });
-      key.publicKey = new Uint8Array(spki.subarray(spki.length - 32));
-    }
+    if (key.publicKey === undefined) key.publicKey = rawPublic(key.privateKey);
     return Uint8Array.from(key.publicKey); // a copy: callers may scribble on what they get
   },
   x25519(privateKey, publicKey) {

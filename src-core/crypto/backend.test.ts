@@ -4,7 +4,7 @@ import { ed25519 } from '@noble/curves/ed25519.js';
 import { sha512 } from '@noble/hashes/sha2.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SMALL_ORDER_ED25519_KEYS, nodeBackend, nodeBackendCoverage } from './backend.node.ts';
+import { SMALL_ORDER_ED25519_KEYS, nodeBackend, nodeBackendCoverage, x25519SecretImport } from './backend.node.ts';
 import { type CryptoBackend, nobleBackend } from './index.ts';
 
 const backends: readonly [string, CryptoBackend][] = [['node', nodeBackend], ['noble', nobleBackend]];
@@ -230,6 +230,15 @@ describe('node backend', () => {
     const primitives = Object.keys(nobleBackend).filter((k) => k !== 'name' && k !== 'randomBytes').sort();
     expect(Object.keys(nodeBackendCoverage).sort()).toEqual(primitives);
     for (const p of primitives) expect([p, nodeBackendCoverage[p]]).toEqual([p, 'node']);
+  });
+
+  it('imports X25519 secrets the fast way (JWK) on this runtime, giving the keys noble gives', () => {
+    expect(x25519SecretImport).toBe('jwk');
+    const peer = nobleBackend.x25519PublicKey(new Uint8Array(32).fill(9));
+    for (const secret of [new Uint8Array(32), new Uint8Array(32).fill(0xff), Uint8Array.from({ length: 32 }, (_, i) => 255 - i * 3)]) {
+      expect(nodeBackend.x25519PublicKey(secret)).toEqual(nobleBackend.x25519PublicKey(secret));
+      expect(nodeBackend.x25519(secret, peer)).toEqual(nobleBackend.x25519(secret, peer));
+    }
   });
 
   it('keeps verifying correctly past the key caches\' bounds (eviction)', () => {

@@ -18,6 +18,23 @@ function key(crypto: CryptoBackend, shared: Uint8Array, ephemeralPublic: Uint8Ar
   return hkdfSha512_256(crypto, shared, salt, INFO, 32);
 }
 
+/** Ed25519 → X25519 of destination keys: the point decompression costs ~110 µs and a buyer pays
+ *  the same few destinations again and again. Bounded; the oldest entry goes first. */
+const montgomeryCache = new Map<string, Uint8Array>();
+const MONTGOMERY_CACHE_MAX = 256;
+
+/** Throws as toMontgomery does for a key that is not a point; the caller must not modify the result. */
+function toMontgomeryCached(destPublicKey: Uint8Array): Uint8Array {
+  const id = Array.from(destPublicKey, (b) => b.toString(16).padStart(2, '0')).join('');
+  let x = montgomeryCache.get(id);
+  if (x === undefined) {
+    x = ed25519.utils.toMontgomery(destPublicKey);
+    if (montgomeryCache.size >= MONTGOMERY_CACHE_MAX) montgomeryCache.delete(montgomeryCache.keys().next().value as string);
+    montgomeryCache.set(id, x);
+  }
+  return x;
+}
+
 /** undefined when the destination key is not a valid Ed25519 point. */
 export function sealLock(
   crypto: CryptoBackend, destPublicKey: Uint8Array, plainLock: Uint8Array, random: (n: number) => Uint8Array,
@@ -26,7 +43,7 @@ export function sealLock(
   let shared: Uint8Array;
   const ephemeral = random(32);
   try {
-    destX = ed25519.utils.toMontgomery(destPublicKey);
+    destX = toMontgomeryCached(destPublicKey);
     shared = crypto.x25519(ephemeral, destX);
   } catch {
     return undefined;
