@@ -90,6 +90,7 @@ describe('card page in Chromium (browser mode)', () => {
     await page.getByRole('button', { name: '← All cards' }).click();
 
     const aliceFile = await friendFileOf(page, 'Alice');
+    const aliceQr = await page.getByRole('img', { name: 'My friend file as a QR code' }).screenshot();
     // bad input: a clear message, no friend added
     await addFriend(page, '{"kind":"invoice"}', 'Bob', '');
     await page.getByRole('alert').filter({ hasText: 'This is not a friend file we can read' }).waitFor();
@@ -120,7 +121,15 @@ describe('card page in Chromium (browser mode)', () => {
     await page.getByRole('button', { name: '← All cards' }).click();
     await page.getByRole('button', { name: 'Open Bob' }).click();
     await page.getByRole('heading', { name: 'Bob', level: 1 }).waitFor();
-    await addFriend(page, aliceFile, '', '5');
+    // Alice's file read from her QR picture instead of pasted: first a picture with no code
+    const [blank] = await Promise.all([page.waitForEvent('filechooser'), page.getByRole('button', { name: 'Read a QR picture…' }).click()]);
+    await blank.setFiles({ name: 'blank.png', mimeType: 'image/png', buffer: Buffer.from(await page.screenshot({ clip: { x: 0, y: 0, width: 40, height: 40 } })) });
+    await page.getByRole('alert').filter({ hasText: 'No friend QR code was read from blank.png' }).waitFor();
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByRole('button', { name: 'Read a QR picture…' }).click()]);
+    await chooser.setFiles({ name: 'alice.png', mimeType: 'image/png', buffer: aliceQr });
+    await page.waitForFunction((t) => (document.querySelector('textarea') as HTMLTextAreaElement | null)?.value === t, aliceFile);
+    await page.getByLabel('Starting balance (what the friend owes you)').fill('5');
+    await page.getByRole('button', { name: 'Add friend' }).click();
     await page.getByRole('status').filter({ hasText: 'Friend added' }).waitFor();
     const alice = page.getByRole('listitem', { name: 'Friend Alice' });
     await alice.getByText('5 FST', { exact: true }).waitFor();

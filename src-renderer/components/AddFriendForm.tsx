@@ -1,7 +1,9 @@
 import { useId, useState, type FormEvent } from 'react';
 import { DEFAULT_CURRENCY } from '../../src-core/app/index.ts';
 import type { AddFriendInput } from '../card/friend-input.ts';
-import { describeOpenFileError, openTextFile } from '../files/file-port.ts';
+import { describeOpenFileError, openTextFile, pickFile } from '../files/file-port.ts';
+import { scanQrImage } from '../qr/qr-image.ts';
+import { describeScanError } from '../qr/qr-pixels.ts';
 import type { CardResult } from '../store/card-slice.ts';
 
 const EMPTY: AddFriendInput = { fileText: '', name: '', currency: DEFAULT_CURRENCY, balance: '' };
@@ -18,6 +20,16 @@ export function AddFriendForm({ onAdd }: { readonly onAdd: (input: AddFriendInpu
     const r = await openTextFile(document, ['.friend', '.json', '.toml', '.txt']);
     if (!r.ok) setMessage({ kind: 'error', text: describeOpenFileError(r.error) });
     else if (r.value !== undefined) edit({ fileText: r.value.text });
+  }
+
+  async function scan(): Promise<void> {
+    const r = await pickFile(document, ['image/*']);
+    if (!r.ok) return setMessage({ kind: 'error', text: describeOpenFileError(r.error) });
+    if (r.value === undefined) return;
+    const q = await scanQrImage(r.value.file);
+    if (!q.ok) return setMessage({ kind: 'error', text: `No friend QR code was read from ${r.value.name}: ${describeScanError(q.error)}` });
+    edit({ fileText: q.value });
+    setMessage(undefined);
   }
 
   async function submit(e: FormEvent<HTMLFormElement>): Promise<void> {
@@ -42,6 +54,7 @@ export function AddFriendForm({ onAdd }: { readonly onAdd: (input: AddFriendInpu
       </div>
       <div className="card-actions">
         <button type="button" className="secondary" onClick={() => void open()}>Open a friend file…</button>
+        <button type="button" className="secondary" onClick={() => void scan()}>Read a QR picture…</button>
       </div>
       <div className="row card-form">
         <div className="field">
