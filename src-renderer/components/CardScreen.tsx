@@ -37,7 +37,7 @@ export function CardScreen() {
             ) : (
               <ul className="card-list" aria-label="Friends">
                 {session.report.friends.map((f) => (
-                  <FriendItem key={f.name + f.publicKey.join(',')} friend={f} onRequest={cardRequest} onSetMaxDebt={setMaxDebt} />
+                  <FriendItem key={f.publicKey.join(',')} friend={f} onRequest={cardRequest} onSetMaxDebt={setMaxDebt} />
                 ))}
               </ul>
             )}

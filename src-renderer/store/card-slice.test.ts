@@ -83,6 +83,19 @@ describe('card slice', () => {
     expect(unknown).toMatchObject({ ok: false, error: expect.stringMatching(/The card refused/) });
   });
 
+  it('keeps two windows on one card working: each ignores the acks of the other\'s requests', async () => {
+    const { a, b } = await twoCards();
+    const bobFile = ownFriendText(report(b), 'Bob');
+    const bobKey = report(b).localPublicKey;
+    const cardA = a.getState().cardSession;
+    if (cardA.kind !== 'open') throw new Error('not open');
+    await b.getState().openCard(cardA.cardId); // a second window opens Alice too
+    expect((await b.getState().addFriend({ fileText: bobFile, name: 'Bob', currency: 'FST', balance: '' })).ok).toBe(true);
+    expect((await a.getState().cardRequest({ kind: 'enable-friend', friendPublicKey: bobKey })).ok).toBe(true);
+    expect((await b.getState().setMaxDebt(bobKey, 'FST', '7')).ok).toBe(true);
+    for (const s of [a, b]) expect(findFriend(report(s), bobKey)).toMatchObject({ enabled: true, currencies: [{ remoteMaxDebt: 7n }] });
+  });
+
   it('says why a card cannot be opened', async () => {
     const { a } = await twoCards();
     await a.getState().openCard('no-such-card');
