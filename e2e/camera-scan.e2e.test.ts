@@ -1,6 +1,5 @@
 /** The renderer's camera scanner (src-renderer/qr/camera-scan.ts) in a real Chromium whose fake
  *  camera films a QR code (a Y4M video made here from the code's pixels). */
-import { build } from 'esbuild';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,7 +8,7 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { qrPixels } from '../src-renderer/qr/qr-pixels.ts';
-import { launchChromium, ROOT } from './support.ts';
+import { bundleForPage, launchChromium } from './support.ts';
 
 const PAYLOAD = 'offset:invoice:AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyAhIiMkJSYnKCkqKywtLi8w';
 const W = 640;
@@ -40,16 +39,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'offset-camera-'));
   const video = join(dir, 'qr.y4m');
   writeFileSync(video, y4mOf(PAYLOAD));
-  const out = await build({
-    entryPoints: [join(ROOT, 'src-renderer', 'qr', 'camera-scan.ts')],
-    bundle: true,
-    platform: 'browser',
-    format: 'iife',
-    globalName: 'offsetCamera',
-    write: false,
-    logLevel: 'silent',
-  });
-  bundle = out.outputFiles[0]?.text ?? '';
+  bundle = await bundleForPage('src-renderer/qr/camera-scan.ts', 'offsetCamera');
   server = createServer((_req, res) => res.writeHead(200, { 'Content-Type': 'text/html' }).end('<!doctype html><video id="v"></video>'));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   pageUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;

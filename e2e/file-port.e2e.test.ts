@@ -1,12 +1,11 @@
 /** The renderer's file port (src-renderer/files/file-port.ts) in a real Chromium: the file dialog
  *  and the download, driven through real clicks (the dialogs need a user gesture). */
-import { build } from 'esbuild';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, ROOT } from './support.ts';
+import { bundleForPage, launchChromium } from './support.ts';
 
 let browser: Browser;
 let bundle: string;
@@ -14,16 +13,7 @@ let dir: string;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'offset-files-'));
-  const out = await build({
-    entryPoints: [join(ROOT, 'src-renderer', 'files', 'file-port.ts')],
-    bundle: true,
-    platform: 'browser',
-    format: 'iife',
-    globalName: 'offsetFiles',
-    write: false,
-    logLevel: 'silent',
-  });
-  bundle = out.outputFiles[0]?.text ?? '';
+  bundle = await bundleForPage('src-renderer/files/file-port.ts', 'offsetFiles');
   browser = await launchChromium();
 });
 

@@ -1,25 +1,14 @@
 /** The renderer's QR glue (src-renderer/qr/qr-image.ts) in a real Chromium: the PNG it draws is
  *  the picture its scanner reads back; bad pictures give a typed error, never an exception. */
-import { build } from 'esbuild';
-import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, ROOT } from './support.ts';
+import { bundleForPage, launchChromium } from './support.ts';
 
 let browser: Browser;
 let bundle: string;
 
 beforeAll(async () => {
-  const out = await build({
-    entryPoints: [join(ROOT, 'src-renderer', 'qr', 'qr-image.ts')],
-    bundle: true,
-    platform: 'browser',
-    format: 'iife',
-    globalName: 'offsetQr',
-    write: false,
-    logLevel: 'silent',
-  });
-  bundle = out.outputFiles[0]?.text ?? '';
+  bundle = await bundleForPage('src-renderer/qr/qr-image.ts', 'offsetQr');
   browser = await launchChromium();
 });
 

@@ -72,3 +72,21 @@ export function artifactPath(name: string): string {
   mkdirSync(ARTIFACTS, { recursive: true });
   return join(ARTIFACTS, name);
 }
+
+/** One renderer module bundled as a script a test page can load: its exports appear on
+ *  `window[globalName]`, so a module can be driven in Chromium without the whole UI. */
+export async function bundleForPage(entry: string, globalName: string): Promise<string> {
+  const { build } = await import('esbuild');
+  const out = await build({
+    entryPoints: [join(ROOT, entry)],
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    globalName,
+    write: false,
+    logLevel: 'silent',
+  });
+  const text = out.outputFiles[0]?.text;
+  if (text === undefined) throw new Error(`esbuild produced nothing for ${entry}`);
+  return text;
+}
