@@ -1,30 +1,22 @@
 /** The card page in a real Chromium (browser mode, real node engines behind the cards): two
  *  cards of one wallet become each other's friends by pasting each other's friend file text,
  *  bad input is refused with a message, and a friend's limits and requests are set. */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildRenderer } from '../src-main/build.node.ts';
 import { readQrPixels } from '../src-renderer/qr/qr-pixels.ts';
-import { artifactPath, launchChromium, startWallet, type RunningWallet } from './support.ts';
+import { artifactPath, openBrowserWallet, type BrowserWallet, type RunningWallet } from './support.ts';
 
-let dir: string;
+let session: BrowserWallet | undefined;
 let wallet: RunningWallet;
 let browser: Browser;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'offset-e2e-friends-'));
-  const rendererDir = join(dir, 'renderer');
-  await buildRenderer(rendererDir);
-  [wallet, browser] = await Promise.all([startWallet(rendererDir, join(dir, 'data')), launchChromium()]);
+  session = await openBrowserWallet('offset-e2e-friends-');
+  ({ wallet, browser } = session);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await wallet?.stop();
-  rmSync(dir, { recursive: true, force: true });
+  await session?.close();
 });
 
 const PASSWORD = 'e2e friends password';

@@ -1,10 +1,12 @@
 /** e2e support: the wallet started as `npm start` starts it (browser mode, a real child process),
  *  and Debian's Chromium driven by playwright-core (never a downloaded browser build). */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
+import { buildRenderer } from '../src-main/build.node.ts';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const ARTIFACTS = join(ROOT, 'e2e-artifacts');
@@ -89,4 +91,29 @@ export async function bundleForPage(entry: string, globalName: string): Promise<
   const text = out.outputFiles[0]?.text;
   if (text === undefined) throw new Error(`esbuild produced nothing for ${entry}`);
   return text;
+}
+
+export interface BrowserWallet {
+  readonly wallet: RunningWallet;
+  readonly browser: Browser;
+  /** Closes the browser, stops the wallet and removes its temporary folder. */
+  close(): Promise<void>;
+}
+
+/** A freshly built UI served by a wallet in browser mode over an empty data folder, and a
+ *  Chromium to drive it: the setup every whole-wallet e2e test starts from. */
+export async function openBrowserWallet(prefix: string): Promise<BrowserWallet> {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const rendererDir = join(dir, 'renderer');
+  await buildRenderer(rendererDir);
+  const [wallet, browser] = await Promise.all([startWallet(rendererDir, join(dir, 'data')), launchChromium()]);
+  return {
+    wallet,
+    browser,
+    async close() {
+      await browser.close();
+      await wallet.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }

@@ -1,27 +1,19 @@
 /** The wallet shell in a real Chromium, against the wallet started in browser mode. */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildRenderer } from '../src-main/build.node.ts';
-import { artifactPath, launchChromium, startWallet, type RunningWallet } from './support.ts';
+import { artifactPath, openBrowserWallet, type BrowserWallet, type RunningWallet } from './support.ts';
 
-let dir: string;
+let session: BrowserWallet | undefined;
 let wallet: RunningWallet;
 let browser: Browser;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'offset-e2e-'));
-  const rendererDir = join(dir, 'renderer');
-  await buildRenderer(rendererDir);
-  [wallet, browser] = await Promise.all([startWallet(rendererDir, join(dir, 'data')), launchChromium()]);
+  session = await openBrowserWallet('offset-e2e-');
+  ({ wallet, browser } = session);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await wallet?.stop();
-  rmSync(dir, { recursive: true, force: true });
+  await session?.close();
 });
 
 /** A fresh page that records what the page itself reports as broken (CSP violations, errors). */
