@@ -1,38 +1,20 @@
 /** relay.throughput_MBps, relay.messages_per_s: two clients with an end-to-end secure channel
  *  through one strelay process over loopback TCP. net.handshake_ms: secure channel handshake
  *  (both sides in this process, over loopback TCP), p50. */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { nodeBackend } from '../src-core/crypto/backend.node.ts';
 import { identityFromSeed } from '../src-core/crypto/index.ts';
-import { formatIdent, identFromSeed } from '../src-core/files/index.ts';
 import { type FrameStream, type SecureChannel, secureChannel, systemClock } from '../src-core/net/index.ts';
 import { tcpConnect, tcpListen } from '../src-core/net/tcp.node.ts';
 import { connectViaRelay, listenViaRelay } from '../src-core/relay/index.ts';
 import { type BenchContext, percentile } from './figure.ts';
+import { startStrelay } from './strelay-process.ts';
 
 const crypto = nodeBackend;
 const clock = systemClock;
 
-async function startStrelay(dir: string): Promise<{ child: ChildProcess; address: string; publicKey: Uint8Array }> {
-  const seed = crypto.randomBytes(32);
-  await writeFile(join(dir, 'relay.ident'), formatIdent(identFromSeed(crypto, seed)), { mode: 0o600 });
-  const bin = fileURLToPath(new URL('../bin/strelay.js', import.meta.url));
-  const child = spawn(process.execPath, [bin, '--idfile', join(dir, 'relay.ident'), '--laddr', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const address = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout?.setEncoding('utf8').on('data', (d: string) => {
-      out += d;
-      const m = /listening on (\S+)/.exec(out);
-      if (m !== null) resolve(m[1] as string);
-    });
-    child.on('exit', (code) => reject(new Error(`strelay exited with ${code}`)));
-  });
-  return { child, address, publicKey: crypto.ed25519PublicKey(seed) };
-}
 
 async function pairThroughRelay(relay: { address: string; publicKey: Uint8Array }): Promise<[SecureChannel, SecureChannel]> {
   const a = identityFromSeed(crypto, crypto.randomBytes(32));

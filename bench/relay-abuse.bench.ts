@@ -10,20 +10,18 @@
  *    relay.abusers_cut_ratio      raw abusive connections the relay closed on its own, of all
  *    relay.honest_rtt_ms_under_abuse  p50 round trip of an honest pair during the abuse
  *  The relay's limits (relay/limits.ts) are what keep the peak bounded. */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { nodeBackend as crypto } from '../src-core/crypto/backend.node.ts';
 import { identityFromSeed } from '../src-core/crypto/index.ts';
-import { formatIdent, identFromSeed } from '../src-core/files/index.ts';
 import { type FrameStream, type SecureChannel, frameHeader, prologue, secureChannel, systemClock as clock } from '../src-core/net/index.ts';
 import { parseHostPort, tcpConnect } from '../src-core/net/tcp.node.ts';
 import { type RelayAddress, type RelayListener, connectViaRelay, listenViaRelay } from '../src-core/relay/index.ts';
 import { type BenchContext, percentile } from './figure.ts';
+import { startStrelay } from './strelay-process.ts';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -32,22 +30,6 @@ function rssMb(pid: number): number {
   return m === null ? NaN : Number(m[1]) / 1024;
 }
 
-async function startStrelay(dir: string): Promise<{ child: ChildProcess; relay: RelayAddress }> {
-  const seed = crypto.randomBytes(32);
-  await writeFile(join(dir, 'relay.ident'), formatIdent(identFromSeed(crypto, seed)), { mode: 0o600 });
-  const bin = fileURLToPath(new URL('../bin/strelay.js', import.meta.url));
-  const child = spawn(process.execPath, [bin, '--idfile', join(dir, 'relay.ident'), '--laddr', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const address = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout?.setEncoding('utf8').on('data', (d: string) => {
-      out += d;
-      const m = /listening on (\S+)/.exec(out);
-      if (m !== null) resolve(m[1] as string);
-    });
-    child.on('exit', (code) => reject(new Error(`strelay exited with ${code}`)));
-  });
-  return { child, relay: { publicKey: crypto.ed25519PublicKey(seed), address } };
-}
 
 /** A raw connection that writes `first`, then `trickle` every 200 ms; counts whether the relay hung up. */
 function rawAbuser(address: string, first: Uint8Array, trickle: Uint8Array | undefined, cut: { n: number }): () => void {
@@ -86,7 +68,9 @@ async function honestPair(relay: RelayAddress): Promise<{ a: SecureChannel; b: S
 export async function run(ctx: BenchContext): Promise<void> {
   if (process.platform !== 'linux') { ctx.log('relay-abuse: needs /proc (Linux); skipped'); return; }
   const dir = await mkdtemp(join(tmpdir(), 'offset-bench-abuse-'));
-  const { child, relay } = await startStrelay(dir);
+  const strelay = await startStrelay(dir);
+  const { child } = strelay;
+  const relay: RelayAddress = { publicKey: strelay.publicKey, address: strelay.address };
   const pid = child.pid as number;
   const stops: (() => void)[] = [];
   try {
