@@ -29,6 +29,28 @@ function pendingDebts(n: TestNode, f: TestNode, c = 'FST'): [bigint, bigint] | u
   const mc = ch?.kind === 'consistent' ? ch.tc.mutualCredits.get(c) : undefined;
   return mc === undefined ? undefined : [mc.localPendingDebt, mc.remotePendingDebt];
 }
+/** X forgets Y and adds it again: their channel conflicts and both sides become inconsistent. */
+function breakFrom(net: TestNet, x: TestNode, y: TestNode, opts: { withRate?: boolean } = {}): void {
+  net.request(x, { kind: 'remove-friend', friendPublicKey: pk(y) });
+  net.request(x, { kind: 'add-friend', friendPublicKey: pk(y), relays: [], name: 'y' });
+  net.request(x, { kind: 'enable-friend', friendPublicKey: pk(y) });
+  if (opts.withRate === true) net.request(x, { kind: 'set-friend-currency-rate', friendPublicKey: pk(y), currency: 'FST', rate: { mul: 0, add: 0 } });
+  net.run(x, { kind: 'friend-online', friend: pk(y) });
+  net.run(y, { kind: 'friend-offline', friend: pk(x) });
+  net.run(y, { kind: 'friend-online', friend: pk(x) });
+  net.deliverAll();
+}
+/** A → M → S with S's invoice 1 of 5 and A's payment 1 for it delivered (pending until collected). */
+function pendingThroughMediator(): { net: TestNet; a: TestNode; m: TestNode; s: TestNode } {
+  const { net, ns } = nodes(3);
+  const [a, m, s] = ns as [TestNode, TestNode, TestNode];
+  net.befriend(a, m);
+  net.befriend(m, s);
+  net.request(s, { kind: 'add-invoice', invoiceId: bytes(32, 1), currency: 'FST', totalDestPayment: 5n });
+  pay(net, a, [a, m, s], 1, 5n);
+  net.deliverAll();
+  return { net, a, m, s };
+}
 function pay(net: TestNet, buyer: TestNode, route: TestNode[], id: number, amount: bigint, invoiceId = bytes(32, id), fees = 0n): void {
   const seller = route[route.length - 1]!;
   net.request(buyer, { kind: 'create-payment', paymentId: bytes(16, id), invoiceId, currency: 'FST', totalDestPayment: amount, destPublicKey: pk(seller) });
@@ -64,25 +86,12 @@ describe('§7.2 #1: one request id from two friends towards one next hop', () =>
 
 describe('§7.2 #3, #8: the upstream channel disappears while the request is pending downstream', () => {
   it.each([['removed'], ['inconsistent']])('upstream %s, then the seller collects: dropped, no crash, nothing invented', (how) => {
-    const { net, ns } = nodes(3);
-    const [a, m, s] = ns as [TestNode, TestNode, TestNode];
-    net.befriend(a, m);
-    net.befriend(m, s);
-    net.request(s, { kind: 'add-invoice', invoiceId: bytes(32, 1), currency: 'FST', totalDestPayment: 5n });
-    pay(net, a, [a, m, s], 1, 5n);
-    net.deliverAll();
+    const { net, a, m, s } = pendingThroughMediator();
     const commit = commitOf(lastTx(a.results, bytes(16, 1)))!;
     if (how === 'removed') {
       net.request(m, { kind: 'remove-friend', friendPublicKey: pk(a) });
     } else {
-      // A forgets M and re-adds it: their channel conflicts and both become inconsistent.
-      net.request(a, { kind: 'remove-friend', friendPublicKey: pk(m) });
-      net.request(a, { kind: 'add-friend', friendPublicKey: pk(m), relays: [], name: 'm' });
-      net.request(a, { kind: 'enable-friend', friendPublicKey: pk(m) });
-      net.run(a, { kind: 'friend-online', friend: pk(m) });
-      net.run(m, { kind: 'friend-offline', friend: pk(a) });
-      net.run(m, { kind: 'friend-online', friend: pk(a) });
-      net.deliverAll();
+      breakFrom(net, a, m);
       expect(m.state.friends.get(a.key)!.channel.kind).toBe('inconsistent');
     }
     net.request(s, { kind: 'commit-invoice', commit });
@@ -93,13 +102,7 @@ describe('§7.2 #3, #8: the upstream channel disappears while the request is pen
   });
 
   it('the seller cancels its invoice after the buyer\'s channel to the mediator broke', () => {
-    const { net, ns } = nodes(3);
-    const [a, m, s] = ns as [TestNode, TestNode, TestNode];
-    net.befriend(a, m);
-    net.befriend(m, s);
-    net.request(s, { kind: 'add-invoice', invoiceId: bytes(32, 1), currency: 'FST', totalDestPayment: 5n });
-    pay(net, a, [a, m, s], 1, 5n);
-    net.deliverAll();
+    const { net, a, m, s } = pendingThroughMediator();
     net.request(m, { kind: 'remove-friend', friendPublicKey: pk(a) });
     expect(net.request(s, { kind: 'cancel-invoice', invoiceId: bytes(32, 1) })[0]).toMatchObject({ error: undefined });
     net.deliverAll();
@@ -110,22 +113,9 @@ describe('§7.2 #3, #8: the upstream channel disappears while the request is pen
 
 describe('§7.5 #3: the downstream channel breaks', () => {
   it('cancels the forwarded request upstream so no credits stay frozen', () => {
-    const { net, ns } = nodes(3);
-    const [a, m, s] = ns as [TestNode, TestNode, TestNode];
-    net.befriend(a, m);
-    net.befriend(m, s);
-    net.request(s, { kind: 'add-invoice', invoiceId: bytes(32, 1), currency: 'FST', totalDestPayment: 5n });
-    pay(net, a, [a, m, s], 1, 5n);
-    net.deliverAll();
+    const { net, a, m, s } = pendingThroughMediator();
     expect(pendingDebts(a, m)).toEqual([5n, 0n]);
-    // S forgets M: the M–S channel becomes inconsistent.
-    net.request(s, { kind: 'remove-friend', friendPublicKey: pk(m) });
-    net.request(s, { kind: 'add-friend', friendPublicKey: pk(m), relays: [], name: 'm' });
-    net.request(s, { kind: 'enable-friend', friendPublicKey: pk(m) });
-    net.run(s, { kind: 'friend-online', friend: pk(m) });
-    net.run(m, { kind: 'friend-offline', friend: pk(s) });
-    net.run(m, { kind: 'friend-online', friend: pk(s) });
-    net.deliverAll();
+    breakFrom(net, s, m); // the M–S channel becomes inconsistent
     expect(m.state.friends.get(s.key)!.channel.kind).toBe('inconsistent');
     expect(pendingDebts(a, m)).toEqual([0n, 0n]);
     expect(pendingDebts(m, a)).toEqual([0n, 0n]);
@@ -229,14 +219,7 @@ describe('§8.7.11: inconsistency while holding the token; simultaneous resets',
     const { net, ns } = nodes(2);
     const [a, b] = ns as [TestNode, TestNode];
     net.befriend(a, b);
-    // Break the channel from A's side (A re-adds B).
-    net.request(a, { kind: 'remove-friend', friendPublicKey: pk(b) });
-    net.request(a, { kind: 'add-friend', friendPublicKey: pk(b), relays: [], name: 'b' });
-    net.request(a, { kind: 'enable-friend', friendPublicKey: pk(b) });
-    net.run(a, { kind: 'friend-online', friend: pk(b) });
-    net.run(b, { kind: 'friend-offline', friend: pk(a) });
-    net.run(b, { kind: 'friend-online', friend: pk(a) });
-    net.deliverAll();
+    breakFrom(net, a, b);
     const ca = a.state.friends.get(b.key)!.channel;
     const cb = b.state.friends.get(a.key)!.channel;
     expect([ca.kind, cb.kind]).toEqual(['inconsistent', 'inconsistent']);
@@ -265,16 +248,6 @@ describe('§8.7.11: inconsistency while holding the token; simultaneous resets',
 });
 
 describe('a friend re-adding us after an earlier reset (§7.5 #11)', () => {
-  function breakFrom(net: TestNet, x: TestNode, y: TestNode): void {
-    net.request(x, { kind: 'remove-friend', friendPublicKey: pk(y) });
-    net.request(x, { kind: 'add-friend', friendPublicKey: pk(y), relays: [], name: 'y' });
-    net.request(x, { kind: 'enable-friend', friendPublicKey: pk(y) });
-    net.request(x, { kind: 'set-friend-currency-rate', friendPublicKey: pk(y), currency: 'FST', rate: { mul: 0, add: 0 } });
-    net.run(x, { kind: 'friend-online', friend: pk(y) });
-    net.run(y, { kind: 'friend-offline', friend: pk(x) });
-    net.run(y, { kind: 'friend-online', friend: pk(x) });
-    net.deliverAll();
-  }
   function acceptFriendsTerms(net: TestNet, x: TestNode, y: TestNode): void {
     const c = x.state.friends.get(y.key)!.channel;
     if (c.kind !== 'inconsistent' || c.remoteTerms === undefined) throw new Error('terms expected');
@@ -291,11 +264,11 @@ describe('a friend re-adding us after an earlier reset (§7.5 #11)', () => {
     net.deliverAll();
     net.request(b, { kind: 'commit-invoice', commit: commitOf(lastTx(a.results, bytes(16, 1)))! });
     net.deliverAll();
-    breakFrom(net, a, b);
+    breakFrom(net, a, b, { withRate: true });
     acceptFriendsTerms(net, a, b);
     expect([balanceOf(a, b, 'FST'), balanceOf(b, a, 'FST')]).toEqual([-4n, 4n]);
     // Now B forgets A: B's new channel counts from zero, below the counters of A's channel.
-    breakFrom(net, b, a);
+    breakFrom(net, b, a, { withRate: true });
     expect(a.state.friends.get(b.key)!.channel.kind).toBe('inconsistent');
     expect(b.state.friends.get(a.key)!.channel.kind).toBe('inconsistent');
     acceptFriendsTerms(net, b, a);
