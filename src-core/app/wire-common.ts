@@ -1,7 +1,9 @@
 /** Small codecs shared by the app protocol's messages: names, named addresses, string enums,
- *  and a uniqueness check for keyed lists. Browser-safe. */
-import { type Codec, type Reader, type Writer, fixedBytes, list, refine, struct, u8, utf8 } from '../codec/index.ts';
+ *  string enums. Browser-safe. */
+import { type Codec, type Reader, type Writer, fixedBytes, struct, u8, uniqueList, utf8 } from '../codec/index.ts';
 import { type RelayAddress, netAddress, publicKey, relayAddress, MAX_NODE_RELAYS } from '../proto/index.ts';
+
+export { uniqueList };
 
 /** A person's label for a friend, relay or index server (UTF-8 bytes). */
 export const MAX_NAME_BYTES = 128;
@@ -33,19 +35,6 @@ export function bytesEqual(a: Uint8Array | undefined, b: Uint8Array | undefined)
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
-}
-
-/** A list codec whose items must have distinct keys (e.g. public keys): canonical and unambiguous. */
-export function uniqueList<T>(item: Codec<T>, max: number, key: (x: T) => string, what: string): Codec<readonly T[]> {
-  return refine(list(item, { max }), (v) => {
-    const seen = new Set<string>();
-    for (const x of v) {
-      const k = key(x);
-      if (seen.has(k)) return `duplicate ${what}`;
-      seen.add(k);
-    }
-    return undefined;
-  });
 }
 
 /** A closed set of string literals, on the wire as a u8 index into `values`. */

@@ -2,7 +2,7 @@
  *  with strict codecs. The wire is ours (ARCHITECTURE §4); the structure is the original's, plus an
  *  optional sealed lock on requests for payments the destination collects by itself (docs/funder.md). */
 import {
-  type Codec, bool, fixedBytes, i128, list, option, refine, struct, u128, u32, u64, union, utf8,
+  type Codec, bool, distinctBy, fixedBytes, i128, list, option, refine, struct, u128, u32, u64, union, uniqueList, utf8,
 } from '../codec/index.ts';
 
 export const PUBLIC_KEY_BYTES = 32;
@@ -48,17 +48,6 @@ function hexOf(b: Uint8Array): string {
   return s;
 }
 
-function uniqueBy<T>(key: (x: T) => string, what: string): (v: readonly T[]) => string | undefined {
-  return (v) => {
-    const seen = new Set<string>();
-    for (const x of v) {
-      const k = key(x);
-      if (seen.has(k)) return `duplicate ${what}`;
-      seen.add(k);
-    }
-    return undefined;
-  };
-}
 
 export const route: Codec<readonly Uint8Array[]> = list(publicKey, { max: MAX_ROUTE_LEN });
 
@@ -115,7 +104,7 @@ export const currenciesOperations: Codec<readonly CurrencyOperations[]> = refine
   (v) => {
     const n = v.reduce((s, c) => s + c.operations.length, 0);
     if (n > MAX_OPERATIONS_IN_BATCH) return `${n} operations > ${MAX_OPERATIONS_IN_BATCH}`;
-    return uniqueBy((c: CurrencyOperations) => c.currency, 'currency')(v);
+    return distinctBy((c: CurrencyOperations) => c.currency, 'currency')(v);
   },
 );
 
@@ -124,15 +113,9 @@ export interface RelayAddress {
   readonly address: string;
 }
 export const relayAddress: Codec<RelayAddress> = struct({ publicKey, address: netAddress });
-export const relayList: Codec<readonly RelayAddress[]> = refine(
-  list(relayAddress, { max: MAX_NODE_RELAYS }),
-  uniqueBy((r: RelayAddress) => hexOf(r.publicKey), 'relay public key'),
-);
+export const relayList: Codec<readonly RelayAddress[]> = uniqueList(relayAddress, MAX_NODE_RELAYS, (r) => hexOf(r.publicKey), 'relay public key');
 
-export const activeCurrencyList: Codec<readonly string[]> = refine(
-  list(currency, { max: MAX_ACTIVE_CURRENCIES }),
-  uniqueBy((c: string) => c, 'currency'),
-);
+export const activeCurrencyList: Codec<readonly string[]> = uniqueList(currency, MAX_ACTIVE_CURRENCIES, (c) => c, 'currency');
 
 export interface MoveToken {
   readonly oldToken: Uint8Array;
@@ -167,10 +150,7 @@ export interface ResetTerms {
 export const resetTerms: Codec<ResetTerms> = struct({
   resetToken: signature,
   inconsistencyCounter: u64,
-  balanceForReset: refine(
-    list(struct({ currency, balance: i128 }), { max: MAX_RESET_TERMS_ENTRIES }),
-    uniqueBy((c: CurrencyBalance) => c.currency, 'currency'),
-  ),
+  balanceForReset: uniqueList(struct({ currency, balance: i128 }), MAX_RESET_TERMS_ENTRIES, (c) => c.currency, 'currency'),
 });
 
 export type FriendMessage =
