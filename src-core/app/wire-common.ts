@@ -1,5 +1,5 @@
-/** Small codecs shared by the app protocol's messages: names, named addresses, string enums,
- *  string enums. Browser-safe. */
+/** Small codecs shared by the app protocol's messages: names, named addresses, string enums.
+ *  Browser-safe. */
 import { type Codec, type Reader, type Writer, fixedBytes, struct, u8, uniqueList, utf8 } from '../codec/index.ts';
 import { type RelayAddress, netAddress, publicKey, relayAddress, MAX_NODE_RELAYS } from '../proto/index.ts';
 
