@@ -10,7 +10,9 @@
  *  Per currency: the card's total exposure = what friends owe us (positive balances) + the
  *  credits we have frozen in requests we sent (LPD): what the card could lose if every friend
  *  defaulted (a pending request of ours may still become a debt of ours). docs/wallet.md. */
-import { compareCurrencies, hexOf, type NodeReport, type Rate } from '../../src-core/app/index.ts';
+import { compareCurrencies, type FriendCurrencyReport, hexOf, type NodeReport } from '../../src-core/app/index.ts';
+
+export type Rate = FriendCurrencyReport['rate'];
 
 export interface FriendExposure {
   /** Hex of the friend's public key: a stable key for lists and alerts. */
