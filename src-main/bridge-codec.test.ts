@@ -9,6 +9,8 @@ const card: CardView = {
   kind: 'local',
   online: true,
   balances: [{ currency: 'FST', balance: -(1n << 127n) }, { currency: 'USD', balance: 340282366920938463463374607431768211455n >> 1n }],
+  address: null,
+  backedUpAt: null,
 };
 
 const rejectionOf = (text: unknown): { id: number | null; code: string } => {

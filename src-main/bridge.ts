@@ -4,7 +4,7 @@
  *  maps what the host pushes. `BRIDGE_SCHEMAS` is the strict shape of each, used by the single
  *  bridge codec (bridge-codec.ts) for both transports: Electron IPC and the browser-mode
  *  WebSocket. Browser-safe: the renderer imports this file (and only this side of src-main). */
-import { bool, bytes, i128, list, literal, nothing, obj, str, type Schema } from './bridge-schema.ts';
+import { bool, bytes, i128, int, list, literal, nothing, nullable, obj, str, type Schema } from './bridge-schema.ts';
 
 export type Result<T, E> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: E };
 
@@ -42,6 +42,11 @@ export interface CardView {
   readonly kind: 'local' | 'remote';
   readonly online: boolean;
   readonly balances: readonly CardBalance[];
+  /** A remote card's node address (HOST:PORT, from its .rcard); null for a local card. */
+  readonly address: string | null;
+  /** When a backup of the card was last exported (`cards.export`), in ms since the Unix epoch;
+   *  null until the first. Always null for a remote card (its key lives on its node). */
+  readonly backedUpAt: number | null;
 }
 
 export interface WalletStatus {
@@ -144,6 +149,8 @@ const cardView: Schema<CardView> = obj({
   kind: literal('local', 'remote'),
   online: bool,
   balances: list(obj({ currency: str({ maxLength: 16, minLength: 1 }), balance: i128 }), { max: 1000 }),
+  address: nullable(str({ maxLength: 300, minLength: 1 })),
+  backedUpAt: nullable(int({ min: 0, max: Number.MAX_SAFE_INTEGER })),
 });
 const cardList = obj({ cards: list(cardView, { max: 10_000 }) });
 const walletStatus: Schema<WalletStatus> = obj({ locked: bool, hasPassword: bool });

@@ -203,9 +203,15 @@ describe('card backups', () => {
     expect(await from.call('app.request', { cardId: card.id, message: addRelay(rid) })).toMatchObject({ ok: true });
     await from.waitFor(card.id, (m) => m.kind === 'ack');
     expect(await from.call('cards.export', { cardId: card.id, password: 'short' })).toMatchObject({ ok: false, error: { code: 'bad-input' } });
+    expect((await from.call('cards.list')).value.cards).toMatchObject([{ id: card.id, backedUpAt: null }]);
+    const before = Date.now();
     const exported = await from.call('cards.export', { cardId: card.id, password: BACKUP_PW });
     expect(exported).toMatchObject({ ok: true, value: { fileName: 'Travel.offset-card' } });
-    expect((await from.call('cards.list')).value.cards).toMatchObject([{ id: card.id, online: true }]);
+    const listed = (await from.call('cards.list')).value.cards as Array<{ online: boolean; backedUpAt: number }>;
+    expect(listed).toMatchObject([{ id: card.id, online: true }]);
+    // the export is recorded in the vault (it survives a restart) and told to every window
+    expect(listed[0]?.backedUpAt).toBeGreaterThanOrEqual(before);
+    expect(JSON.parse(readFileSync(join(from.dir, 'wallet.json'), 'utf8')).cards[0].backedUpAt).toBe(listed[0]?.backedUpAt);
     expect(await from.call('wallet.lock')).toMatchObject({ ok: true });
     expect(await from.call('cards.export', { cardId: card.id, password: BACKUP_PW })).toMatchObject({ ok: false, error: { code: 'locked' } });
 

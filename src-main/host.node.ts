@@ -66,6 +66,7 @@ export async function openWalletHost(dataDir: string, onInternalError: (e: unkno
     kdf: scryptKdf,
     random,
     engines,
+    now: () => (options.clock ?? systemClock).now(),
     onEngineError: (cardId, e) => onInternalError(new Error(`card ${cardId}: its node did not start: ${e instanceof Error ? e.message : String(e)}`)),
     ...(cost === undefined ? {} : { cost }),
   });

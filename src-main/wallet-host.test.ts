@@ -8,7 +8,7 @@ import { nodeBackend } from '../src-core/crypto/backend.node.ts';
 import { createDispatcher, EventHub } from './dispatcher.ts';
 import { nodeScryptKdf } from './kdf.node.ts';
 import { fileVaultStorage, loadVault } from './vault-storage.node.ts';
-import type { Vault } from './vault-file.ts';
+import { decodeVault, encodeVault, type Vault } from './vault-file.ts';
 import { createWalletHost } from './wallet-host.ts';
 
 const dirs: string[] = [];
@@ -170,6 +170,23 @@ describe('wallet host: cards and their keys', () => {
 });
 
 describe('vault file', () => {
+  it('opens a file from before backups were recorded (no backedUpAt) and keeps remote cards', () => {
+    const sealed = { nonce: 'AAAAAAAAAAAAAAAA', sealed: 'AQID' };
+    const lock = { kdf: { kind: 'scrypt', logN: 4, r: 8, p: 1, salt: 'AAAAAAAAAAAAAAAAAAAAAA' }, walletKey: sealed };
+    const key = 'A'.repeat(43);
+    const old = { version: 1, lock, cards: [{ id: 'c1', name: 'Old', kind: 'local', publicKey: key, seed: sealed }] };
+    const opened = decodeVault(JSON.stringify(old));
+    expect(opened).toMatchObject({ ok: true, value: { cards: [{ id: 'c1', kind: 'local', backedUpAt: null }] } });
+    const remote = { id: 'r1', name: 'Shop', kind: 'remote', publicKey: key, address: '127.0.0.1:4000', appKey: sealed };
+    const both = decodeVault(JSON.stringify({ ...old, cards: [...old.cards, remote] }));
+    if (!both.ok) throw new Error(both.error);
+    expect(decodeVault(encodeVault(both.value))).toEqual(both);
+    expect(both.value.cards[1]).toMatchObject({ kind: 'remote', address: '127.0.0.1:4000' });
+    for (const bad of [{ ...remote, address: 'no port' }, { ...remote, appKey: undefined }, { ...remote, seed: sealed }, { ...remote, kind: 'other' }]) {
+      expect(decodeVault(JSON.stringify({ ...old, cards: [bad] }))).toMatchObject({ ok: false });
+    }
+  });
+
   it('refuses to open a damaged file rather than overwrite it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'offset-wallet-'));
     dirs.push(dir);

@@ -39,6 +39,8 @@ export interface WalletHostOptions {
   readonly engines?: CardEngines;
   /** A card whose node could not start (the wallet still unlocks; the card shows offline). */
   readonly onEngineError?: (cardId: string, e: unknown) => void;
+  /** Wall-clock time in ms since the Unix epoch, for `backedUpAt` (default Date.now). */
+  readonly now?: () => number;
 }
 
 export interface WalletHost {
@@ -76,6 +78,8 @@ function checkNewPassword(password: string): Fail | undefined {
   return undefined;
 }
 
+const REMOTE_NO_BACKUP = 'A remote card cannot be backed up from the wallet: its key and its data live on its node. Back up the node (its identity file and database) instead; keep the .rcard file to connect again.';
+
 export function createWalletHost(opts: WalletHostOptions): WalletHost {
   const deps = { crypto: opts.crypto, kdf: opts.kdf, random: opts.random, ...(opts.cost === undefined ? {} : { cost: opts.cost }) };
   let vault = opts.vault;
@@ -89,9 +93,14 @@ export function createWalletHost(opts: WalletHostOptions): WalletHost {
   };
 
   const engines = opts.engines;
+  const now = opts.now ?? Date.now;
   const view = (c: VaultCard): CardView => {
     const st = engines?.status(c.id) ?? { online: false, balances: [] };
-    return { id: c.id, name: c.name, publicKey: toBase64Url(c.publicKey), kind: c.kind, online: st.online, balances: [...st.balances] };
+    return {
+      id: c.id, name: c.name, publicKey: toBase64Url(c.publicKey), kind: c.kind, online: st.online, balances: [...st.balances],
+      address: c.kind === 'remote' ? c.address : null,
+      backedUpAt: c.kind === 'local' ? c.backedUpAt : null,
+    };
   };
   const cards = (): CardView[] => vault.cards.map(view);
   const status = () => ({ locked: walletKey === undefined, hasPassword: vault.lock !== null });
@@ -196,6 +205,7 @@ export function createWalletHost(opts: WalletHostOptions): WalletHost {
           kind: 'local',
           publicKey: opts.crypto.ed25519PublicKey(seed),
           seed: sealCardSeed(deps, walletKey as Uint8Array, id, seed),
+          backedUpAt: null,
         };
         try {
           try {
@@ -253,7 +263,8 @@ export function createWalletHost(opts: WalletHostOptions): WalletHost {
           const same = vault.cards.find((c) => equalBytes(c.publicKey, publicKey));
           if (same !== undefined) return fail('bad-input', `This card is already in the wallet (${JSON.stringify(same.name)}). Nothing was imported.`);
           const id = toBase64Url(opts.random(16));
-          const card: VaultCard = { id, name: checked.value, kind: 'local', publicKey, seed: sealCardSeed(deps, walletKey as Uint8Array, id, seed) };
+          // it came from a backup file that opens: that counts as backed up (docs/wallet.md)
+          const card: VaultCard = { id, name: checked.value, kind: 'local', publicKey, seed: sealCardSeed(deps, walletKey as Uint8Array, id, seed), backedUpAt: now() };
           const restored = await engines.restoreDatabase(id, publicKey, database);
           if (!restored.ok) return restored;
           try {
@@ -275,6 +286,7 @@ export function createWalletHost(opts: WalletHostOptions): WalletHost {
         if (card === undefined) return unknownCard(cardId);
         const locked = needUnlocked();
         if (locked !== undefined) return locked;
+        if (card.kind === 'remote') return fail('unavailable', REMOTE_NO_BACKUP);
         if (engines === undefined) return unavailable('Exporting a card');
         const weak = checkNewPassword(password);
         if (weak !== undefined) return weak;
@@ -284,6 +296,11 @@ export function createWalletHost(opts: WalletHostOptions): WalletHost {
           const database = await engines.backupDatabase(cardId, card.publicKey, seed);
           const sealed = await sealCardBackup(deps, password, { publicKey: card.publicKey, seed, name: card.name, database });
           if (!sealed.ok) return fail('unavailable', sealed.error.message);
+          const current = findCard(cardId); // still there: export holds the queue
+          if (current?.kind === 'local') {
+            await commit({ ...vault, cards: vault.cards.map((c) => (c.id === cardId ? { ...current, backedUpAt: now() } : c)) });
+            opts.events.publish('cards.changed', { cards: cards() });
+          }
           return { ok: true, value: { fileName: backupFileName(card.name), text: sealed.value } };
         } finally {
           seed.fill(0);
@@ -313,7 +330,7 @@ export function createWalletHost(opts: WalletHostOptions): WalletHost {
     handlers,
     cardSeed(cardId) {
       const card = findCard(cardId);
-      if (card === undefined || walletKey === undefined) return undefined;
+      if (card?.kind !== 'local' || walletKey === undefined) return undefined;
       return openCardSeed(deps, walletKey, cardId, card.seed);
     },
     close: () =>
