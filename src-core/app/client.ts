@@ -9,6 +9,7 @@ import {
   type RoutesOutcome, type TransactionOutcome, appToNode, nodeToApp,
 } from './messages.ts';
 import type { NodeReport, ReportMutation } from './node-report.ts';
+import { type HistoryFilter, type HistoryPage, type SignedFriendToken, historyFilterOf } from './history-query.ts';
 import type { AppPermissions } from './permissions.ts';
 import { applyReportMutations } from './report.ts';
 import type { MessageTransport } from './transport.ts';
@@ -84,6 +85,8 @@ export class AppClient {
   private readonly routeWaiters = new Map<string, Waiter<RoutesOutcome>[]>();
   private readonly transactionWaiters = new Map<string, Waiter<TransactionOutcome>[]>();
   private readonly statusWaiters = new Map<string, Waiter<PaymentStatus>[]>();
+  private readonly historyWaiters = new Map<string, Waiter<HistoryPage>[]>();
+  private readonly tokenWaiters = new Map<string, Waiter<SignedFriendToken | undefined>[]>();
 
   private readonly reportEmitter = new Emitter<ReportChange>();
   private readonly transactionEmitter = new Emitter<{ transactionId: Uint8Array; outcome: TransactionOutcome }>();
@@ -150,6 +153,25 @@ export class AppClient {
       destination: q.destination, exclude: q.exclude,
     }, requestId);
     return this.afterAck(ack, this.routeWaiters, key, result);
+  }
+
+  /** query-history, then its history-result: one page of history rows. */
+  async queryHistory(filter: Partial<HistoryFilter> = {}): Promise<HistoryPage> {
+    const requestId = this.newRequestId();
+    const key = hexOf(requestId);
+    const result = this.expect(this.historyWaiters, key);
+    const ack = this.send({ kind: 'query-history', filter: historyFilterOf(filter) }, requestId);
+    return this.afterAck(ack, this.historyWaiters, key, result);
+  }
+
+  /** query-friend-token, then its friend-token-result: the friend's last signed move token
+   *  (undefined before the friend sent one). */
+  async queryFriendToken(friendPublicKey: Uint8Array): Promise<SignedFriendToken | undefined> {
+    const requestId = this.newRequestId();
+    const key = hexOf(requestId);
+    const result = this.expect(this.tokenWaiters, key);
+    const ack = this.send({ kind: 'query-friend-token', friendPublicKey }, requestId);
+    return this.afterAck(ack, this.tokenWaiters, key, result);
   }
 
   /** create-transaction, then its transaction-result. */
@@ -292,6 +314,12 @@ export class AppClient {
       case 'invoice-event':
         this.invoiceEmitter.fire({ invoiceId: m.invoiceId, event: m.event });
         return undefined;
+      case 'history-result':
+        take(this.historyWaiters, hexOf(m.requestId))?.resolve(m.page);
+        return undefined;
+      case 'friend-token-result':
+        take(this.tokenWaiters, hexOf(m.requestId))?.resolve(m.token);
+        return undefined;
       default:
         return 'the node sent a message of an unknown kind';
     }
@@ -303,7 +331,7 @@ export class AppClient {
     this.transport.close();
     for (const w of this.acks.values()) w.reject(e);
     this.acks.clear();
-    for (const map of [this.routeWaiters, this.transactionWaiters, this.statusWaiters] as Map<string, Waiter<unknown>[]>[]) {
+    for (const map of [this.routeWaiters, this.transactionWaiters, this.statusWaiters, this.historyWaiters, this.tokenWaiters] as Map<string, Waiter<unknown>[]>[]) {
       for (const list of map.values()) for (const w of list) w.reject(e);
       map.clear();
     }

@@ -11,3 +11,4 @@ export * from './server.ts';
 export * from './client.ts';
 export * from './format.ts';
 export * from './buyer.ts';
+export * from './history-query.ts';

@@ -14,6 +14,7 @@ import {
   type NamedRelayAddress, friendRelayList, literals, name, namedIndexServerAddress, namedRelayAddress, paymentId,
   uniqueList,
 } from './wire-common.ts';
+import { type HistoryFilter, type HistoryPage, type SignedFriendToken, historyFilter, historyPage, signedFriendToken } from './history-query.ts';
 
 /** The currency stctrl uses where the tutorial names none: stregister's (files/invoice.ts). */
 export { DEFAULT_CURRENCY } from '../files/index.ts';
@@ -97,7 +98,10 @@ export type AppRequest =
   // seller
   | { readonly kind: 'add-invoice'; readonly invoiceId: Uint8Array; readonly currency: string; readonly totalDestPayment: bigint }
   | { readonly kind: 'cancel-invoice'; readonly invoiceId: Uint8Array }
-  | { readonly kind: 'commit-invoice'; readonly commit: Commit };
+  | { readonly kind: 'commit-invoice'; readonly commit: Commit }
+  // reads (history-query.ts): no permission needed
+  | { readonly kind: 'query-history'; readonly filter: HistoryFilter }
+  | { readonly kind: 'query-friend-token'; readonly friendPublicKey: Uint8Array };
 
 export type AppRequestKind = AppRequest['kind'];
 
@@ -138,6 +142,8 @@ export const appRequest: Codec<AppRequest> = union({
   'add-invoice': [64, struct({ invoiceId, currency, totalDestPayment: u128 })],
   'cancel-invoice': [65, struct({ invoiceId })],
   'commit-invoice': [66, struct({ commit })],
+  'query-history': [96, struct({ filter: historyFilter })],
+  'query-friend-token': [97, struct({ friendPublicKey: publicKey })],
 });
 
 export const appPermissions: Codec<AppPermissions> = struct({ buyer: bool, seller: bool, config: bool, routes: bool });
@@ -256,7 +262,11 @@ export type NodeToApp =
   | { readonly kind: 'payment-status'; readonly paymentId: Uint8Array; readonly status: PaymentStatus }
   /** Keyed by the request-routes request's own id. */
   | { readonly kind: 'routes-result'; readonly requestId: Uint8Array; readonly outcome: RoutesOutcome }
-  | { readonly kind: 'invoice-event'; readonly invoiceId: Uint8Array; readonly event: InvoiceEvent };
+  | { readonly kind: 'invoice-event'; readonly invoiceId: Uint8Array; readonly event: InvoiceEvent }
+  /** Keyed by the query-history request's own id; sent before its ack. */
+  | { readonly kind: 'history-result'; readonly requestId: Uint8Array; readonly page: HistoryPage }
+  /** Keyed by the query-friend-token request's own id; `token` is absent before the friend sent one. */
+  | { readonly kind: 'friend-token-result'; readonly requestId: Uint8Array; readonly token: SignedFriendToken | undefined };
 
 export const nodeToApp: Codec<NodeToApp> = union({
   ack: [0, struct({ requestId: uid, result: ackResult })],
@@ -266,4 +276,6 @@ export const nodeToApp: Codec<NodeToApp> = union({
   'payment-status': [4, struct({ paymentId, status: paymentStatus })],
   'routes-result': [5, struct({ requestId: uid, outcome: routesOutcome })],
   'invoice-event': [6, struct({ invoiceId, event: invoiceEvent })],
+  'history-result': [7, struct({ requestId: uid, page: historyPage })],
+  'friend-token-result': [8, struct({ requestId: uid, token: option(signedFriendToken) })],
 });

@@ -17,6 +17,8 @@ const EXPECTED: [AppRequestKind, Permission][] = [
   ['create-payment', 'buyer'], ['create-transaction', 'buyer'], ['request-close-payment', 'buyer'], ['ack-close-payment', 'buyer'],
   ['add-invoice', 'seller'], ['cancel-invoice', 'seller'], ['commit-invoice', 'seller'],
 ];
+/** Reads, like the report: any app with a ticket (docs/app-protocol.md). */
+const READS: AppRequestKind[] = ['query-history', 'query-friend-token'];
 
 const only = (p: Permission): AppPermissions => ({ ...NO_PERMISSIONS, [p]: true });
 const allBut = (p: Permission): AppPermissions => ({ buyer: true, seller: true, config: true, routes: true, [p]: false });
@@ -28,7 +30,11 @@ function sampleOf(kind: AppRequestKind): AppRequest {
 
 describe('checkPermission', () => {
   it('covers every request kind exactly once', () => {
-    expect(EXPECTED.map(([k]) => k).sort()).toEqual(Object.keys(REQUIRED_PERMISSION).sort());
+    expect([...EXPECTED.map(([k]) => k), ...READS].sort()).toEqual(Object.keys(REQUIRED_PERMISSION).sort());
+  });
+
+  it.each(READS)('%s needs no permission', (kind) => {
+    expect(checkPermission(NO_PERMISSIONS, sampleOf(kind))).toEqual({ ok: true });
   });
 
   it.each(EXPECTED)('%s needs %s', (kind, perm) => {

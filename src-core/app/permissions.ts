@@ -8,7 +8,7 @@ export type { AppPermissions } from '../files/index.ts';
 export type Permission = keyof AppPermissions;
 
 /** The one table: request kind → the permission it needs (reference/funder.md §5.6). */
-export const REQUIRED_PERMISSION: { readonly [K in AppRequestKind]: Permission } = Object.freeze({
+export const REQUIRED_PERMISSION: { readonly [K in AppRequestKind]: Permission | 'none' } = Object.freeze({
   'add-relay': 'config',
   'remove-relay': 'config',
   'add-index-server': 'config',
@@ -35,14 +35,18 @@ export const REQUIRED_PERMISSION: { readonly [K in AppRequestKind]: Permission }
   'add-invoice': 'seller',
   'cancel-invoice': 'seller',
   'commit-invoice': 'seller',
+  // reads, like the report: every app with a ticket may (docs/app-protocol.md)
+  'query-history': 'none',
+  'query-friend-token': 'none',
 });
 
 export type PermissionCheck = { readonly ok: true } | { readonly ok: false; readonly missing: Permission };
 
 /** Total: a request of a kind not in the table (impossible after decoding) is refused. */
 export function checkPermission(perms: AppPermissions, request: AppRequest): PermissionCheck {
-  const needed = (REQUIRED_PERMISSION as Record<string, Permission | undefined>)[request.kind];
+  const needed = (REQUIRED_PERMISSION as Record<string, Permission | 'none' | undefined>)[request.kind];
   if (needed === undefined) return { ok: false, missing: 'config' };
+  if (needed === 'none') return { ok: true };
   return perms[needed] === true ? { ok: true } : { ok: false, missing: needed };
 }
 

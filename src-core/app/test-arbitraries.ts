@@ -9,6 +9,7 @@ import {
 } from './node-report.ts';
 import type { NamedRelayAddress } from './wire-common.ts';
 import { APP_ERROR_CODES } from './messages.ts';
+import type { HistoryEntry, HistoryFilter, SignedFriendToken } from './history-query.ts';
 
 const enc = new TextEncoder();
 // A leading U+FEFF encodes but does not decode (codec/codecs.ts utf8 drops BOMs): kept out here.
@@ -110,6 +111,28 @@ const routeKeys = fc.array(anyKey, { maxLength: 6 });
 const fk = { friendPublicKey: anyKey };
 const fkc = { friendPublicKey: anyKey, currency };
 
+const millis = fc.nat({ max: Number.MAX_SAFE_INTEGER });
+const shortText = fc.string({ maxLength: 12 });
+const cursor = fc.record({ time: millis, id: shortText });
+export const historyFilter: fc.Arbitrary<HistoryFilter> = fc.record({
+  kind: fc.option(shortText, { nil: undefined }), currency: fc.option(currency, { nil: undefined }),
+  counterpart: fc.option(shortText, { nil: undefined }), from: fc.option(millis, { nil: undefined }),
+  to: fc.option(millis, { nil: undefined }), order: fc.constantFrom('asc' as const, 'desc' as const),
+  limit: fc.integer({ min: 1, max: 256 }), cursor: fc.option(cursor, { nil: undefined }),
+});
+export const historyEntry: fc.Arbitrary<HistoryEntry> = fc.record({
+  id: shortText, kind: shortText, time: millis, currency: shortText, amount: i128,
+  counterpart: fc.option(shortText, { nil: undefined }), state: shortText, data: fc.uint8Array({ maxLength: 40 }),
+});
+export const signedFriendToken: fc.Arbitrary<SignedFriendToken> = fc.record({
+  prefixHash: bytesN(32), randNonce: bytesN(16), newToken: bytesN(64),
+  tokenInfo: fc.record({
+    localPublicKey: anyKey, remotePublicKey: anyKey,
+    balances: fc.array(fc.record({ currency, balance: i128, localPendingDebt: u128, remotePendingDebt: u128 }), { maxLength: 3 }),
+    inconsistencyCounter: fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }), moveTokenCounter: u128,
+  }),
+});
+
 export const request: fc.Arbitrary<AppRequest> = fc.oneof(
   fc.record({ kind: fc.constant('add-relay' as const), relay: namedRelay }),
   fc.record({ kind: fc.constant('remove-relay' as const), publicKey: anyKey }),
@@ -143,6 +166,8 @@ export const request: fc.Arbitrary<AppRequest> = fc.oneof(
   fc.record({ kind: fc.constant('add-invoice' as const), invoiceId: bytesN(32), currency, totalDestPayment: u128 }),
   fc.record({ kind: fc.constant('cancel-invoice' as const), invoiceId: bytesN(32) }),
   fc.record({ kind: fc.constant('commit-invoice' as const), commit }),
+  fc.record({ kind: fc.constant('query-history' as const), filter: historyFilter }),
+  fc.record({ kind: fc.constant('query-friend-token' as const), ...fk }),
 );
 
 export const appToNode: fc.Arbitrary<AppToNode> = fc.record({ requestId: uid, request });
@@ -196,4 +221,9 @@ export const nodeToApp: fc.Arbitrary<NodeToApp> = fc.oneof(
       fc.constant({ kind: 'canceled' as const }),
     ),
   }),
+  fc.record({
+    kind: fc.constant('history-result' as const), requestId: uid,
+    page: fc.record({ rows: fc.array(historyEntry, { maxLength: 3 }), next: fc.option(cursor, { nil: undefined }) }),
+  }),
+  fc.record({ kind: fc.constant('friend-token-result' as const), requestId: uid, token: fc.option(signedFriendToken, { nil: undefined }) }),
 );

@@ -11,7 +11,7 @@ import { type Channeler, createChanneler } from '../channeler/index.ts';
 import { IndexClient } from '../index/index.ts';
 import {
   type AckResult, type AppRequest, type AppRequestContext, AppServerSession, type NodeReport, type NodeToApp,
-  type AppPermissions, type MessageTransport, type RoutesOutcome, MAX_FRIENDS, MAX_INDEX_SERVERS, MAX_MUTATIONS_PER_MESSAGE,
+  type AppPermissions, type HistoryFilter, type MessageTransport, type RoutesOutcome, MAX_FRIENDS, MAX_INDEX_SERVERS, MAX_MUTATIONS_PER_MESSAGE,
   MAX_OPEN_INVOICES, MAX_OPEN_PAYMENTS, MAX_ROUTES_PER_MULTI_ROUTE, ackError, ackOk, hexOf,
 } from '../app/index.ts';
 import {
@@ -22,6 +22,7 @@ import type { HistoryQuery, HistoryRow, NodeStore } from '../store/index.node.ts
 import { type Capacity, capacities } from './capacities.ts';
 import { describeAppError } from './errors.ts';
 import { historyRows } from './history.ts';
+import { historyPageFor, lastSignedToken } from './history-reads.ts';
 import { loadNodeState } from './load.ts';
 import { type PeerTerms, buildReport, createReportCache, diffReport } from './report.ts';
 import { readTrustedApps } from './trusted.ts';
@@ -375,6 +376,10 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
           if (rest.length >= MAX_INDEX_SERVERS) return settled(ackError('max-index-servers-reached', `at most ${MAX_INDEX_SERVERS} index servers`));
           return setConfig({ ...config, indexServers: [...rest, req.server] });
         }).then((p) => p.done);
+      case 'query-history':
+        return queryHistoryPage(s, req.filter, ctx.requestId);
+      case 'query-friend-token':
+        return friendToken(s, req.friendPublicKey, ctx.requestId);
       case 'remove-index-server':
         return enqueue(() => {
           const rest = config.indexServers.filter((x) => hexOf(x.publicKey) !== hexOf(req.publicKey));
@@ -386,7 +391,22 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
     }
   }
 
-  function funderRequest(req: Exclude<AppRequest, { kind: 'request-routes' | 'add-index-server' | 'remove-index-server' }>): Promise<Pending> {
+  /** query-history: one page of durable rows (history-reads.ts), sent before the ack. */
+  async function queryHistoryPage(s: Session, filter: HistoryFilter, requestId: Uint8Array): Promise<AckResult> {
+    const page = historyPageFor(store, filter);
+    await s.session.send({ kind: 'history-result', requestId, page });
+    return ackOk;
+  }
+
+  /** query-friend-token: the friend's last signed move token, as the funder keeps it. */
+  async function friendToken(s: Session, friendPublicKey: Uint8Array, requestId: Uint8Array): Promise<AckResult> {
+    const f = state.friends.get(toHex(friendPublicKey));
+    if (f === undefined) return ackError('friend-does-not-exist', describeAppError('friend-does-not-exist'));
+    await s.session.send({ kind: 'friend-token-result', requestId, token: lastSignedToken(crypto, f) });
+    return ackOk;
+  }
+
+  function funderRequest(req: Exclude<AppRequest, { kind: 'request-routes' | 'add-index-server' | 'remove-index-server' | 'query-history' | 'query-friend-token' }>): Promise<Pending> {
     const friend = 'friendPublicKey' in req ? state.friends.get(toHex(req.friendPublicKey)) : undefined;
     switch (req.kind) {
       case 'add-friend': {
