@@ -3,10 +3,12 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Bridge } from '../../src-main/bridge.ts';
 import { createCardSlice, type CardSlice } from './card-slice.ts';
 import { createCardsSlice, type CardsSlice } from './cards-slice.ts';
+import { createFriendSlice, type FriendSlice } from './friend-slice.ts';
+import { createSettingsSlice, type SettingsSlice } from './settings-slice.ts';
 import { createUiSlice, type Theme, type UiSlice } from './ui-slice.ts';
 import { createWalletSlice, type WalletSlice } from './wallet-slice.ts';
 
-export type AppState = CardsSlice & CardSlice & WalletSlice & UiSlice;
+export type AppState = CardsSlice & CardSlice & WalletSlice & UiSlice & FriendSlice & SettingsSlice;
 export type AppStore = StoreApi<AppState>;
 
 export function createAppStore(bridge: Bridge, opts: { readonly theme?: Theme } = {}): AppStore {
@@ -15,5 +17,7 @@ export function createAppStore(bridge: Bridge, opts: { readonly theme?: Theme } 
     ...createCardSlice(bridge)(...a),
     ...createWalletSlice(bridge)(...a),
     ...createUiSlice(opts.theme ?? 'system')(...a),
+    ...createFriendSlice()(...a),
+    ...createSettingsSlice(bridge)(...a),
   }));
 }

@@ -1,0 +1,118 @@
+/** The friend page's and the settings' store slices against a real wallet host with node engines
+ *  on a temp folder: every request reaches a real node, and refused input changes nothing. */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { findFriend } from '../../src-core/app/index.ts';
+import { formatIndexTicket, formatRelayTicket } from '../../src-core/files/index.ts';
+import { inProcessTransport } from '../../src-main/dispatcher.ts';
+import { openWalletHost } from '../../src-main/host.node.ts';
+import { createBridgeClient } from '../bridge-client.ts';
+import { ownFriendText } from '../card/friend-input.ts';
+import { type AppStore, createAppStore } from './app-store.ts';
+import { openFriendReport } from './friend-slice.ts';
+
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function aliceWithBob() {
+  const tmp = mkdtempSync(join(tmpdir(), 'offset-friend-slice-'));
+  cleanups.push(() => rmSync(tmp, { recursive: true, force: true }));
+  const h = await openWalletHost(join(tmp, 'data'), (e) => { throw e; }, { cost: { logN: 4, r: 8, p: 1 } });
+  cleanups.push(() => h.close());
+  const bridge = () => createBridgeClient(inProcessTransport(h.dispatcher, h.events));
+  const a = createAppStore(bridge());
+  const b = createAppStore(bridge());
+  cleanups.push(() => { a.getState().closeCard(); b.getState().closeCard(); });
+  expect((await a.getState().createPassword('friend slice password')).ok).toBe(true);
+  const ca = await a.getState().createCard('Alice');
+  const cb = await a.getState().createCard('Bob');
+  if (!ca.ok || !cb.ok) throw new Error('cards not created');
+  await a.getState().openCard(ca.value.id);
+  await b.getState().openCard(cb.value.id);
+  const bobKey = report(b).localPublicKey;
+  expect((await a.getState().addFriend({ fileText: ownFriendText(report(b), 'Bob'), name: '', currency: 'FST', balance: '' })).ok).toBe(true);
+  return { a, b, bobKey, aliceId: ca.value.id };
+}
+
+function report(s: AppStore) {
+  const c = s.getState().cardSession;
+  if (c.kind !== 'open') throw new Error(`card session is ${c.kind}`);
+  return c.report;
+}
+
+describe('friend slice', () => {
+  it('opens a friend page and renames, sets a fee rate, adds and removes a currency', async () => {
+    const { a, bobKey } = await aliceWithBob();
+    a.getState().showFriend(bobKey);
+    expect(openFriendReport(a.getState())?.name).toBe('Bob');
+    expect(await a.getState().renameFriend(bobKey, ' Bobby ')).toEqual({ ok: true, value: undefined });
+    expect(await a.getState().setFriendRate(bobKey, 'FST', '1.5', '2')).toEqual({ ok: true, value: undefined });
+    expect(await a.getState().addFriendCurrency(bobKey, 'USD')).toEqual({ ok: true, value: undefined });
+    expect(openFriendReport(a.getState())).toMatchObject({
+      name: 'Bobby', currencies: [{ currency: 'FST', rate: { mul: 64424510, add: 2 } }, { currency: 'USD' }],
+    });
+    expect(await a.getState().removeFriendCurrency(bobKey, 'USD')).toEqual({ ok: true, value: undefined });
+    expect(findFriend(report(a), bobKey)?.currencies.map((c) => c.currency)).toEqual(['FST']);
+  });
+
+  it('refuses a negative or too precise rate, a reset of a consistent channel, and changes nothing', async () => {
+    const { a, bobKey } = await aliceWithBob();
+    const before = report(a);
+    for (const [p, add] of [['-1', '0'], ['0.00001', '0'], ['100', '0'], ['1', '-1']] as const) {
+      const r = await a.getState().setFriendRate(bobKey, 'FST', p, add);
+      expect(r.ok).toBe(false);
+    }
+    expect((await a.getState().resetFriendChannel(bobKey)).ok).toBe(false);
+    expect((await a.getState().renameFriend(bobKey, '')).ok).toBe(false);
+    expect((await a.getState().addFriendCurrency(bobKey, 'FST')).ok).toBe(false);
+    expect(report(a)).toBe(before);
+  });
+
+  it('removes a friend with nothing owed and closes its page; a friend already gone is refused', async () => {
+    const { a, bobKey } = await aliceWithBob();
+    a.getState().showFriend(bobKey);
+    expect(await a.getState().removeFriend(bobKey)).toEqual({ ok: true, value: undefined });
+    expect(findFriend(report(a), bobKey)).toBeUndefined();
+    expect(a.getState().openFriend).toBeUndefined();
+    expect((await a.getState().removeFriend(bobKey)).ok).toBe(false);
+  });
+});
+
+describe('settings slice', () => {
+  it('adds relays and index servers from tickets and removes them', async () => {
+    const { a } = await aliceWithBob();
+    const relayKey = new Uint8Array(32).fill(41);
+    const indexKey = new Uint8Array(32).fill(42);
+    const relay = formatRelayTicket({ publicKey: relayKey, address: '127.0.0.1:9' });
+    const index = formatIndexTicket({ publicKey: indexKey, address: '127.0.0.1:9' });
+    expect(await a.getState().addServer('relay', { ticketText: relay, name: 'r1' })).toEqual({ ok: true, value: undefined });
+    expect(await a.getState().addServer('index', { ticketText: index, name: 'i1' })).toEqual({ ok: true, value: undefined });
+    expect(report(a).relays).toEqual([{ publicKey: relayKey, address: '127.0.0.1:9', name: 'r1' }]);
+    expect(report(a).indexServers).toEqual([{ publicKey: indexKey, address: '127.0.0.1:9', name: 'i1' }]);
+    const before = report(a);
+    expect((await a.getState().addServer('relay', { ticketText: index, name: 'x' })).ok).toBe(false);
+    expect((await a.getState().addServer('index', { ticketText: 'not a ticket', name: 'x' })).ok).toBe(false);
+    expect((await a.getState().addServer('relay', { ticketText: relay, name: 'again' })).ok).toBe(false);
+    expect(report(a)).toBe(before);
+    expect(await a.getState().removeServer('relay', relayKey)).toEqual({ ok: true, value: undefined });
+    expect(await a.getState().removeServer('index', indexKey)).toEqual({ ok: true, value: undefined });
+    expect([report(a).relays, report(a).indexServers]).toEqual([[], []]);
+  });
+
+  it('turns command line access on and off, and refuses a bad address', async () => {
+    const { a, aliceId } = await aliceWithBob();
+    expect(await a.getState().enableCli(aliceId, 'no port')).toMatchObject({ ok: false });
+    expect(a.getState().cliAccess.get(aliceId)).toBeUndefined();
+    const on = await a.getState().enableCli(aliceId, '127.0.0.1:0');
+    if (!on.ok) throw new Error(on.error);
+    expect(on.value.address).toMatch(/^127\.0\.0\.1:[1-9][0-9]*$/);
+    for (const p of [on.value.appIdent, on.value.nodeTicket, on.value.appTicket]) expect(existsSync(p)).toBe(true);
+    expect(a.getState().cliAccess.get(aliceId)).toEqual(on.value);
+    expect(await a.getState().disableCli(aliceId)).toEqual({ ok: true, value: undefined });
+    expect(a.getState().cliAccess.get(aliceId)).toBeNull();
+  });
+});
