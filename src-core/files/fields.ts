@@ -60,6 +60,15 @@ export class FieldReader {
     return v === undefined ? undefined : this.checkString(name, v, opts.maxBytes);
   }
 
+  /** An instant as `YYYY-MM-DDTHH:MM:SSZ` (UTC, whole seconds), read as seconds since the epoch. */
+  optionalTimestamp(name: string): number | undefined {
+    const v = this.raw(name);
+    if (v === undefined) return undefined;
+    const seconds = typeof v === 'string' ? parseUtcTimestamp(v) : undefined;
+    if (seconds === undefined) fail('bad-value', this.fileKind, this.path(name), `expected a UTC time like 2026-01-31T12:00:00Z, got ${show(v)}`);
+    return seconds;
+  }
+
   private checkString(name: string, v: unknown, maxBytes: number): string {
     if (typeof v !== 'string') fail('bad-value', this.fileKind, this.path(name), `expected a string, got ${show(v)}`);
     if (utf8.encode(v).length > maxBytes) fail('bad-value', this.fileKind, this.path(name), `expected at most ${maxBytes} bytes of UTF-8`);
@@ -167,4 +176,21 @@ export class FieldReader {
       if (!this.used.has(k)) fail('unknown-field', this.fileKind, this.path(shown), 'unknown field');
     }
   }
+}
+
+const TIMESTAMP = /^([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})Z$/;
+/** Largest instant a file may name: the year 9999 keeps the text form four digits long. */
+export const MAX_TIMESTAMP_SECONDS = 253402300799;
+
+/** Strict: the text must name a real instant and be its only spelling (no 24:00, no Feb 30). */
+export function parseUtcTimestamp(text: string): number | undefined {
+  if (!TIMESTAMP.test(text)) return undefined;
+  const ms = Date.parse(text);
+  if (!Number.isSafeInteger(ms) || ms < 0 || ms / 1000 > MAX_TIMESTAMP_SECONDS || formatUtcTimestamp(ms / 1000) !== text) return undefined;
+  return ms / 1000;
+}
+
+export function formatUtcTimestamp(seconds: number): string {
+  if (!Number.isSafeInteger(seconds) || seconds < 0 || seconds > MAX_TIMESTAMP_SECONDS) throw new RangeError(`time out of range: ${seconds}`);
+  return new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
 }

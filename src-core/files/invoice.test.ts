@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { toBase64Url } from '../codec/index.ts';
-import { DEFAULT_CURRENCY, formatInvoice, parseInvoice } from './invoice.ts';
+import { DEFAULT_CURRENCY, formatInvoice, isInvoiceExpired, parseInvoice } from './invoice.ts';
 
 const id = new Uint8Array(32).fill(6);
 const pk = new Uint8Array(32).fill(7);
@@ -17,6 +17,30 @@ describe('invoices', () => {
     expect(parseInvoice(text)).toEqual({ ok: true, value: invoice });
     const described = { ...invoice, description: 'a bag of bananas 🍌' };
     expect(parseInvoice(formatInvoice(described))).toEqual({ ok: true, value: described });
+  });
+
+  it('writes an expiry as a UTC time and reads it back as seconds', () => {
+    const expiring = { ...invoice, expiresAt: 1_795_000_000 };
+    const text = formatInvoice(expiring);
+    expect(JSON.parse(text).expiresAt).toBe('2026-11-18T11:06:40Z');
+    expect(parseInvoice(text)).toEqual({ ok: true, value: expiring });
+  });
+
+  it('is expired from its expiry on, and never without one', () => {
+    expect(isInvoiceExpired({ expiresAt: 100 }, 99)).toBe(false);
+    expect(isInvoiceExpired({ expiresAt: 100 }, 100)).toBe(true);
+    expect(isInvoiceExpired({}, Number.MAX_SAFE_INTEGER)).toBe(false);
+  });
+
+  it.each([
+    ['a number', 1795000000], ['a local time', '2026-11-18T11:06:40'], ['an offset', '2026-11-18T12:06:40+01:00'], ['milliseconds', '2026-11-18T11:06:40.000Z'],
+    ['February 30', '2026-02-30T00:00:00Z'], ['hour 24', '2026-11-18T24:00:00Z'],
+    ['a date only', '2026-11-18'], ['before 1970', '1969-12-31T23:59:59Z'],
+  ])('rejects an expiry given as %s', (_n, expiresAt) => {
+    const doc = { invoiceId: toBase64Url(id), currency: 'FST', destPublicKey: toBase64Url(pk), totalDestPayment: '60', expiresAt };
+    const r = parseInvoice(JSON.stringify(doc));
+    expect(r).toMatchObject({ ok: false, error: { fileKind: 'invoice', field: 'expiresAt' } });
+    if (!r.ok) expect(r.error.message).toMatch(/UTC time like/);
   });
 
   it('keeps amounts beyond 2^53 exact', () => {

@@ -4,7 +4,7 @@ import type { Result } from '../codec/index.ts';
 import { PUBLIC_KEY_LEN } from '../crypto/index.ts';
 import { INVOICE_ID_LEN, type Invoice, MAX_CURRENCY_BYTES } from '../proto/index.ts';
 import { parseDocument } from './document.ts';
-import { FieldReader } from './fields.ts';
+import { FieldReader, formatUtcTimestamp } from './fields.ts';
 import { type FileError, catching } from './file-error.ts';
 import { formatU128Decimal } from './decimal.ts';
 import { b64, jsonText } from './json-text.ts';
@@ -34,6 +34,7 @@ export function formatInvoice(invoice: Invoice): string {
     if (utf8.encode(invoice.description).length > MAX_DESCRIPTION_BYTES) throw new RangeError(`description: at most ${MAX_DESCRIPTION_BYTES} bytes`);
     doc.description = invoice.description;
   }
+  if (invoice.expiresAt !== undefined) doc.expiresAt = formatUtcTimestamp(invoice.expiresAt);
   return jsonText(doc);
 }
 
@@ -47,9 +48,17 @@ export function parseInvoice(text: string): Result<Invoice, FileError> {
     const destPublicKey = f.bytes('destPublicKey', PUBLIC_KEY_LEN);
     const totalDestPayment = f.amount('totalDestPayment', ['destPayment']);
     const description = f.optionalString('description', { maxBytes: MAX_DESCRIPTION_BYTES });
+    const expiresAt = f.optionalTimestamp('expiresAt');
     f.end();
-    return description === undefined
-      ? { invoiceId, currency, destPublicKey, totalDestPayment }
-      : { invoiceId, currency, destPublicKey, totalDestPayment, description };
+    return {
+      invoiceId, currency, destPublicKey, totalDestPayment,
+      ...(description === undefined ? {} : { description }),
+      ...(expiresAt === undefined ? {} : { expiresAt }),
+    };
   });
+}
+
+/** Whether the seller's wallet has cancelled it by `nowSeconds` (an invoice without expiry never is). */
+export function isInvoiceExpired(invoice: Pick<Invoice, 'expiresAt'>, nowSeconds: number): boolean {
+  return invoice.expiresAt !== undefined && nowSeconds >= invoice.expiresAt;
 }

@@ -11,6 +11,7 @@ const app = identFromSeed(nobleBackend, new Uint8Array(32).fill(4));
 const samples: QrObject[] = [
   { kind: 'invoice', invoice: INVOICE },
   { kind: 'invoice', invoice: { ...INVOICE, description: 'bananas' } },
+  { kind: 'invoice', invoice: { ...INVOICE, expiresAt: 1_795_000_000 } },
   { kind: 'commit', commit: COMMIT },
   { kind: 'receipt', receipt: RECEIPT },
   { kind: 'friend', friend: { publicKey: SELLER_PUBLIC_KEY, relays: [{ publicKey: app.publicKey, address: '10.0.0.1:4567' }] } },
@@ -75,6 +76,26 @@ describe('QR payloads', () => {
     const r = parseQrPayload(`offset:commit:${toBase64Url(bytes)}`, nobleBackend);
     expect(r).toMatchObject({ ok: false, error: { fileKind: 'commit' } });
     if (!r.ok) expect(r.error.message).toMatch(/version 2 is not supported/);
+  });
+
+  it('writes version 1 for an invoice without expiry and version 2 with one', () => {
+    const version = (invoice: typeof INVOICE): number | undefined => fromBase64Url(formatQrPayload({ kind: 'invoice', invoice }).slice('offset:invoice:'.length))?.[0];
+    expect(version(INVOICE)).toBe(1);
+    expect(version({ ...INVOICE, expiresAt: 1_795_000_000 })).toBe(2);
+  });
+
+  it('rejects an invoice whose expiry is beyond what a file can name, and every truncation of version 2', () => {
+    const text = formatQrPayload({ kind: 'invoice', invoice: { ...INVOICE, expiresAt: 1_795_000_000 } });
+    const bytes = fromBase64Url(text.slice('offset:invoice:'.length)) as Uint8Array;
+    const far = Uint8Array.of(...bytes);
+    far.fill(0xff, far.length - 8);
+    const r = parseQrPayload(`offset:invoice:${toBase64Url(far)}`, nobleBackend);
+    expect(r).toMatchObject({ ok: false, error: { fileKind: 'invoice' } });
+    for (let n = 1; n < bytes.length; n++) {
+      expect(parseQrPayload(`offset:invoice:${toBase64Url(bytes.subarray(0, n))}`, nobleBackend).ok).toBe(false);
+    }
+    const v1Body = Uint8Array.of(1, ...bytes.subarray(1)); // a version-1 header on a version-2 body
+    expect(parseQrPayload(`offset:invoice:${toBase64Url(v1Body)}`, nobleBackend).ok).toBe(false);
   });
 
   it('applies the file checks: an empty currency is refused', () => {

@@ -4,11 +4,12 @@
  *  accepted exactly when the equivalent file would be. */
 import {
   type Codec, type Result, decodeExact, encode, err, fixedBytes, fromBase64Url, list, option, struct, toBase64Url,
-  u128, u8, utf8,
+  u128, u64, u8, utf8,
 } from '../codec/index.ts';
 import type { CryptoBackend } from '../crypto/index.ts';
 import { type Commit, type Invoice, MAX_CURRENCY_BYTES, type Receipt } from '../proto/index.ts';
 import { MAX_NET_ADDRESS_BYTES } from './address.ts';
+import { formatUtcTimestamp } from './fields.ts';
 import { formatCommit, parseCommit } from './commit.ts';
 import { type FileError, type FileKind, fileError } from './file-error.ts';
 import { type FriendFile, MAX_NAME_BYTES, MAX_NODE_RELAYS, formatFriend, parseFriend } from './friend.ts';
@@ -31,10 +32,15 @@ export type QrObject =
 const key = fixedBytes(32);
 const currency = utf8({ maxBytes: MAX_CURRENCY_BYTES });
 
-const invoiceCodec = struct({
+const invoiceFields = {
   invoiceId: key, currency, destPublicKey: key, totalDestPayment: u128,
   description: option(utf8({ maxBytes: MAX_DESCRIPTION_BYTES })),
-});
+};
+const invoiceCodec = struct(invoiceFields);
+/** Version 2 of the invoice layout: version 1 followed by `expiresAt` (u64 seconds). Written only
+ *  for an invoice that expires, so every other payload stays readable by version-1 readers. */
+const INVOICE_WITH_EXPIRY_VERSION = 2;
+const invoiceWithExpiryCodec = struct({ ...invoiceFields, expiresAt: u64 });
 const commitCodec = struct({
   responseHash: key, srcPlainLock: key, destHashedLock: key, destPayment: u128, totalDestPayment: u128,
   invoiceId: key, currency, signature: fixedBytes(64),
@@ -57,8 +63,8 @@ function withVersion<T>(c: Codec<T>): Codec<{ readonly version: number; readonly
   return struct({ version: u8, body: c });
 }
 
-function pack<T>(kind: QrObject['kind'], c: Codec<T>, v: T): string {
-  return `${QR_PREFIX}:${kind}:${toBase64Url(encode(withVersion(c), { version: QR_VERSION, body: v }))}`;
+function pack<T>(kind: QrObject['kind'], c: Codec<T>, v: T, version = QR_VERSION): string {
+  return `${QR_PREFIX}:${kind}:${toBase64Url(encode(withVersion(c), { version, body: v }))}`;
 }
 
 /** Throws RangeError/TypeError for an invalid object (a programmer error), like the file formatters. */
@@ -66,7 +72,9 @@ export function formatQrPayload(obj: QrObject): string {
   switch (obj.kind) {
     case 'invoice':
       formatInvoice(obj.invoice); // same checks as the file
-      return pack('invoice', invoiceCodec, { ...obj.invoice, description: obj.invoice.description });
+      return obj.invoice.expiresAt === undefined
+        ? pack('invoice', invoiceCodec, { ...obj.invoice, description: obj.invoice.description })
+        : pack('invoice', invoiceWithExpiryCodec, { ...obj.invoice, description: obj.invoice.description, expiresAt: BigInt(obj.invoice.expiresAt) }, INVOICE_WITH_EXPIRY_VERSION);
     case 'commit':
       formatCommit(obj.commit);
       return pack('commit', commitCodec, obj.commit);
@@ -90,11 +98,16 @@ function assertNever(x: never): never {
 
 const qrError = (detail: string): Result<never, FileError> => err(fileError('syntax', 'qr', '', detail));
 
-function unpack<T>(c: Codec<T>, kind: FileKind, bytes: Uint8Array): Result<T, FileError> {
+function unpack<T>(c: Codec<T>, kind: FileKind, bytes: Uint8Array, version = QR_VERSION): Result<T, FileError> {
+  if (bytes[0] !== version) return err(fileError('syntax', kind, '', `QR payload version ${bytes[0] ?? 'missing'} is not supported (expected ${version})`));
   const r = decodeExact(withVersion(c), bytes);
   if (!r.ok) return err(fileError('syntax', kind, r.error.field, `bad QR payload (${r.error.message})`));
-  if (r.value.version !== QR_VERSION) return err(fileError('syntax', kind, '', `QR payload version ${r.value.version} is not supported (expected ${QR_VERSION})`));
   return { ok: true, value: r.value.body };
+}
+
+type InvoiceBody = { readonly invoiceId: Uint8Array; readonly currency: string; readonly destPublicKey: Uint8Array; readonly totalDestPayment: bigint; readonly description: string | undefined; readonly expiresAt?: bigint };
+function unpackInvoice(bytes: Uint8Array): Result<InvoiceBody, FileError> {
+  return bytes[0] === INVOICE_WITH_EXPIRY_VERSION ? unpack(invoiceWithExpiryCodec, 'invoice', bytes, INVOICE_WITH_EXPIRY_VERSION) : unpack(invoiceCodec, 'invoice', bytes);
 }
 
 /** The binary body becomes the file's JSON and goes through the file reader: one set of checks. */
@@ -122,9 +135,10 @@ export function parseQrPayload(text: string, backend: CryptoBackend): Result<QrO
   if (bytes === undefined) return qrError('the data is not valid base64url');
   switch (m[1]) {
     case 'invoice': {
-      const r = viaFile(unpack(invoiceCodec, 'invoice', bytes), (v) => JSON.stringify({
+      const r = viaFile(unpackInvoice(bytes), (v) => JSON.stringify({
         invoiceId: b64(v.invoiceId), currency: v.currency, destPublicKey: b64(v.destPublicKey),
         totalDestPayment: dec(v.totalDestPayment), ...(v.description === undefined ? {} : { description: v.description }),
+        ...(v.expiresAt === undefined ? {} : { expiresAt: formatUtcTimestamp(Number(v.expiresAt)) }),
       }), parseInvoice, 'invoice');
       return r.ok ? { ok: true, value: { kind: 'invoice', invoice: r.value } } : r;
     }

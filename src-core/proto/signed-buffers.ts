@@ -87,6 +87,9 @@ export interface Invoice {
   readonly destPublicKey: Uint8Array;
   readonly totalDestPayment: bigint;
   readonly description?: string;
+  /** Seconds since the Unix epoch after which the seller cancels it (docs/files.md "Invoice expiry");
+   *  not signed by anything: the buyer's check is a courtesy, the seller's cancel is what counts. */
+  readonly expiresAt?: number;
 }
 
 function sizesOk(fields: Record<string, Uint8Array>, sizes: Record<string, number>): boolean {
