@@ -1,4 +1,5 @@
 import { useEffect } from 'react';
+import { AlertCenter } from '../alerts/AlertCenter.tsx';
 import { useAppStore } from '../useAppStore.ts';
 import { CardScreen } from './CardScreen.tsx';
 import { CardsScreen } from './CardsScreen.tsx';
@@ -42,6 +43,7 @@ export function App() {
         </p>
       )}
       <main id="main" className="app-main" tabIndex={-1}>
+        <AlertCenter />
         {wallet === undefined ? (
           walletError === undefined ? <p role="status">Opening the wallet…</p> : <p role="alert" className="message error">The wallet did not answer: {walletError.message}</p>
         ) : wallet.locked ? (

@@ -1,6 +1,7 @@
 /** The window's one store, built from slices that take the bridge as a parameter (STYLE §11). */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Bridge } from '../../src-main/bridge.ts';
+import { type AlertsDeps, createAlertsSlice, type AlertsSlice } from '../alerts/alerts-slice.ts';
 import { createCardSlice, type CardSlice } from './card-slice.ts';
 import { createCardsSlice, type CardsSlice } from './cards-slice.ts';
 import { createFriendSlice, type FriendSlice } from './friend-slice.ts';
@@ -8,15 +9,16 @@ import { createSettingsSlice, type SettingsSlice } from './settings-slice.ts';
 import { createUiSlice, type Theme, type UiSlice } from './ui-slice.ts';
 import { createWalletSlice, type WalletSlice } from './wallet-slice.ts';
 
-export type AppState = CardsSlice & CardSlice & WalletSlice & UiSlice & FriendSlice & SettingsSlice;
+export type AppState = CardsSlice & CardSlice & WalletSlice & UiSlice & FriendSlice & SettingsSlice & AlertsSlice;
 export type AppStore = StoreApi<AppState>;
 
-export function createAppStore(bridge: Bridge, opts: { readonly theme?: Theme } = {}): AppStore {
+export function createAppStore(bridge: Bridge, opts: { readonly theme?: Theme; readonly alerts?: AlertsDeps } = {}): AppStore {
   return createStore<AppState>()((...a) => ({
     ...createCardsSlice(bridge)(...a),
     ...createCardSlice(bridge)(...a),
     ...createWalletSlice(bridge)(...a),
     ...createUiSlice(opts.theme ?? 'system')(...a),
+    ...createAlertsSlice(opts.alerts)(...a),
     ...createFriendSlice()(...a),
     ...createSettingsSlice(bridge)(...a),
   }));

@@ -1,0 +1,41 @@
+import { type FormEvent, useId, useState } from 'react';
+import { useAppStore } from '../useAppStore.ts';
+import { checkNearLimitPercent, checkOfflineAfterSeconds, MAX_OFFLINE_AFTER_SECONDS } from './alerts.ts';
+
+/** The alert thresholds: near a limit (percent) and offline for long (seconds). Kept in this
+ *  renderer's storage (alerts-slice.ts). */
+export function AlertSettingsForm() {
+  const id = useId();
+  const settings = useAppStore((s) => s.alertSettings);
+  const setAlertSettings = useAppStore((s) => s.setAlertSettings);
+  const [percent, setPercent] = useState(String(settings.nearLimitPercent));
+  const [seconds, setSeconds] = useState(String(settings.offlineAfterSeconds));
+  const [message, setMessage] = useState<{ readonly ok: boolean; readonly text: string } | undefined>(undefined);
+
+  function submit(e: FormEvent<HTMLFormElement>): void {
+    e.preventDefault();
+    const p = /^\d{1,3}$/.test(percent.trim()) ? checkNearLimitPercent(Number(percent.trim())) : undefined;
+    const s = /^\d{1,8}$/.test(seconds.trim()) ? checkOfflineAfterSeconds(Number(seconds.trim())) : undefined;
+    if (p === undefined) return setMessage({ ok: false, text: 'The limit share is a whole number of percent from 1 to 100.' });
+    if (s === undefined) return setMessage({ ok: false, text: `The offline time is a whole number of seconds from 1 to ${MAX_OFFLINE_AFTER_SECONDS}.` });
+    setAlertSettings({ nearLimitPercent: p, offlineAfterSeconds: s });
+    setMessage({ ok: true, text: 'Alert settings saved.' });
+  }
+
+  return (
+    <form onSubmit={submit}>
+      <div className="row">
+        <div className="field">
+          <label htmlFor={`${id}-pct`}>Alert when a debt reaches (% of its limit)</label>
+          <input id={`${id}-pct`} inputMode="numeric" value={percent} onChange={(e) => setPercent(e.target.value)} />
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-off`}>Alert when a friend is offline for (seconds)</label>
+          <input id={`${id}-off`} inputMode="numeric" value={seconds} onChange={(e) => setSeconds(e.target.value)} />
+        </div>
+        <button type="submit">Save alert settings</button>
+      </div>
+      {message !== undefined && <p role={message.ok ? 'status' : 'alert'} className={`message ${message.ok ? 'ok' : 'error'}`}>{message.text}</p>}
+    </form>
+  );
+}
