@@ -2,7 +2,9 @@
  *  and check the receipt a buyer hands back. */
 import { fromBase64Url } from '../codec/index.ts';
 import { nodeBackend } from '../crypto/backend.node.ts';
-import { DEFAULT_CURRENCY, MAX_DESCRIPTION_BYTES, checkCurrency, formatInvoice, parseU128Decimal } from '../files/index.ts';
+import {
+  DEFAULT_CURRENCY, MAX_DESCRIPTION_BYTES, checkCurrency, formatInvoice, parseU128Decimal, parseUtcTimestamp,
+} from '../files/index.ts';
 import { INVOICE_ID_LEN, MAX_CURRENCY_BYTES } from '../proto/index.ts';
 import { type CommandSpec, type Parsed, UsageError } from './args.ts';
 import { saveFile } from './file-io.ts';
@@ -23,6 +25,7 @@ const SPEC: CommandSpec = {
         { long: 'output', short: 'o', value: 'FILE', required: true, help: 'the invoice file to write' },
         { long: 'currency', short: 'c', value: 'CURRENCY', help: `currency name, 1 to ${MAX_CURRENCY_BYTES} bytes (default ${DEFAULT_CURRENCY})` },
         { long: 'description', short: 'd', value: 'TEXT', help: 'what is being sold, for the buyer to read' },
+        { long: 'expires', value: 'TIME', help: 'UTC time after which the seller cancels it, e.g. 2026-12-31T23:59:59Z' },
         { long: 'force', flag: true, help: 'replace the output file if it exists' },
       ],
     },
@@ -60,12 +63,18 @@ async function genInvoice(p: Parsed): Promise<void> {
     && (new TextEncoder().encode(description).length > MAX_DESCRIPTION_BYTES || /[\u0000-\u001f\u007f]/.test(description))) {
     throw new UsageError(`--description: expected at most ${MAX_DESCRIPTION_BYTES} bytes without control characters`);
   }
+  const expiresText = p.values.get('expires');
+  const expiresAt = expiresText === undefined ? undefined : parseUtcTimestamp(expiresText);
+  if (expiresText !== undefined && expiresAt === undefined) {
+    throw new UsageError(`--expires: expected a UTC time like 2026-12-31T23:59:59Z, got ${JSON.stringify(expiresText)}`);
+  }
   const invoice = {
     invoiceId: nodeBackend.randomBytes(INVOICE_ID_LEN),
     currency,
     destPublicKey,
     totalDestPayment: amount.value,
     ...(description === undefined ? {} : { description }),
+    ...(expiresAt === undefined ? {} : { expiresAt }),
   };
   await saveFile(get(p, 'output'), 'invoice', formatInvoice(invoice), p.flags.has('force'));
 }

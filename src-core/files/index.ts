@@ -10,6 +10,7 @@ export * from './tickets.ts';
 export * from './friend.ts';
 export * from './rcard.ts';
 export * from './invoice.ts';
+export { formatUtcTimestamp, parseUtcTimestamp } from './fields.ts';
 export * from './commit.ts';
 export * from './receipt.ts';
 export * from './qr.ts';

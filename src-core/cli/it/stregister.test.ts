@@ -30,14 +30,14 @@ describe('stregister gen-invoice', () => {
     const [a, b] = await Promise.all([
       run('stregister', 'gen-invoice', '-a', '60', '-p', TUTORIAL_KEY, '-o', 'bananas.invoice'),
       run('stregister', 'gen-invoice', '--amount', '340282366920938463463374607431768211455', '--public-key', TUTORIAL_KEY,
-        '--output', 'big.invoice', '-c', 'USD', '--description', 'a bag of bananas'),
+        '--output', 'big.invoice', '-c', 'USD', '--description', 'a bag of bananas', '--expires', '2026-12-31T23:59:59Z'),
     ]);
     expect([a.code, a.stdout, a.stderr, b.code, b.stderr]).toEqual([0, '', '', 0, '']);
     const bananas = parseInvoice(await readFile(join(dir, 'bananas.invoice'), 'utf8'));
     expect(bananas).toMatchObject({ ok: true, value: { currency: 'FST', totalDestPayment: 60n } });
     expect(bananas.ok && toBase64Url(bananas.value.destPublicKey)).toBe(TUTORIAL_KEY);
     const big = parseInvoice(await readFile(join(dir, 'big.invoice'), 'utf8'));
-    expect(big).toMatchObject({ ok: true, value: { currency: 'USD', totalDestPayment: (1n << 128n) - 1n, description: 'a bag of bananas' } });
+    expect(big).toMatchObject({ ok: true, value: { currency: 'USD', totalDestPayment: (1n << 128n) - 1n, description: 'a bag of bananas', expiresAt: Date.UTC(2026, 11, 31, 23, 59, 59) / 1000 } });
     expect(bananas.ok && big.ok && toBase64Url(bananas.value.invoiceId) !== toBase64Url(big.value.invoiceId)).toBe(true);
   });
 
@@ -57,6 +57,7 @@ describe('stregister gen-invoice', () => {
     ['a short public key', ['-a', '1', '-p', 'abc'], /--public-key: expected 43 base64url/],
     ['a 17-byte currency', ['-a', '1', '-c', 'ABCDEFGHIJKLMNOPQ'], /--currency: expected 1 to 16 bytes/],
     ['an empty currency', ['-a', '1', '-c', ''], /--currency/],
+    ['an expiry in local time', ['-a', '1', '--expires', '2026-12-31 23:59'], /--expires: expected a UTC time/],
   ])('refuses %s in one line and writes nothing', async ([name, args, message], { expect }) => {
     const out = `bad-${name.replace(/\W+/g, '-')}.invoice`;
     const full = args.includes('-p') ? args : [...args, '-p', TUTORIAL_KEY];
