@@ -3,14 +3,17 @@
  *  receipt, or canceled), an invoice when opened, collected or canceled. Appended in the same
  *  unit as the job's mutations. Amounts: negative for what we pay, positive for what we get. */
 import { encode, toBase64Url } from '../codec/index.ts';
-import { receipt as receiptCodec } from '../app/index.ts';
+import { commit as commitCodec, receipt as receiptCodec } from '../app/index.ts';
+import type { CryptoBackend } from '../crypto/index.ts';
 import { type AppResult, type FunderEvent, type FunderState, toHex } from '../funder/index.ts';
+import { type BackwardsOp, type Receipt, type RequestOp, responseHash } from '../proto/index.ts';
 import type { HistoryRow } from '../store/index.ts';
 
 const none = new Uint8Array(0);
 
 export function historyRows(
   before: FunderState, after: FunderState, results: readonly AppResult[], now: number, events: readonly FunderEvent[] = [],
+  crypto?: CryptoBackend,
 ): HistoryRow[] {
   const rows = new Map<string, HistoryRow>();
   const put = (r: HistoryRow): void => { rows.set(r.id, r); };
@@ -41,7 +44,7 @@ export function historyRows(
       if (inv === undefined) continue;
       put({
         id: `invoice:${k}`, kind: inv.implicit ? 'received' : 'invoice', time: now, currency: inv.currency,
-        amount: inv.totalDestPayment, state: r.event.kind, data: none,
+        amount: inv.totalDestPayment, state: r.event.kind, data: r.event.kind === 'collected' ? collectedArtifact(after, events, k, crypto) : none,
       });
     }
   }
@@ -50,14 +53,51 @@ export function historyRows(
 
 /** An auto-collected payment opens and collects its implicit invoice within the one step that
  *  received its last request: currency and total come from that request. */
-function arrivedWith(events: readonly FunderEvent[], invoiceHex: string): { implicit: boolean; currency: string; totalDestPayment: bigint } | undefined {
+function arrivedWith(events: readonly FunderEvent[], invoiceHex: string): { implicit: boolean; currency: string; totalDestPayment: bigint; op: RequestOp } | undefined {
   for (const e of events) {
     if (e.kind !== 'friend-message' || e.message.kind !== 'move-token-request') continue;
     for (const { currency, operations } of e.message.moveToken.currenciesOperations) {
       for (const op of operations) {
-        if (op.kind === 'request' && toHex(op.invoiceId) === invoiceHex) return { implicit: true, currency, totalDestPayment: op.totalDestPayment };
+        if (op.kind === 'request' && toHex(op.invoiceId) === invoiceHex) return { implicit: true, currency, totalDestPayment: op.totalDestPayment, op };
       }
     }
   }
   return undefined;
+}
+
+/** The signed artifact behind a collected invoice (docs/files.md "Statements"): the commit the
+ *  buyer handed us (commit-invoice), or, for an auto-collected payment, the receipt of the part
+ *  that completed it — our own response signature with the locks of our collect, exactly what
+ *  the buyer's receipt holds. Empty when neither can be found in this step. */
+function collectedArtifact(after: FunderState, events: readonly FunderEvent[], invoiceHex: string, crypto: CryptoBackend | undefined): Uint8Array {
+  for (const e of events) {
+    if (e.kind === 'app-request' && e.request.kind === 'commit-invoice' && toHex(e.request.commit.invoiceId) === invoiceHex) {
+      return encode(commitCodec, e.request.commit);
+    }
+  }
+  const arrived = arrivedWith(events, invoiceHex);
+  if (arrived === undefined || crypto === undefined) return none;
+  const req = arrived.op;
+  const rk = toHex(req.requestId);
+  let response: Extract<BackwardsOp, { kind: 'response' }> | undefined;
+  let collect: Extract<BackwardsOp, { kind: 'collect' }> | undefined;
+  for (const f of after.friends.values()) {
+    if (f.channel.kind !== 'consistent') continue;
+    const dir = f.channel.tc.direction;
+    const ops = [
+      ...f.channel.pendingBackwardsOps.filter((q) => q.currency === arrived.currency).map((q) => q.op),
+      ...(dir.kind === 'outgoing' ? dir.moveTokenOut.currenciesOperations.filter((c) => c.currency === arrived.currency).flatMap((c) => c.operations) : []),
+    ];
+    for (const op of ops) {
+      if (op.kind === 'response' && toHex(op.requestId) === rk) response = op;
+      if (op.kind === 'collect' && toHex(op.requestId) === rk) collect = op;
+    }
+  }
+  if (response === undefined || collect === undefined) return none;
+  const receipt: Receipt = {
+    responseHash: responseHash(crypto, req.requestId, response.randNonce), invoiceId: req.invoiceId, currency: arrived.currency,
+    srcPlainLock: collect.srcPlainLock, destPlainLock: collect.destPlainLock, isComplete: response.isComplete,
+    destPayment: req.destPayment, totalDestPayment: req.totalDestPayment, signature: response.signature,
+  };
+  return encode(receiptCodec, receipt);
 }

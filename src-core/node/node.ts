@@ -286,7 +286,7 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
       records.push(encode(nodeRecordCodec, { kind: 'config', config }));
     }
     state = s;
-    const history = historyRows(before, s, results, clock.now(), events);
+    const history = historyRows(before, s, results, clock.now(), events, crypto);
     const durable = records.length > 0 || history.length > 0 ? persist(() => store.append(records, history)) : Promise.resolve();
     durable.catch(() => {});
     await maybeCheckpoint();

@@ -60,6 +60,12 @@ describe('query-history on a real node', () => {
     expect(asc.rows.map((r: HistoryEntry) => [r.kind, r.state, r.amount])).toEqual([
       ['received', 'collected', 5n], ['received', 'collected', 7n], ['received', 'collected', 9n],
     ]);
+    for (const r of asc.rows) { // the seller's own receipt of the completing part: its signature, the collect's locks
+      const rc = decodeExact(receiptCodec, r.data);
+      if (!rc.ok) throw new Error(rc.error.message);
+      expect(rc.value).toMatchObject({ totalDestPayment: r.amount, currency: 'FST', isComplete: true });
+      expect(verifyReceipt(crypto, rc.value, s.publicKey)).toBe(true);
+    }
     const t = asc.rows[1]?.time as number;
     const later = await s.app.queryHistory({ order: 'asc', from: t + 1 });
     expect(later.rows.every((r) => r.time > t)).toBe(true);
