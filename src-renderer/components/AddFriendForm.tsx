@@ -5,6 +5,7 @@ import { describeOpenFileError, openTextFile, pickFile } from '../files/file-por
 import { scanQrImage } from '../qr/qr-image.ts';
 import { describeScanError } from '../qr/qr-pixels.ts';
 import type { CardResult } from '../store/card-slice.ts';
+import { CameraScanButton } from '../friend/CameraScanButton.tsx';
 
 const EMPTY: AddFriendInput = { fileText: '', name: '', currency: DEFAULT_CURRENCY, balance: '' };
 
@@ -55,6 +56,8 @@ export function AddFriendForm({ onAdd }: { readonly onAdd: (input: AddFriendInpu
       <div className="card-actions">
         <button type="button" className="secondary" onClick={() => void open()}>Open a friend file…</button>
         <button type="button" className="secondary" onClick={() => void scan()}>Read a QR picture…</button>
+        <CameraScanButton what="a friend's code" onText={(t) => { edit({ fileText: t }); setMessage(undefined); }}
+          onError={(text) => setMessage({ kind: 'error', text })} />
       </div>
       <div className="row card-form">
         <div className="field">

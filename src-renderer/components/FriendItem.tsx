@@ -3,6 +3,7 @@ import type { AppRequest, FriendReport } from '../../src-core/app/index.ts';
 import { CARD_DECIMALS } from '../card/friend-input.ts';
 import { formatAmount } from '../format-amount.ts';
 import type { CardResult } from '../store/card-slice.ts';
+import { useAppStore } from '../useAppStore.ts';
 import { DebtBarView } from './DebtBarView.tsx';
 
 export interface FriendItemProps {
@@ -20,6 +21,7 @@ export function FriendItem({ friend, onRequest, onSetMaxDebt }: FriendItemProps)
   const [error, setError] = useState<string | undefined>(undefined);
   const [maxDebt, setMaxDebt] = useState<Record<string, string>>({});
   const key = friend.publicKey;
+  const showFriend = useAppStore((s) => s.showFriend);
 
   async function run(action: () => Promise<CardResult>): Promise<boolean> {
     setBusy(true);
@@ -46,10 +48,13 @@ export function FriendItem({ friend, onRequest, onSetMaxDebt }: FriendItemProps)
             {friend.channel.kind === 'inconsistent' && ' · channel inconsistent'}
           </div>
         </div>
-        <button type="button" className="secondary" disabled={busy}
-          onClick={() => void run(() => onRequest({ kind: friend.enabled ? 'disable-friend' : 'enable-friend', friendPublicKey: key }))}>
-          {friend.enabled ? 'Disable' : 'Enable'} {friend.name}
-        </button>
+        <div className="card-actions">
+          <button type="button" className="secondary" onClick={() => showFriend(key)}>{friend.name}'s page</button>
+          <button type="button" className="secondary" disabled={busy}
+            onClick={() => void run(() => onRequest({ kind: friend.enabled ? 'disable-friend' : 'enable-friend', friendPublicKey: key }))}>
+            {friend.enabled ? 'Disable' : 'Enable'} {friend.name}
+          </button>
+        </div>
       </div>
       {friend.currencies.map((c) => (
         <div key={c.currency} className="friend-currency" role="group" aria-label={`${friend.name} ${c.currency}`}>

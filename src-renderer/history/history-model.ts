@@ -1,0 +1,96 @@
+/** The card's history as the History tab shows it: the node's history rows (query-history,
+ *  src-core/node/history.ts) with a readable kind, state, counterpart and time, searched and
+ *  filtered. Pure, bigint amounts. */
+import { type HistoryEntry, type NodeReport, receipt as receiptCodec } from '../../src-core/app/index.ts';
+import { decodeExact, toBase64Url } from '../../src-core/codec/index.ts';
+import type { Receipt } from '../../src-core/proto/index.ts';
+import { CARD_DECIMALS } from '../card/friend-input.ts';
+import { formatAmount } from '../format-amount.ts';
+
+export interface HistoryItem {
+  readonly id: string;
+  /** payment (we paid), invoice (we were paid against our invoice), received (paid without an invoice). */
+  readonly kind: string;
+  readonly kindLabel: string;
+  readonly time: number;
+  readonly currency: string;
+  /** Negative: paid out; positive: received. */
+  readonly amount: bigint;
+  /** What the payment cost in fees, when this window knows it (the node does not keep it). */
+  readonly fee: bigint | undefined;
+  /** The counterpart's public key (base64url), when the row names one. */
+  readonly counterpartKey: string | undefined;
+  /** A friend's name for the counterpart when it is a friend of the card; else its key. */
+  readonly counterpart: string;
+  readonly state: string;
+  readonly stateLabel: string;
+  /** A successful payment's receipt. */
+  readonly receipt: Receipt | undefined;
+}
+
+const KIND_LABELS: Readonly<Record<string, string>> = { payment: 'Payment', invoice: 'Invoice', received: 'Received' };
+const STATE_LABELS: Readonly<Record<string, string>> = {
+  'in-progress': 'in progress', success: 'paid', canceled: 'cancelled', open: 'open', collected: 'collected',
+};
+
+export function historyItem(row: HistoryEntry, report: NodeReport | undefined, fees: ReadonlyMap<string, bigint> = new Map()): HistoryItem {
+  const friend = row.counterpart === undefined ? undefined : report?.friends.find((f) => toBase64Url(f.publicKey) === row.counterpart);
+  let receipt: Receipt | undefined;
+  if (row.kind === 'payment' && row.state === 'success' && row.data.length > 0) {
+    const r = decodeExact(receiptCodec, row.data);
+    if (r.ok) receipt = r.value;
+  }
+  return {
+    id: row.id,
+    kind: row.kind,
+    kindLabel: KIND_LABELS[row.kind] ?? row.kind,
+    time: row.time,
+    currency: row.currency,
+    amount: row.amount,
+    fee: fees.get(row.id),
+    counterpartKey: row.counterpart,
+    counterpart: friend?.name ?? row.counterpart ?? '',
+    state: row.state,
+    stateLabel: STATE_LABELS[row.state] ?? row.state,
+    receipt,
+  };
+}
+
+export interface HistoryFilterInput {
+  /** '' = all. */
+  readonly kind: string;
+  readonly state: string;
+  readonly currency: string;
+  /** Case-insensitive words, all of which must appear in the row's text. */
+  readonly text: string;
+}
+
+export const NO_FILTER: HistoryFilterInput = { kind: '', state: '', currency: '', text: '' };
+
+/** The time as the table shows it: UTC, to the second (ISO 8601 without milliseconds). */
+export function formatTime(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+export const formatSigned = (v: bigint): string => `${v > 0n ? '+' : ''}${formatAmount(v, CARD_DECIMALS, { group: ',' })}`;
+
+function searchText(i: HistoryItem): string {
+  return [i.id, i.kindLabel, i.kind, i.stateLabel, i.state, i.currency, i.counterpart, i.counterpartKey ?? '',
+    i.amount.toString(), formatSigned(i.amount), formatTime(i.time)].join(' ').toLowerCase();
+}
+
+export function filterItems(items: readonly HistoryItem[], f: HistoryFilterInput): HistoryItem[] {
+  const words = f.text.toLowerCase().split(/\s+/).filter((w) => w !== '');
+  return items.filter((i) => (f.kind === '' || i.kind === f.kind)
+    && (f.state === '' || i.state === f.state)
+    && (f.currency === '' || i.currency === f.currency)
+    && (words.length === 0 || words.every((w) => searchText(i).includes(w))));
+}
+
+/** The distinct values of one field, sorted, for the filter menus. */
+export function choices(items: readonly HistoryItem[], field: 'kind' | 'state' | 'currency'): string[] {
+  return [...new Set(items.map((i) => i[field]))].sort();
+}
+
+export const kindLabel = (k: string): string => KIND_LABELS[k] ?? k;
+export const stateLabel = (s: string): string => STATE_LABELS[s] ?? s;

@@ -1,0 +1,27 @@
+import type { NodeReport } from '../../src-core/app/index.ts';
+import './settings.css';
+import { CliSection } from './CliSection.tsx';
+import { ServerSection } from './ServerSection.tsx';
+
+/** What the card page's Settings tab gets (the tab list's CardTabProps). */
+export interface SettingsTabProps {
+  readonly cardId: string;
+  readonly cardName: string;
+  readonly report: NodeReport;
+}
+
+/** A card's settings: relays, index servers, command line access. Other parts add sections
+ *  below (backup: the card list's ExportBackup; scoped pairing). */
+export function SettingsTab({ cardId, report }: SettingsTabProps) {
+  return (
+    <>
+      <ServerSection kind="relay" report={report} />
+      <ServerSection kind="index" report={report} />
+      <CliSection cardId={cardId} />
+      <section className="panel" aria-labelledby="settings-backup">
+        <h2 id="settings-backup">Backup</h2>
+        <p className="lead">Export a backup of this card from the cards list (All cards → Export backup): it holds the card's key and its balances.</p>
+      </section>
+    </>
+  );
+}
