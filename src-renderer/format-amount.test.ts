@@ -30,3 +30,12 @@ describe('formatAmount', () => {
     expect(() => formatAmount(1n, 1.5)).toThrow(RangeError);
   });
 });
+
+describe('money on screen', () => {
+  it('shows every currency in whole units for now, grouped, with its name', async () => {
+    const { currencyDecimals, formatMoney } = await import('./format-amount.ts');
+    expect(currencyDecimals('FST')).toBe(0);
+    expect(formatMoney(1234567n, 'FST')).toBe('1,234,567 FST');
+    expect(formatMoney(-60n, 'EUR')).toBe('-60 EUR');
+  });
+});

@@ -18,3 +18,15 @@ export function formatAmount(value: bigint, decimals: number, opts: FormatOption
   if (opts.group !== undefined && opts.group !== '') whole = whole.replace(/\B(?=(\d{3})+$)/g, opts.group);
   return `${negative ? '-' : ''}${whole}${fraction === '' ? '' : `.${fraction}`}`;
 }
+
+/** How many decimals a currency's amounts have on screen. The protocol moves whole units and no
+ *  file or report says more, so every currency has 0 (docs/wallet.md "Amounts"); all amount
+ *  entry and display go through this with parseAmount / formatAmount. */
+export function currencyDecimals(_currency: string): number {
+  return 0;
+}
+
+/** An amount of `currency` for people: exact, grouped, with the currency name. */
+export function formatMoney(value: bigint, currency: string): string {
+  return `${formatAmount(value, currencyDecimals(currency), { group: ',' })} ${currency}`;
+}

@@ -24,6 +24,8 @@ export interface CardSlice {
   cardRequest(request: AppRequest): Promise<CardResult>;
   addFriend(input: AddFriendInput): Promise<CardResult>;
   setMaxDebt(friendPublicKey: Uint8Array, currency: string, text: string): Promise<CardResult>;
+  /** The open card's AppClient (routes, payments, invoice events), for the money slices. */
+  cardClient(): AppClient | undefined;
 }
 
 export const createCardSlice = (bridge: Bridge): StateCreator<AppState, [], [], CardSlice> => (set, get) => {
@@ -79,6 +81,7 @@ export const createCardSlice = (bridge: Bridge): StateCreator<AppState, [], [], 
       set({ cardSession: { kind: 'closed' } });
     },
     cardRequest: send,
+    cardClient: () => client,
     async addFriend(input) {
       const s = get().cardSession;
       if (s.kind !== 'open') return { ok: false, error: 'No card is open.' };

@@ -1,0 +1,28 @@
+/** The card page's tabs, in order. Each part of the wallet appends its own entry here (one line
+ *  in CARD_TABS); CardScreen renders the list as an ARIA tab list and the chosen tab's panel. */
+import type { ComponentType } from 'react';
+import type { NodeReport } from '../../src-core/app/index.ts';
+import { GetPaidTab } from '../invoice/GetPaidTab.tsx';
+import { PayTab } from '../pay/PayTab.tsx';
+import { FriendsTab } from './FriendsTab.tsx';
+
+/** What every tab's panel gets: the open card. */
+export interface CardTabProps {
+  readonly cardId: string;
+  readonly cardName: string;
+  readonly report: NodeReport;
+}
+
+export interface CardTab {
+  /** Stable id (DOM ids, the selected tab); lowercase, no spaces. */
+  readonly id: string;
+  /** What the tab button says. */
+  readonly label: string;
+  readonly Panel: ComponentType<CardTabProps>;
+}
+
+export const CARD_TABS: readonly CardTab[] = [
+  { id: 'friends', label: 'Friends', Panel: FriendsTab },
+  { id: 'get-paid', label: 'Get paid', Panel: GetPaidTab },
+  { id: 'pay', label: 'Pay', Panel: PayTab },
+];

@@ -1,0 +1,145 @@
+import { useId, useState } from 'react';
+import type { NodeReport } from '../../src-core/app/index.ts';
+import type { Invoice } from '../../src-core/proto/index.ts';
+import type { CardTabProps } from '../components/card-tabs.ts';
+import { saveFile } from '../files/file-port.ts';
+import { formatMoney } from '../format-amount.ts';
+import { QrShow } from '../invoice/QrShow.tsx';
+import { ScanInput } from '../invoice/ScanInput.tsx';
+import type { PaymentRecord } from '../store/pay-slice.ts';
+import { useAppStore } from '../useAppStore.ts';
+import { type Quote, describeRate, nodeName } from './pay-model.ts';
+
+type Message = { readonly kind: 'ok' | 'error'; readonly text: string } | undefined;
+const EMPTY: readonly PaymentRecord[] = [];
+
+/** Pay: read an invoice (paste, file, QR picture, clipboard picture, camera), see the fee quote,
+ *  confirm, then give the seller the commit; the receipt is kept. */
+export function PayTab({ cardId, report }: CardTabProps) {
+  const id = useId();
+  const draft = useAppStore((s) => s.payDraft);
+  const payments = useAppStore((s) => s.payments[cardId]) ?? EMPTY;
+  const readInvoiceToPay = useAppStore((s) => s.readInvoiceToPay);
+  const confirmPayment = useAppStore((s) => s.confirmPayment);
+  const clearPayDraft = useAppStore((s) => s.clearPayDraft);
+  const [text, setText] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [message, setMessage] = useState<Message>(undefined);
+
+  async function check(t: string): Promise<void> {
+    setBusy(true);
+    setMessage(undefined);
+    const r = await readInvoiceToPay(t);
+    setBusy(false);
+    if (!r.ok) setMessage({ kind: 'error', text: r.error });
+  }
+
+  async function pay(): Promise<void> {
+    setBusy(true);
+    setMessage({ kind: 'ok', text: 'Paying…' });
+    const r = await confirmPayment();
+    setBusy(false);
+    if (!r.ok) return setMessage({ kind: 'error', text: r.error });
+    setText('');
+    setMessage({ kind: 'ok', text: 'Paid. Give the seller the commit below so they can collect; the receipt appears once they have.' });
+  }
+
+  return (
+    <>
+      <section className="panel" aria-labelledby={`${id}-read`}>
+        <h2 id={`${id}-read`}>Pay an invoice</h2>
+        <ScanInput what="invoice" extensions={['.invoice']} value={text}
+          onChange={(t) => { setText(t); if (draft.kind !== 'empty') clearPayDraft(); setMessage(undefined); }}
+          onError={(t) => setMessage({ kind: 'error', text: t })} />
+        <div className="card-actions">
+          <button type="button" disabled={busy} onClick={() => void check(text)}>Check invoice and fee</button>
+        </div>
+        {draft.kind === 'quoting' && <p role="status">Looking for routes to the seller…</p>}
+        {draft.kind === 'quoted' && (
+          <QuoteView invoice={draft.invoice} quote={draft.quote} report={report} notice={draft.notice} busy={busy}
+            onPay={() => void pay()} onCancel={() => { clearPayDraft(); setMessage(undefined); }} />
+        )}
+        {message !== undefined && <p role={message.kind === 'error' ? 'alert' : 'status'} className={`message ${message.kind}`}>{message.text}</p>}
+      </section>
+      <section className="panel" aria-labelledby={`${id}-list`}>
+        <h2 id={`${id}-list`}>Payments</h2>
+        {payments.length === 0 ? (
+          <p className="empty"><strong>No payments yet</strong>Payments made from this card in this window appear here, with their commits and receipts.</p>
+        ) : (
+          <ul className="card-list" aria-label="Payments">
+            {payments.map((p) => <PaymentItem key={p.id} payment={p} report={report} />)}
+          </ul>
+        )}
+      </section>
+    </>
+  );
+}
+
+function QuoteView({ invoice, quote, report, notice, busy, onPay, onCancel }: {
+  readonly invoice: Invoice; readonly quote: Quote; readonly report: NodeReport; readonly notice: string | undefined;
+  readonly busy: boolean; readonly onPay: () => void; readonly onCancel: () => void;
+}) {
+  const cur = invoice.currency;
+  const m = (v: bigint): string => formatMoney(v, cur);
+  return (
+    <div className="quote" role="group" aria-label="Payment quote">
+      <dl className="quote-summary">
+        <dt>To</dt><dd>{nodeName(invoice.destPublicKey, report, invoice)}</dd>
+        {invoice.description !== undefined && (<><dt>For</dt><dd>{invoice.description}</dd></>)}
+        <dt>Amount</dt><dd className="balance">{m(invoice.totalDestPayment)}</dd>
+        <dt>Fee</dt><dd className="balance" aria-label="Fee">{m(quote.totalFees)}</dd>
+        <dt>Total</dt><dd className="balance"><strong>{m(invoice.totalDestPayment + quote.totalFees)}</strong></dd>
+      </dl>
+      <details open={quote.routes.length > 1 || quote.totalFees !== 0n}>
+        <summary>How the fee is made ({quote.routes.length === 1 ? 'one route' : `split over ${quote.routes.length} routes`})</summary>
+        <ol className="routes" aria-label="Routes">
+          {quote.routes.map((r, k) => {
+            const mediators = r.route.slice(1, -1);
+            return (
+              <li key={k}>
+                {m(r.share)} through {mediators.length === 0 ? 'no mediator (the seller is a friend)' : mediators.map((x) => nodeName(x, report, invoice)).join(' → ')}
+                {': '}fee {m(r.fees)} (rate {describeRate(r.rate)}, {r.route.length - 1} hop{r.route.length === 2 ? '' : 's'})
+              </li>
+            );
+          })}
+        </ol>
+        <p className="card-meta">Each mediator charges its rate on the part it carries; the route's rate is theirs added up. A quote reserves no credit: it is checked again when you pay.</p>
+      </details>
+      {notice !== undefined && <p role="alert" className="message error">{notice}</p>}
+      <div className="card-actions">
+        <button type="button" disabled={busy} onClick={onPay}>Pay {m(invoice.totalDestPayment + quote.totalFees)}</button>
+        <button type="button" className="secondary" disabled={busy} onClick={onCancel}>Don't pay</button>
+      </div>
+    </div>
+  );
+}
+
+function PaymentItem({ payment, report }: { readonly payment: PaymentRecord; readonly report: NodeReport }) {
+  const [showReceipt, setShowReceipt] = useState(false);
+  const inv = payment.invoice;
+  const m = (v: bigint): string => formatMoney(v, inv.currency);
+  const s = payment.state;
+  const state = s.kind === 'paying' ? 'paying…' : s.kind === 'committed' ? 'paid: waiting for the seller to collect' : s.kind === 'paid' ? 'collected by the seller: receipt kept' : `not paid: ${s.message}`;
+  const short = payment.id.slice(0, 8);
+  return (
+    <li className="card-item" aria-label={`Payment ${m(inv.totalDestPayment)}${inv.description === undefined ? '' : ` ${inv.description}`}`}>
+      <div className="card-name balance">{m(inv.totalDestPayment)} to {nodeName(inv.destPublicKey, report, inv)}</div>
+      <div className="card-meta">{inv.description ?? '(no description)'} · fee {m(payment.fees)}</div>
+      <div className={`invoice-state state-${s.kind}`}>{state}</div>
+      {(s.kind === 'committed' || s.kind === 'paid') && (
+        <details open={s.kind === 'committed'}>
+          <summary>The commit for the seller</summary>
+          <p className="card-meta">The seller collects with this: show them the QR code or give them the file.</p>
+          <QrShow text={s.commitQr} fileText={s.commitText} fileName={`payment-${short}.commit`} label="Commit" />
+        </details>
+      )}
+      {s.kind === 'paid' && (
+        <div className="card-actions">
+          <button type="button" className="secondary" aria-expanded={showReceipt} onClick={() => setShowReceipt(!showReceipt)}>{showReceipt ? 'Hide receipt' : 'View receipt'}</button>
+          <button type="button" className="secondary" onClick={() => saveFile(document, `payment-${short}.receipt`, new Blob([s.receiptText], { type: 'application/json' }))}>Save receipt file</button>
+        </div>
+      )}
+      {s.kind === 'paid' && showReceipt && <pre className="file-text" aria-label="Receipt">{s.receiptText}</pre>}
+    </li>
+  );
+}

@@ -1,0 +1,74 @@
+/** The buyer's side, pure: checking an invoice this card is asked to pay, and the fee quote in
+ *  words (routes, mediators, each route's share, rate and fee). */
+import { type MultiRoute, type NodeReport, type PaymentPlan, planPayment } from '../../src-core/app/index.ts';
+import { toBase64Url } from '../../src-core/codec/index.ts';
+import { bytesEqual } from '../../src-core/crypto/index.ts';
+import type { Invoice, Rate } from '../../src-core/proto/index.ts';
+import type { Result } from '../../src-main/bridge.ts';
+import { formatAmount } from '../format-amount.ts';
+import { readExpected } from '../invoice/offset-text.ts';
+
+/** An invoice from pasted/opened/scanned text that this card can pay. */
+export function invoiceToPay(text: string, report: NodeReport): Result<Invoice, string> {
+  const r = readExpected(text, 'invoice');
+  if (!r.ok) return r;
+  const inv = r.value;
+  if (bytesEqual(inv.destPublicKey, report.localPublicKey)) return { ok: false, error: "This is this card's own invoice: give it to the buyer instead." };
+  const friends = report.friends.filter((f) => f.currencies.some((c) => c.currency === inv.currency));
+  if (friends.length === 0) {
+    return { ok: false, error: `This invoice asks for ${inv.currency}, and this card has no friend in ${inv.currency}, so it cannot pay it. Pay it from a card that has, or add ${inv.currency} with a friend.` };
+  }
+  if (inv.totalDestPayment === 0n) return { ok: false, error: 'This invoice asks for 0: there is nothing to pay.' };
+  return { ok: true, value: inv };
+}
+
+/** A name for a node on a route: a friend's name, this card, or the start of its key. */
+export function nodeName(key: Uint8Array, report: NodeReport, invoice?: Invoice): string {
+  if (bytesEqual(key, report.localPublicKey)) return 'this card';
+  const f = report.friends.find((x) => bytesEqual(x.publicKey, key));
+  if (f !== undefined) return f.name;
+  if (invoice !== undefined && bytesEqual(key, invoice.destPublicKey)) return `the seller ${toBase64Url(key).slice(0, 8)}…`;
+  return `${toBase64Url(key).slice(0, 8)}…`;
+}
+
+export interface QuotedRoute {
+  /** Full route: this card first, the seller last. */
+  readonly route: readonly Uint8Array[];
+  readonly share: bigint;
+  readonly fees: bigint;
+  /** The sum of the route's mediators' rates. */
+  readonly rate: Rate;
+}
+
+export interface Quote {
+  readonly plan: PaymentPlan;
+  readonly routes: readonly QuotedRoute[];
+  readonly amount: bigint;
+  readonly totalFees: bigint;
+}
+
+/** planPayment, keeping each part's route rate for the explainer. undefined: no route carries it. */
+export function quoteFrom(multiRoutes: readonly MultiRoute[], amount: bigint): Quote | undefined {
+  const plan = planPayment(multiRoutes, amount);
+  if (plan === undefined) return undefined;
+  const all = multiRoutes.flatMap((m) => m.routes);
+  const routes = plan.parts.map((p) => ({
+    route: p.route, share: p.destPayment, fees: p.fees,
+    rate: all.find((r) => r.route === p.route)?.rate ?? { mul: 0, add: 0 },
+  }));
+  return { plan, routes, amount, totalFees: plan.totalFees };
+}
+
+/** "0.5% + 1", "free", "2" — the rate in words: `mul` is a fraction of 2^32 (calcFee). */
+export function describeRate(rate: Rate): string {
+  const percentMicros = (BigInt(rate.mul) * 100_000_000n + (1n << 31n)) >> 32n; // percent × 10^6, rounded
+  const parts: string[] = [];
+  if (rate.mul !== 0) parts.push(`${percentMicros === 0n ? '<0.000001' : formatAmount(percentMicros, 6, { trimZeros: true })}%`);
+  if (rate.add !== 0) parts.push(String(rate.add));
+  return parts.length === 0 ? 'free' : parts.join(' + ');
+}
+
+/** Two quotes ask the same of the buyer (a stale quote re-checked before paying). */
+export function sameQuote(a: Quote, b: Quote): boolean {
+  return a.totalFees === b.totalFees && a.amount === b.amount && a.routes.length === b.routes.length;
+}

@@ -1,0 +1,180 @@
+/** Paying invoices from the open card (buyer side): read the invoice, quote the fee, pay when the
+ *  person confirms (the quote re-checked first), then hand over the commit and keep the receipt.
+ *  Payments are kept per card for this window (docs/wallet.md "Pay"). */
+import type { StateCreator } from 'zustand/vanilla';
+import { type AppClient, AppRequestError, ackPayment, executePayment } from '../../src-core/app/index.ts';
+import { toBase64Url } from '../../src-core/codec/index.ts';
+import { formatCommit, formatQrPayload, formatReceipt } from '../../src-core/files/index.ts';
+import type { Commit, Invoice, Receipt } from '../../src-core/proto/index.ts';
+import type { Result } from '../../src-main/bridge.ts';
+import { formatMoney } from '../format-amount.ts';
+import { type Quote, invoiceToPay, quoteFrom, sameQuote } from '../pay/pay-model.ts';
+import type { AppState } from './app-store.ts';
+
+export type PaymentState =
+  | { readonly kind: 'paying' }
+  /** The seller's node holds the payment; the seller needs this commit to collect it. */
+  | { readonly kind: 'committed'; readonly commit: Commit; readonly commitText: string; readonly commitQr: string }
+  /** The seller collected; the receipt proves the invoice was paid. */
+  | { readonly kind: 'paid'; readonly commit: Commit; readonly commitText: string; readonly commitQr: string; readonly receipt: Receipt; readonly receiptText: string }
+  /** Nothing moved. */
+  | { readonly kind: 'canceled'; readonly message: string };
+
+export interface PaymentRecord {
+  /** base64url of the payment id. */
+  readonly id: string;
+  readonly invoice: Invoice;
+  readonly fees: bigint;
+  readonly state: PaymentState;
+}
+
+export type PayDraft =
+  | { readonly kind: 'empty' }
+  | { readonly kind: 'quoting'; readonly invoice: Invoice }
+  | { readonly kind: 'quoted'; readonly invoice: Invoice; readonly quote: Quote; readonly notice?: string };
+
+export interface PaySlice {
+  /** By card id, newest first. */
+  readonly payments: Readonly<Record<string, readonly PaymentRecord[]>>;
+  /** The invoice being looked at on the Pay tab, and its fee quote. */
+  readonly payDraft: PayDraft;
+  /** Reads an invoice (file or QR text) and asks for its fee quote. */
+  readInvoiceToPay(text: string): Promise<Result<void, string>>;
+  /** Pays the quoted invoice, after asking for the quote again: if it changed, the draft shows the
+   *  new quote and nothing is paid (the person confirms again). */
+  confirmPayment(): Promise<Result<PaymentRecord, string>>;
+  clearPayDraft(): void;
+}
+
+const platformRandom = (n: number): Uint8Array => globalThis.crypto.getRandomValues(new Uint8Array(n));
+
+async function quote(client: AppClient, invoice: Invoice): Promise<Result<Quote, string>> {
+  let outcome;
+  try {
+    outcome = await client.requestRoutes({ destination: invoice.destPublicKey, currency: invoice.currency, amount: invoice.totalDestPayment });
+  } catch (e) {
+    return { ok: false, error: `The card could not look for routes: ${e instanceof Error ? e.message : String(e)}` };
+  }
+  if (outcome.kind === 'failure') return { ok: false, error: 'The index server could not be asked for routes. Check the card has an index server and is connected, then try again.' };
+  const q = quoteFrom(outcome.multiRoutes, invoice.totalDestPayment);
+  if (q === undefined) {
+    return { ok: false, error: `No route can carry ${formatMoney(invoice.totalDestPayment, invoice.currency)} to the seller now: friends may be offline, or limits too low. Nothing was paid.` };
+  }
+  return { ok: true, value: q };
+}
+
+export const createPaySlice = (random: (n: number) => Uint8Array = platformRandom): StateCreator<AppState, [], [], PaySlice> => (set, get) => {
+  let draftGeneration = 0;
+
+  function open(): { cardId: string; client: AppClient } | undefined {
+    const s = get().cardSession;
+    const client = get().cardClient();
+    return s.kind === 'open' && client !== undefined ? { cardId: s.cardId, client } : undefined;
+  }
+
+  function put(cardId: string, record: PaymentRecord): void {
+    const list = get().payments[cardId] ?? [];
+    const i = list.findIndex((r) => r.id === record.id);
+    const next = i < 0 ? [record, ...list] : list.map((r, k) => (k === i ? record : r));
+    set({ payments: { ...get().payments, [cardId]: next } });
+  }
+
+  /** After the commit: the seller collects, the node closes the payment with the receipt. */
+  async function awaitReceipt(cardId: string, client: AppClient, paymentId: Uint8Array, record: PaymentRecord): Promise<void> {
+    if (record.state.kind !== 'committed') return;
+    const committed = record.state;
+    let status;
+    try {
+      status = await client.nextPaymentStatus(paymentId);
+    } catch {
+      return; // the session ended; the payment stays committed here
+    }
+    if (status.kind === 'success') {
+      put(cardId, { ...record, state: { ...committed, kind: 'paid', receipt: status.receipt, receiptText: formatReceipt(status.receipt) } });
+      await ackPayment(client, paymentId, status.ackUid);
+    } else if (status.kind === 'canceled') {
+      put(cardId, { ...record, state: { kind: 'canceled', message: 'The seller did not collect; the payment was cancelled and nothing moved.' } });
+      await ackPayment(client, paymentId, status.ackUid);
+    }
+  }
+
+  return {
+    payments: {},
+    payDraft: { kind: 'empty' },
+    async readInvoiceToPay(text) {
+      const mine = ++draftGeneration;
+      const o = open();
+      const s = get().cardSession;
+      if (o === undefined || s.kind !== 'open') return { ok: false, error: 'No card is open.' };
+      const inv = invoiceToPay(text, s.report);
+      if (!inv.ok) return inv;
+      set({ payDraft: { kind: 'quoting', invoice: inv.value } });
+      const q = await quote(o.client, inv.value);
+      if (mine !== draftGeneration) return { ok: false, error: 'Another invoice was read meanwhile.' };
+      if (!q.ok) {
+        set({ payDraft: { kind: 'empty' } });
+        return q;
+      }
+      set({ payDraft: { kind: 'quoted', invoice: inv.value, quote: q.value } });
+      return { ok: true, value: undefined };
+    },
+    async confirmPayment() {
+      const d = get().payDraft;
+      const o = open();
+      if (o === undefined) return { ok: false, error: 'No card is open.' };
+      if (d.kind !== 'quoted') return { ok: false, error: 'Read an invoice and look at its fee first.' };
+      const mine = ++draftGeneration;
+      const fresh = await quote(o.client, d.invoice);
+      if (mine !== draftGeneration) return { ok: false, error: 'Another invoice was read meanwhile.' };
+      if (!fresh.ok) return fresh;
+      if (!sameQuote(fresh.value, d.quote)) {
+        const notice = `The fee changed from ${formatMoney(d.quote.totalFees, d.invoice.currency)} to ${formatMoney(fresh.value.totalFees, d.invoice.currency)}. Nothing was paid: check the new quote and confirm again.`;
+        set({ payDraft: { ...d, quote: fresh.value, notice } });
+        return { ok: false, error: notice };
+      }
+      const paymentId = random(16);
+      const invoice = d.invoice;
+      let record: PaymentRecord = { id: toBase64Url(paymentId), invoice, fees: fresh.value.totalFees, state: { kind: 'paying' } };
+      put(o.cardId, record);
+      set({ payDraft: { kind: 'empty' } });
+      let outcome;
+      try {
+        outcome = await executePayment(o.client, {
+          paymentId, invoiceId: invoice.invoiceId, currency: invoice.currency, totalDestPayment: invoice.totalDestPayment,
+          destPublicKey: invoice.destPublicKey, autoCollect: false,
+        }, fresh.value.plan, random);
+      } catch (e) {
+        const message = `The card's session ended during the payment (${e instanceof Error ? e.message : String(e)}); open the card again to see what happened.`;
+        put(o.cardId, { ...record, state: { kind: 'canceled', message } });
+        return { ok: false, error: message };
+      }
+      switch (outcome.kind) {
+        case 'commit': {
+          const commitText = formatCommit(outcome.commit);
+          record = { ...record, fees: outcome.fees, state: { kind: 'committed', commit: outcome.commit, commitText, commitQr: formatQrPayload({ kind: 'commit', commit: outcome.commit }) } };
+          put(o.cardId, record);
+          void awaitReceipt(o.cardId, o.client, paymentId, record);
+          return { ok: true, value: record };
+        }
+        case 'receipt': { // only for auto-collected payments; not asked for here
+          await ackPayment(o.client, paymentId, outcome.ackUid);
+          return { ok: true, value: record };
+        }
+        case 'canceled': {
+          const message = 'The payment did not go through (a route refused it); nothing moved. Try again later.';
+          put(o.cardId, { ...record, state: { kind: 'canceled', message } });
+          return { ok: false, error: message };
+        }
+        case 'refused': {
+          const message = outcome.error instanceof AppRequestError ? `The card refused the payment: ${outcome.error.message}` : 'The card refused the payment.';
+          put(o.cardId, { ...record, state: { kind: 'canceled', message } });
+          return { ok: false, error: message };
+        }
+      }
+    },
+    clearPayDraft() {
+      draftGeneration++;
+      set({ payDraft: { kind: 'empty' } });
+    },
+  };
+};
