@@ -1,3 +1,5 @@
+import { FriendPage } from '../friend/FriendPage.tsx';
+import { openFriendReport } from '../store/friend-slice.ts';
 import { useAppStore } from '../useAppStore.ts';
 import { AddFriendForm } from './AddFriendForm.tsx';
 import type { CardTabProps } from './card-tabs.ts';
@@ -9,6 +11,8 @@ export function FriendsTab({ report, cardName }: CardTabProps) {
   const cardRequest = useAppStore((s) => s.cardRequest);
   const addFriend = useAppStore((s) => s.addFriend);
   const setMaxDebt = useAppStore((s) => s.setMaxDebt);
+  const openFriend = useAppStore(openFriendReport);
+  if (openFriend !== undefined) return <FriendPage friend={openFriend} />;
   return (
     <>
       <section className="panel" aria-labelledby="friends">

@@ -5,6 +5,8 @@ import type { NodeReport } from '../../src-core/app/index.ts';
 import { GetPaidTab } from '../invoice/GetPaidTab.tsx';
 import { PayTab } from '../pay/PayTab.tsx';
 import { FriendsTab } from './FriendsTab.tsx';
+import { HistoryTab } from '../history/HistoryTab.tsx';
+import { SettingsTab } from '../settings/SettingsTab.tsx';
 
 /** What every tab's panel gets: the open card. */
 export interface CardTabProps {
@@ -25,4 +27,6 @@ export const CARD_TABS: readonly CardTab[] = [
   { id: 'friends', label: 'Friends', Panel: FriendsTab },
   { id: 'get-paid', label: 'Get paid', Panel: GetPaidTab },
   { id: 'pay', label: 'Pay', Panel: PayTab },
+  { id: 'history', label: 'History', Panel: HistoryTab },
+  { id: 'settings', label: 'Settings', Panel: SettingsTab },
 ];

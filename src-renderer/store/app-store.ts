@@ -5,13 +5,14 @@ import { type AlertsDeps, createAlertsSlice, type AlertsSlice } from '../alerts/
 import { createCardSlice, type CardSlice } from './card-slice.ts';
 import { createCardsSlice, type CardsSlice } from './cards-slice.ts';
 import { createFriendSlice, type FriendSlice } from './friend-slice.ts';
+import { createHistorySlice, type HistorySlice } from './history-slice.ts';
 import { createSettingsSlice, type SettingsSlice } from './settings-slice.ts';
 import { createInvoiceSlice, type InvoiceSlice } from './invoice-slice.ts';
 import { createPaySlice, type PaySlice } from './pay-slice.ts';
 import { createUiSlice, type Theme, type UiSlice } from './ui-slice.ts';
 import { createWalletSlice, type WalletSlice } from './wallet-slice.ts';
 
-export type AppState = CardsSlice & CardSlice & WalletSlice & UiSlice & FriendSlice & SettingsSlice & InvoiceSlice & PaySlice & AlertsSlice;
+export type AppState = CardsSlice & CardSlice & WalletSlice & UiSlice & FriendSlice & SettingsSlice & HistorySlice & InvoiceSlice & PaySlice & AlertsSlice;
 export type AppStore = StoreApi<AppState>;
 
 export function createAppStore(bridge: Bridge, opts: { readonly theme?: Theme; readonly alerts?: AlertsDeps } = {}): AppStore {
@@ -23,6 +24,7 @@ export function createAppStore(bridge: Bridge, opts: { readonly theme?: Theme; r
     ...createAlertsSlice(opts.alerts)(...a),
     ...createFriendSlice()(...a),
     ...createSettingsSlice(bridge)(...a),
+    ...createHistorySlice()(...a),
     ...createInvoiceSlice()(...a),
     ...createPaySlice()(...a),
   }));
