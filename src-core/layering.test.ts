@@ -23,12 +23,14 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   // app → funder: the buyer quotes fees with the funder's calcFee/maxPayable, the mediators' own arithmetic
   app: ['net', 'codec', 'proto', 'crypto', 'files', 'funder'],
   store: ['funder', 'codec', 'proto', 'crypto'],
+  // statement: verifiable statements read history and tokens through the app protocol's codecs
+  statement: ['app', 'codec', 'proto', 'crypto'],
   node: ['*'],
   cli: ['*'],
 };
 
 /** What the renderer may use of src-core: browser-safe folders only, never a *.node.ts file. */
-const RENDERER_MAY_IMPORT = ['codec', 'proto', 'files', 'crypto', 'app'];
+const RENDERER_MAY_IMPORT = ['codec', 'proto', 'files', 'crypto', 'app', 'statement'];
 
 /** The bridge contract (typed request map and its one codec) is the only part of src-main the
  *  renderer shares; these files are checked as renderer code, so they stay browser-safe.
@@ -182,9 +184,9 @@ describe('layeringViolations', () => {
     ['the renderer importing src-main', 'src-renderer/z.tsx', "import { host } from '../src-main/host.ts';",
       'src-renderer/z.tsx imports src-main/host.ts; the renderer talks to main only through the bridge'],
     ['the renderer importing a *.node.ts file', 'src-renderer/z.tsx', "import { nodeBackend } from '../src-core/crypto/backend.node.ts';",
-      'src-renderer/z.tsx imports src-core/crypto/backend.node.ts; the renderer may import codec, proto, files, crypto, app (never *.node.ts)'],
+      'src-renderer/z.tsx imports src-core/crypto/backend.node.ts; the renderer may import codec, proto, files, crypto, app, statement (never *.node.ts)'],
     ['the renderer importing a node-side folder', 'src-renderer/a/b.tsx', "import { x } from '../../src-core/store/index.ts';",
-      'src-renderer/a/b.tsx imports src-core/store/index.ts; the renderer may import codec, proto, files, crypto, app (never *.node.ts)'],
+      'src-renderer/a/b.tsx imports src-core/store/index.ts; the renderer may import codec, proto, files, crypto, app, statement (never *.node.ts)'],
     ['the renderer importing electron', 'src-renderer/z.tsx', "import { ipcRenderer } from 'electron';",
       'src-renderer/z.tsx imports electron; the renderer is browser code'],
     ['the renderer importing node:path', 'src-renderer/z.tsx', "import { join } from 'node:path';",
