@@ -94,7 +94,7 @@ export function FriendPage({ friend }: { readonly friend: FriendReport }) {
               <button type="button" className="secondary" onClick={() => setConfirm(undefined)}>Cancel</button>
             </div>
           ) : (
-            <button type="button" className="danger" disabled={busy || reset.theirs === undefined} onClick={() => setConfirm('reset')}>
+            <button type="button" className="secondary danger" disabled={busy || reset.theirs === undefined} onClick={() => setConfirm('reset')}>
               Reset the channel…
             </button>
           )}
@@ -170,7 +170,7 @@ export function FriendPage({ friend }: { readonly friend: FriendReport }) {
 
       <div className="friend-remove" role="group" aria-label={`Remove ${friend.name}`}>
         {confirm !== 'remove' ? (
-          <button type="button" className="danger" disabled={busy} onClick={() => setConfirm('remove')}>Remove {friend.name}…</button>
+          <button type="button" className="secondary danger" disabled={busy} onClick={() => setConfirm('remove')}>Remove {friend.name}…</button>
         ) : removal.kind === 'refused' ? (
           <>
             <p role="alert" className="message error">{removal.reason}</p>

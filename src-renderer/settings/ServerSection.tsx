@@ -82,7 +82,7 @@ export function ServerSection({ kind, report }: { readonly kind: ServerKind; rea
                   <div className="card-meta">{r.address} · <span className={`status-${r.status}`}>{STATUS[r.status]}</span></div>
                   <div className="card-meta"><code className="public-key">{r.key}</code></div>
                 </div>
-                <button type="button" className="danger" disabled={busy} onClick={() => void remove(r.publicKey, r.name)}>Remove {r.name}</button>
+                <button type="button" className="secondary danger" disabled={busy} onClick={() => void remove(r.publicKey, r.name)}>Remove {r.name}</button>
               </div>
             </li>
           ))}

@@ -1,0 +1,103 @@
+/** A friend's page in a real Chromium (browser mode, real node engines behind the cards): rename,
+ *  fee rate shown as "x% + y" (bad rates refused, nothing changed), currencies added and removed,
+ *  and removing a friend the card owes, after a warning that says so. */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { artifactPath, openBrowserWallet, type BrowserWallet, type RunningWallet } from './support.ts';
+
+let session: BrowserWallet | undefined;
+let wallet: RunningWallet;
+let browser: Browser;
+
+beforeAll(async () => {
+  session = await openBrowserWallet('offset-e2e-friend-page-');
+  ({ wallet, browser } = session);
+});
+
+afterAll(async () => {
+  await session?.close();
+});
+
+const PASSWORD = 'e2e friend page password';
+
+async function createCard(page: Page, name: string): Promise<void> {
+  await page.getByLabel('Card name').fill(name);
+  await page.getByRole('button', { name: 'Create card' }).click();
+  await page.getByRole('list', { name: 'Cards' }).getByRole('button', { name: `Open ${name}` }).waitFor();
+}
+
+describe('friend page in Chromium (browser mode)', () => {
+  it('renames a friend, sets its fee rate, edits currencies and removes it after a warning', async () => {
+    const context = await browser.newContext({ colorScheme: 'light', viewport: { width: 1000, height: 900 } });
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+    page.on('pageerror', (e) => problems.push(e.message));
+    await page.goto(wallet.url);
+    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await page.getByLabel('Confirm password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Set password' }).click();
+    await page.getByRole('heading', { name: 'Cards', level: 1 }).waitFor();
+    await createCard(page, 'Alice');
+    await createCard(page, 'Bob');
+
+    await page.getByRole('button', { name: 'Open Bob' }).click();
+    await page.getByRole('button', { name: 'Show my friend file' }).click();
+    const bobFile = (await page.getByLabel('My friend file').textContent()) ?? '';
+    await page.getByRole('button', { name: '← All cards' }).click();
+
+    await page.getByRole('button', { name: 'Open Alice' }).click();
+    await page.getByLabel('Friend file', { exact: true }).fill(bobFile);
+    await page.getByLabel('Starting balance (what the friend owes you)').fill('-5');
+    await page.getByRole('button', { name: 'Add friend' }).click();
+    await page.getByRole('status').filter({ hasText: 'Friend added' }).waitFor();
+    await page.getByRole('button', { name: "Bob's page" }).click();
+    await page.getByRole('heading', { name: 'Bob', level: 2 }).waitFor();
+
+    await page.getByLabel('New name for Bob').fill('Bobby');
+    await page.getByRole('button', { name: 'Rename' }).click();
+    await page.getByRole('heading', { name: 'Bobby', level: 2 }).waitFor();
+
+    const fee = page.getByLabel('Fee rate for Bobby (FST)');
+    await fee.getByText('no fee').waitFor();
+    await page.getByLabel('Fee percentage (FST)').fill('1.5');
+    await page.getByLabel('Fixed fee (FST)').fill('2');
+    await page.getByRole('button', { name: 'Set fee' }).click();
+    await fee.getByText('1.5% + 2 FST', { exact: true }).waitFor();
+    expect(await fee.textContent()).toContain('forwarding 1,000 FST earns 17 FST');
+
+    // bad rates: a clear message, the rate stays
+    await page.getByLabel('Fee percentage (FST)').fill('-1');
+    await page.getByRole('button', { name: 'Set fee' }).click();
+    await page.getByRole('alert').filter({ hasText: 'The percentage cannot be negative' }).waitFor();
+    await page.getByLabel('Fee percentage (FST)').fill('0.00001');
+    await page.getByRole('button', { name: 'Set fee' }).click();
+    await page.getByRole('alert').filter({ hasText: 'too many decimals' }).waitFor();
+    await page.screenshot({ path: artifactPath('20-friend-page-fee-refused.png'), fullPage: true });
+    expect(await fee.getByText('1.5% + 2 FST', { exact: true }).count()).toBe(1);
+
+    await page.getByLabel('Max debt for Bobby (FST)').fill('100');
+    await page.getByRole('button', { name: 'Set max debt' }).click();
+    await page.getByRole('group', { name: 'Bobby FST' }).getByText(/lets owe 100/).waitFor();
+    await page.getByRole('button', { name: 'Open requests' }).click();
+    await page.getByRole('group', { name: 'Bobby FST' }).getByText(/requests open/).waitFor();
+
+    await page.getByLabel('New currency with Bobby').fill('USD');
+    await page.getByRole('button', { name: 'Add currency' }).click();
+    await page.getByRole('group', { name: 'Bobby USD' }).waitFor();
+    await page.screenshot({ path: artifactPath('21-friend-page.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Remove USD' }).click();
+    await page.getByRole('group', { name: 'Bobby USD' }).waitFor({ state: 'detached' });
+    // FST has a balance: it cannot be removed
+    await page.getByRole('button', { name: 'Remove FST' }).click();
+    await page.getByRole('alert').filter({ hasText: 'FST cannot be removed while its balance' }).waitFor();
+
+    await page.getByRole('button', { name: 'Remove Bobby…' }).click();
+    await page.getByText('You owe Bobby 5 FST: after removing, this card forgets it, but Bobby will not.').waitFor();
+    await page.screenshot({ path: artifactPath('22-friend-remove-confirm.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Yes, remove Bobby' }).click();
+    await page.getByText('No friends yet').waitFor();
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+});
