@@ -233,7 +233,7 @@ describe('card backups', () => {
     expect(to.internal).toEqual([]);
   });
 
-  it('refuses damaged files, a database of another card and remote cards, leaving nothing behind', async () => {
+  it('refuses damaged files, a database of another card and an empty remote card file, leaving nothing behind', async () => {
     const h = await openHost();
     await h.call('wallet.create', { password: PW });
     const a = (await h.call('cards.create', { name: 'A' })).value.card as { id: string };
@@ -254,7 +254,7 @@ describe('card backups', () => {
       [{ kind: 'backup', text: tampered }, 'wrong-password'],
       [{ kind: 'backup', text: 'not a backup' }, 'bad-input'],
       [{ kind: 'backup', text: foreign.value }, 'bad-input'],
-      [{ kind: 'rcard', text: '' }, 'unavailable'],
+      [{ kind: 'rcard', text: '' }, 'bad-input'],
     ] as const) {
       expect(await h.call('cards.import', { name: 'A', file, password: BACKUP_PW })).toMatchObject({ ok: false, error: { code } });
     }

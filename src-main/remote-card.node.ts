@@ -4,7 +4,7 @@
  *  unchanged, as for a local card: requests come from `app.request` (checked to decode as an
  *  AppToNode first), everything the node sends goes out as `app.message` events.
  *
- *  NOT WIRED INTO THE HOST YET: the vault cannot hold remote cards (docs/wallet.md). */
+ *  One connection; remote-cards.node.ts keeps a card connected (reconnects, status, balances). */
 import { appToNode, type MessageTransport } from '../src-core/app/index.ts';
 import { decodeExact } from '../src-core/codec/index.ts';
 import { type CryptoBackend, identityFromSeed } from '../src-core/crypto/index.ts';
@@ -21,6 +21,10 @@ export interface RemoteCardOptions {
   readonly clock: Clock;
   readonly events: EventHub;
   readonly log?: (line: string) => void;
+  /** Called with each message from the node after it was published (remote-cards keeps the report). */
+  readonly onMessage?: (message: Uint8Array) => void;
+  /** Give up connecting (TCP) after this long; default 10 s. The handshake has its own timeout. */
+  readonly connectTimeoutMs?: number;
 }
 
 export interface RemoteCardSession {
@@ -35,6 +39,32 @@ export interface RemoteCardSession {
 const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 const fail = (code: BridgeError['code'], message: string): { ok: false; error: BridgeError } => ({ ok: false, error: { code, message } });
 
+const CONNECT_TIMEOUT_MS = 10_000;
+
+/** `p`, or a rejection after `ms`; a value that arrives too late goes to `late` (to be closed). */
+function withTimeout<T>(p: Promise<T>, ms: number, clock: Clock, late: (value: T) => void): Promise<T> {
+  return new Promise((resolve, reject) => {
+    let timedOut = false;
+    const timer = clock.after(ms, () => {
+      timedOut = true;
+      reject(new Error(`no answer within ${ms / 1000} s`));
+    });
+    p.then(
+      (v) => {
+        if (timedOut) late(v);
+        else {
+          timer.cancel();
+          resolve(v);
+        }
+      },
+      (e: unknown) => {
+        timer.cancel();
+        reject(e);
+      },
+    );
+  });
+}
+
 /** Connects to the remote node; `unavailable` (with the reason) when it cannot be reached or
  *  refuses the app's key. The node's first message, its report, arrives as an `app.message`. */
 export async function connectRemoteCard(opts: RemoteCardOptions): Promise<Result<RemoteCardSession, BridgeError>> {
@@ -42,7 +72,7 @@ export async function connectRemoteCard(opts: RemoteCardOptions): Promise<Result
   const log = opts.log ?? (() => {});
   let transport: MessageTransport;
   try {
-    const raw = await tcpConnect(card.address);
+    const raw = await withTimeout(tcpConnect(card.address), opts.connectTimeoutMs ?? CONNECT_TIMEOUT_MS, opts.clock, (late) => late.close());
     try {
       transport = await secureChannel(raw, {
         identity: identityFromSeed(opts.crypto, card.appPrivateKey), crypto: opts.crypto, clock: opts.clock, expectedRemote: card.nodePublicKey,
@@ -65,6 +95,7 @@ export async function connectRemoteCard(opts: RemoteCardOptions): Promise<Result
         } catch (e) {
           log(`card ${cardId}: an app message was not published: ${errorText(e)}`);
         }
+        opts.onMessage?.(message);
       }
     } catch (e) {
       log(`card ${cardId}: the connection to its node failed: ${errorText(e)}`);

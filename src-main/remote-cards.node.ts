@@ -1,0 +1,209 @@
+/** Remote cards kept connected (issue 7 §1): one app connection (remote-card.node.ts) per remote
+ *  card while the wallet is unlocked. When the node goes away the card shows offline and the
+ *  wallet reconnects with exponential backoff (`minDelayMs` doubling up to `maxDelayMs`, back to
+ *  `minDelayMs` once a connection delivered its report). The card's balances come from the
+ *  node's report, kept current by applying its `report-mutations`. */
+import { type NodeReport, applyReportMutations, nodeToApp } from '../src-core/app/index.ts';
+import { decodeExact } from '../src-core/codec/index.ts';
+import type { CryptoBackend } from '../src-core/crypto/index.ts';
+import type { RemoteCard } from '../src-core/files/index.ts';
+import type { Clock, Timer } from '../src-core/net/index.ts';
+import type { BridgeError, CardBalance, Result } from './bridge.ts';
+import { cardBalances, sameBalances } from './card-balances.ts';
+import type { EventHub } from './dispatcher.ts';
+import { connectRemoteCard, type RemoteCardSession } from './remote-card.node.ts';
+import type { RemoteCards } from './remote-cards.ts';
+
+export type { RemoteCards } from './remote-cards.ts';
+
+export interface RemoteCardsOptions {
+  readonly events: EventHub;
+  readonly crypto: CryptoBackend;
+  readonly clock: Clock;
+  readonly log?: (line: string) => void;
+  /** First reconnect delay (default 1 s); doubles after each failure up to `maxDelayMs` (default 30 s). */
+  readonly minDelayMs?: number;
+  readonly maxDelayMs?: number;
+  /** TCP connect timeout (default remote-card.node.ts's). */
+  readonly connectTimeoutMs?: number;
+}
+
+interface Entry {
+  readonly card: RemoteCard;
+  session: RemoteCardSession | undefined;
+  report: NodeReport | undefined;
+  balances: readonly CardBalance[];
+  connecting: Promise<Result<void, BridgeError>> | undefined;
+  timer: Timer | undefined;
+  delayMs: number;
+  stopped: boolean;
+  /** Why the last attempt failed, for `appRequest` while offline. */
+  lastError: string | undefined;
+}
+
+type Fail = { readonly ok: false; readonly error: BridgeError };
+const fail = (code: BridgeError['code'], message: string): Fail => ({ ok: false, error: { code, message } });
+const done = { ok: true, value: undefined } as const;
+
+export function createRemoteCards(opts: RemoteCardsOptions): RemoteCards {
+  const log = opts.log ?? (() => {});
+  const minDelay = opts.minDelayMs ?? 1000;
+  const maxDelay = opts.maxDelayMs ?? 30_000;
+  const entries = new Map<string, Entry>();
+  const listeners = new Set<(cardId: string) => void>();
+  const notify = (cardId: string): void => {
+    for (const l of [...listeners]) l(cardId);
+  };
+  const online = (e: Entry): boolean => e.session?.open === true && e.report !== undefined;
+
+  /** Publishes the card's status when it changed (online or balances). */
+  const update = (cardId: string, e: Entry, wasOnline: boolean): void => {
+    const next = e.report === undefined ? [] : cardBalances(e.report);
+    const same = sameBalances(next, e.balances) && wasOnline === online(e);
+    e.balances = next;
+    if (!same) notify(cardId);
+  };
+
+  const scheduleReconnect = (cardId: string, e: Entry): void => {
+    if (e.stopped || e.timer !== undefined) return;
+    const delay = e.delayMs;
+    e.delayMs = Math.min(maxDelay, e.delayMs * 2);
+    e.timer = opts.clock.after(delay, () => {
+      e.timer = undefined;
+      if (!e.stopped && e.session === undefined) void connect(cardId, e);
+    });
+  };
+
+  /** Keeps the kept report current; a message that does not decode ends the connection. */
+  const onMessage = (cardId: string, e: Entry, s: () => RemoteCardSession | undefined, bytes: Uint8Array): void => {
+    const session = s();
+    if (session === undefined || e.session !== session) return; // a replaced connection
+    const wasOnline = online(e);
+    const decoded = decodeExact(nodeToApp, bytes);
+    if (!decoded.ok) {
+      log(`card ${cardId}: its node sent a message that does not decode (${decoded.error.message}); disconnecting`);
+      session.close();
+      return;
+    }
+    const m = decoded.value;
+    if (m.kind === 'report') {
+      e.report = m.report;
+      e.delayMs = minDelay; // a working connection: the next failure retries soon
+      e.lastError = undefined;
+    } else if (m.kind === 'report-mutations' && e.report !== undefined) {
+      e.report = applyReportMutations(e.report, m.mutations);
+    }
+    update(cardId, e, wasOnline);
+  };
+
+  function connect(cardId: string, e: Entry): Promise<Result<void, BridgeError>> {
+    if (e.connecting !== undefined) return e.connecting;
+    const attempt = (async (): Promise<Result<void, BridgeError>> => {
+      let session: RemoteCardSession | undefined;
+      const r = await connectRemoteCard({
+        cardId, card: e.card, crypto: opts.crypto, clock: opts.clock, events: opts.events,
+        log: (line) => log(line),
+        onMessage: (bytes) => onMessage(cardId, e, () => session, bytes),
+        ...(opts.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: opts.connectTimeoutMs }),
+      });
+      if (!r.ok) {
+        e.lastError = r.error.message;
+        log(`card ${cardId}: ${r.error.message}`);
+        scheduleReconnect(cardId, e);
+        return r;
+      }
+      session = r.value;
+      if (e.stopped) {
+        session.close();
+        return fail('unavailable', 'The card was closed while connecting.');
+      }
+      e.session = session;
+      const mine = session;
+      void mine.ended.then(() => {
+        if (e.session !== mine) return; // replaced or stopped: whoever did it decides what follows
+        const wasOnline = online(e);
+        e.session = undefined;
+        e.report = undefined;
+        e.lastError ??= 'the connection ended';
+        log(`card ${cardId}: the connection to its node at ${e.card.address} ended; reconnecting`);
+        update(cardId, e, wasOnline);
+        scheduleReconnect(cardId, e);
+      });
+      return done;
+    })();
+    e.connecting = attempt;
+    void attempt.finally(() => {
+      if (e.connecting === attempt) e.connecting = undefined;
+    });
+    return attempt;
+  }
+
+  async function stop(cardId: string): Promise<void> {
+    const e = entries.get(cardId);
+    if (e === undefined) return;
+    entries.delete(cardId);
+    e.stopped = true;
+    e.timer?.cancel();
+    e.timer = undefined;
+    const wasOnline = online(e);
+    const s = e.session;
+    e.session = undefined;
+    e.report = undefined;
+    s?.close();
+    await e.connecting?.catch(() => undefined);
+    e.card.appPrivateKey.fill(0);
+    if (wasOnline) notify(cardId);
+  }
+
+  return {
+    start(cardId, card) {
+      if (entries.has(cardId)) return;
+      const e: Entry = {
+        card: { ...card, appPrivateKey: card.appPrivateKey.slice() },
+        session: undefined, report: undefined, balances: [], connecting: undefined, timer: undefined,
+        delayMs: minDelay, stopped: false, lastError: undefined,
+      };
+      entries.set(cardId, e);
+      void connect(cardId, e);
+    },
+    stop,
+    async stopAll() {
+      for (const id of [...entries.keys()]) await stop(id);
+    },
+    status(cardId) {
+      const e = entries.get(cardId);
+      return e === undefined ? { online: false, balances: [] } : { online: online(e), balances: e.balances };
+    },
+    async connectApp(cardId) {
+      const e = entries.get(cardId);
+      if (e === undefined) return fail('unavailable', 'This remote card is not connected (the wallet is locked).');
+      await e.connecting?.catch(() => undefined);
+      e.timer?.cancel();
+      e.timer = undefined;
+      e.delayMs = minDelay;
+      const old = e.session;
+      if (old !== undefined) {
+        const wasOnline = online(e);
+        e.session = undefined;
+        e.report = undefined;
+        old.close();
+        update(cardId, e, wasOnline);
+      }
+      return connect(cardId, e);
+    },
+    async appRequest(cardId, message) {
+      const e = entries.get(cardId);
+      if (e === undefined) return fail('unavailable', 'This remote card is not connected (the wallet is locked).');
+      const s = e.session;
+      if (s === undefined || !s.open) {
+        const why = e.lastError === undefined ? '' : ` (${e.lastError})`;
+        return fail('unavailable', `The node of this card at ${e.card.address} is not connected${why}; the wallet keeps trying.`);
+      }
+      return s.appRequest(message);
+    },
+    onChange(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}
