@@ -43,7 +43,7 @@ const MAX_ID = Number.MAX_SAFE_INTEGER;
 const MAX_ERROR_MESSAGE = 2000;
 const ERROR_CODES: readonly BridgeErrorCode[] = [
   'bad-message', 'unknown-request', 'bad-args', 'too-large', 'unknown-card', 'bad-input',
-  'locked', 'wrong-password', 'unavailable', 'disconnected', 'internal',
+  'locked', 'wrong-password', 'rate-limited', 'unavailable', 'disconnected', 'internal',
 ];
 
 const fail = (code: BridgeErrorCode, message: string): BridgeError => ({ code, message });

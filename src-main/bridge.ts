@@ -4,7 +4,7 @@
  *  maps what the host pushes. `BRIDGE_SCHEMAS` is the strict shape of each, used by the single
  *  bridge codec (bridge-codec.ts) for both transports: Electron IPC and the browser-mode
  *  WebSocket. Browser-safe: the renderer imports this file (and only this side of src-main). */
-import { bool, bytes, i128, int, list, literal, nothing, nullable, obj, str, type Schema } from './bridge-schema.ts';
+import { bool, bytes, i128, int, list, literal, nothing, nullable, obj, str, type Schema, u128 } from './bridge-schema.ts';
 
 export type Result<T, E> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: E };
 
@@ -20,6 +20,7 @@ export type BridgeErrorCode =
   | 'bad-input' // well-formed but unacceptable (empty name, unreadable file)
   | 'locked' // the wallet must be unlocked first
   | 'wrong-password'
+  | 'rate-limited' // too many wrong passwords: wait (the message says how long) and try again
   | 'unavailable' // not built yet, or the card's engine cannot take it now
   | 'disconnected' // the transport closed before the answer came (renderer side only)
   | 'internal'; // a bug in the host; the message says what
@@ -55,6 +56,25 @@ export interface WalletStatus {
   readonly hasPassword: boolean;
 }
 
+/** Ask the wallet password before paying more than `amount` (smallest units) in `currency`. */
+export interface PayThreshold {
+  readonly currency: string;
+  readonly amount: bigint;
+}
+
+/** Settings that protect money, kept by the host (`safety.json`); changing them needs the
+ *  wallet password (docs/wallet.md "Safety habits"). */
+export interface SafetySettings {
+  /** Lock the wallet after this many seconds without user input (`wallet.activity`); 0: never. */
+  readonly autoLockSeconds: number;
+  /** Per currency (each at most once). */
+  readonly payPasswordAbove: readonly PayThreshold[];
+  /** For currencies not listed; null: never ask. */
+  readonly payPasswordAboveOther: bigint | null;
+}
+
+export const MAX_AUTO_LOCK_SECONDS = 7 * 24 * 3600;
+
 export interface CardFile {
   /** `backup`: a backup written by cards.export; `rcard`: a remote card file (.rcard). */
   readonly kind: 'backup' | 'rcard';
@@ -84,6 +104,14 @@ export interface BridgeRequests {
   'wallet.lock': { args: Record<string, never>; result: void };
   'wallet.unlock': { args: { readonly password: string }; result: void };
   'wallet.changePassword': { args: { readonly oldPassword: string; readonly newPassword: string }; result: void };
+  /** Checks the wallet password and changes nothing (the renderer's confirm-with-password).
+   *  Needs the wallet unlocked; wrong passwords are rate-limited (shared with unlock). */
+  'wallet.verifyPassword': { args: { readonly password: string }; result: void };
+  /** The user did something (key, pointer): restarts the idle time of the auto-lock. */
+  'wallet.activity': { args: Record<string, never>; result: void };
+  'safety.get': { args: Record<string, never>; result: SafetySettings };
+  /** Needs the wallet unlocked and its password. */
+  'safety.set': { args: { readonly settings: SafetySettings; readonly password: string }; result: void };
   'cli.enable': { args: { readonly cardId: CardId; readonly address: string }; result: CliAccess };
   'cli.disable': { args: { readonly cardId: CardId }; result: void };
   /** One app-protocol message (its canonical binary encoding, src-core/app) for the named card.
@@ -98,6 +126,7 @@ export interface BridgeRequests {
 export interface BridgeEvents {
   'cards.changed': { readonly cards: readonly CardView[] };
   'wallet.changed': WalletStatus;
+  'safety.changed': SafetySettings;
   'app.message': { readonly cardId: CardId; readonly message: Uint8Array };
 }
 
@@ -154,6 +183,11 @@ const cardView: Schema<CardView> = obj({
 });
 const cardList = obj({ cards: list(cardView, { max: 10_000 }) });
 const walletStatus: Schema<WalletStatus> = obj({ locked: bool, hasPassword: bool });
+const safetySettings: Schema<SafetySettings> = obj({
+  autoLockSeconds: int({ min: 0, max: MAX_AUTO_LOCK_SECONDS }),
+  payPasswordAbove: list(obj({ currency: str({ maxLength: 16, minLength: 1 }), amount: u128 }), { max: 100 }),
+  payPasswordAboveOther: nullable(u128),
+});
 
 type SchemaTable<M> = { readonly [K in keyof M]: M[K] extends { args: infer A; result: infer R } ? { readonly args: Schema<A>; readonly result: Schema<R> } : never };
 
@@ -172,6 +206,10 @@ export const REQUEST_SCHEMAS: SchemaTable<BridgeRequests> = {
   'wallet.lock': { args: empty, result: nothing },
   'wallet.unlock': { args: obj({ password }), result: nothing },
   'wallet.changePassword': { args: obj({ oldPassword: password, newPassword: password }), result: nothing },
+  'wallet.verifyPassword': { args: obj({ password }), result: nothing },
+  'wallet.activity': { args: empty, result: nothing },
+  'safety.get': { args: empty, result: safetySettings },
+  'safety.set': { args: obj({ settings: safetySettings, password }), result: nothing },
   'cli.enable': {
     args: obj({ cardId, address: str({ maxLength: 300, minLength: 1 }) }),
     result: obj({
@@ -189,6 +227,7 @@ export const REQUEST_SCHEMAS: SchemaTable<BridgeRequests> = {
 export const EVENT_SCHEMAS: { readonly [E in EventName]: Schema<BridgeEvents[E]> } = {
   'cards.changed': cardList,
   'wallet.changed': walletStatus,
+  'safety.changed': safetySettings,
   'app.message': obj({ cardId, message: bytes({ maxBytes: MAX_APP_MESSAGE_BYTES }) }),
 };
 

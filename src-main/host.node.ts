@@ -10,7 +10,6 @@ import { acquireLock } from '../src-core/store/lock.node.ts';
 import { type CardEngines, createCardEngines } from './card-engines.node.ts';
 import { createDispatcher, EventHub, type Dispatcher } from './dispatcher.ts';
 import { scryptKdf } from './kdf.node.ts';
-import { createRemoteCards, type RemoteCards } from './remote-cards.node.ts';
 import { loadSafetySettings, SAFETY_FILE, saveSafetySettings } from './safety-storage.node.ts';
 import { loadVault, fileVaultStorage } from './vault-storage.node.ts';
 import { createWalletHost, type WalletHost } from './wallet-host.ts';
@@ -23,7 +22,6 @@ export interface RunningHost {
   readonly dispatcher: Dispatcher;
   readonly events: EventHub;
   readonly engines: CardEngines;
-  readonly remotes: RemoteCards;
   /** Stops the cards' nodes cleanly, then releases the data folder's lock file. */
   close(): Promise<void>;
 }
@@ -37,8 +35,6 @@ export interface HostOptions {
   readonly tickMs?: number;
   /** Node log lines (default: dropped). */
   readonly log?: (line: string) => void;
-  /** Remote cards' reconnect delays (default remote-cards.node.ts's: 1 s doubling up to 30 s). */
-  readonly reconnect?: { readonly minDelayMs: number; readonly maxDelayMs: number };
 }
 
 /** Opens the wallet in `dataDir`, holding its lock file so a second host (Electron and browser
@@ -66,11 +62,6 @@ export async function openWalletHost(dataDir: string, onInternalError: (e: unkno
     ...(options.log === undefined ? {} : { log: options.log }),
     ...(options.tickMs === undefined ? {} : { tickMs: options.tickMs }),
   });
-  const remotes = createRemoteCards({
-    events, crypto: nodeBackend, clock: options.clock ?? systemClock,
-    ...(options.log === undefined ? {} : { log: options.log }),
-    ...(options.reconnect ?? {}),
-  });
   const host = createWalletHost({
     vault,
     save: fileVaultStorage(path).save,
@@ -79,7 +70,6 @@ export async function openWalletHost(dataDir: string, onInternalError: (e: unkno
     kdf: scryptKdf,
     random,
     engines,
-    remotes,
     now: () => (options.clock ?? systemClock).now(),
     safety: { settings: safety, save: saveSafetySettings(safetyPath), ...(options.clock === undefined ? {} : { clock: options.clock }) },
     onEngineError: (cardId, e) => onInternalError(new Error(`card ${cardId}: its node did not start: ${e instanceof Error ? e.message : String(e)}`)),
@@ -92,5 +82,5 @@ export async function openWalletHost(dataDir: string, onInternalError: (e: unkno
       await lock.release();
     }
   };
-  return { host, events, engines, remotes, dispatcher: createDispatcher(host.handlers, onInternalError), close };
+  return { host, events, engines, dispatcher: createDispatcher(host.handlers, onInternalError), close };
 }
