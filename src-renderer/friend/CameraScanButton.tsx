@@ -28,7 +28,7 @@ export function CameraScanButton({ what, onText, onError }: {
       {scan === undefined
         ? <button type="button" className="secondary" onClick={start}>Scan {what} with the camera</button>
         : <button type="button" className="secondary" onClick={() => scan.stop()}>Stop the camera</button>}
-      <video ref={video} className="camera" hidden={scan === undefined} muted playsInline aria-label={`Camera view for the ${what} QR code`} />
+      <video ref={video} className="camera" hidden={scan === undefined} style={scan === undefined ? { display: 'none' } : undefined} muted playsInline aria-label={`Camera view for scanning ${what}`} />
     </>
   );
 }

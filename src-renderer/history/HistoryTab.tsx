@@ -58,7 +58,7 @@ export function HistoryTab({ cardId, cardName, report }: HistoryTabProps) {
       </div>
       <div className="card-actions">
         <button type="button" className="secondary" onClick={() => void loadHistory()}>Reload</button>
-        <button type="button" className="secondary" disabled={visible.length === 0} onClick={exportCsv}>Export CSV ({visible.length} rows)</button>
+        <button type="button" className="secondary" disabled={visible.length === 0} onClick={exportCsv}>Export CSV ({visible.length} {visible.length === 1 ? 'row' : 'rows'})</button>
       </div>
       {history.kind === 'loading' && rows.length === 0 && <p role="status">Reading the history…</p>}
       {history.kind === 'failed' && <p role="alert" className="message error">{history.message}</p>}

@@ -9,6 +9,7 @@ import { type ServerKind, nameFromFileName, serverRows } from './server-input.ts
 
 const TITLE = { relay: 'Relays', index: 'Index servers' } as const;
 const ONE = { relay: 'relay', index: 'index server' } as const;
+const A = { relay: 'a', index: 'an' } as const;
 const STATUS = { connected: 'connected', standby: 'not connected (standby)', unknown: 'connection not reported by the card' } as const;
 const HELP = {
   relay: 'Friends reach this card through its relays. Your friend file lists them, so give friends a new friend file after a change.',
@@ -95,9 +96,9 @@ export function ServerSection({ kind, report }: { readonly kind: ServerKind; rea
             placeholder={`Paste the ${what} ticket (stmgr ${kind === 'relay' ? 'relay' : 'index'}-ticket)`} onChange={(e) => setTicketText(e.target.value)} />
         </div>
         <div className="card-actions">
-          <button type="button" className="secondary" onClick={() => void open()}>Open a {what} ticket file…</button>
-          <button type="button" className="secondary" onClick={() => void picture()}>Read a {what} QR picture…</button>
-          <CameraScanButton what={`a ${what} ticket`} onText={(t) => { setTicketText(t); setMessage(undefined); }} onError={(text) => setMessage({ kind: 'error', text })} />
+          <button type="button" className="secondary" onClick={() => void open()}>Open {A[kind]} {what} ticket file…</button>
+          <button type="button" className="secondary" onClick={() => void picture()}>Read {A[kind]} {what} QR picture…</button>
+          <CameraScanButton what={`${A[kind]} ${what} ticket`} onText={(t) => { setTicketText(t); setMessage(undefined); }} onError={(text) => setMessage({ kind: 'error', text })} />
         </div>
         <div className="row card-form">
           <div className="field">
