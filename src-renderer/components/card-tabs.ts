@@ -7,6 +7,7 @@ import { PayTab } from '../pay/PayTab.tsx';
 import { FriendsTab } from './FriendsTab.tsx';
 import { HistoryTab } from '../history/HistoryTab.tsx';
 import { SettingsTab } from '../settings/SettingsTab.tsx';
+import { StatementTab } from '../statement/StatementTab.tsx';
 
 /** What every tab's panel gets: the open card. */
 export interface CardTabProps {
@@ -28,5 +29,6 @@ export const CARD_TABS: readonly CardTab[] = [
   { id: 'get-paid', label: 'Get paid', Panel: GetPaidTab },
   { id: 'pay', label: 'Pay', Panel: PayTab },
   { id: 'history', label: 'History', Panel: HistoryTab },
+  { id: 'statement', label: 'Statement', Panel: StatementTab },
   { id: 'settings', label: 'Settings', Panel: SettingsTab },
 ];
