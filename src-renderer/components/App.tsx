@@ -1,5 +1,7 @@
 import { useEffect } from 'react';
 import { AlertCenter } from '../alerts/AlertCenter.tsx';
+import { BackupReminders } from '../safety/BackupReminder.tsx';
+import { SafetyWatch } from '../safety/SafetyWatch.tsx';
 import { useAppStore } from '../useAppStore.ts';
 import { CardScreen } from './CardScreen.tsx';
 import { CardsScreen } from './CardsScreen.tsx';
@@ -43,6 +45,8 @@ export function App() {
         </p>
       )}
       <main id="main" className="app-main" tabIndex={-1}>
+        <SafetyWatch />
+        <BackupReminders />
         <AlertCenter />
         {wallet === undefined ? (
           walletError === undefined ? <p role="status">Opening the wallet…</p> : <p role="alert" className="message error">The wallet did not answer: {walletError.message}</p>

@@ -1,3 +1,4 @@
+import { SafetySettingsForm } from '../safety/SafetySettingsForm.tsx';
 import { useAppStore } from '../useAppStore.ts';
 import { CardList } from './CardList.tsx';
 import { ChangePasswordForm } from './ChangePasswordForm.tsx';
@@ -38,6 +39,10 @@ export function CardsScreen() {
       <section className="panel" aria-labelledby="create-card">
         <h2 id="create-card">Create a card</h2>
         <CreateCardForm onCreate={createCard} />
+      </section>
+      <section className="panel" aria-labelledby="safety-settings">
+        <h2 id="safety-settings">Safety</h2>
+        <SafetySettingsForm />
       </section>
       <section className="panel" aria-labelledby="wallet-password">
         <h2 id="wallet-password">Wallet password</h2>

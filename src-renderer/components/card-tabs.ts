@@ -4,6 +4,7 @@ import type { ComponentType } from 'react';
 import type { NodeReport } from '../../src-core/app/index.ts';
 import { GetPaidTab } from '../invoice/GetPaidTab.tsx';
 import { PayTab } from '../pay/PayTab.tsx';
+import { ExposureTab } from '../exposure/ExposureTab.tsx';
 import { FriendsTab } from './FriendsTab.tsx';
 import { HistoryTab } from '../history/HistoryTab.tsx';
 import { SettingsTab } from '../settings/SettingsTab.tsx';
@@ -31,4 +32,5 @@ export const CARD_TABS: readonly CardTab[] = [
   { id: 'history', label: 'History', Panel: HistoryTab },
   { id: 'statement', label: 'Statement', Panel: StatementTab },
   { id: 'settings', label: 'Settings', Panel: SettingsTab },
+  { id: 'exposure', label: 'Exposure', Panel: ExposureTab },
 ];

@@ -2,6 +2,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Bridge } from '../../src-main/bridge.ts';
 import { type AlertsDeps, createAlertsSlice, type AlertsSlice } from '../alerts/alerts-slice.ts';
+import { createSafetySlice, type SafetySlice } from '../safety/safety-slice.ts';
 import { createCardSlice, type CardSlice } from './card-slice.ts';
 import { createCardsSlice, type CardsSlice } from './cards-slice.ts';
 import { createFriendSlice, type FriendSlice } from './friend-slice.ts';
@@ -12,7 +13,7 @@ import { createPaySlice, type PaySlice } from './pay-slice.ts';
 import { createUiSlice, type Theme, type UiSlice } from './ui-slice.ts';
 import { createWalletSlice, type WalletSlice } from './wallet-slice.ts';
 
-export type AppState = CardsSlice & CardSlice & WalletSlice & UiSlice & FriendSlice & SettingsSlice & HistorySlice & InvoiceSlice & PaySlice & AlertsSlice;
+export type AppState = CardsSlice & CardSlice & WalletSlice & UiSlice & FriendSlice & SettingsSlice & HistorySlice & InvoiceSlice & PaySlice & AlertsSlice & SafetySlice;
 export type AppStore = StoreApi<AppState>;
 
 export function createAppStore(bridge: Bridge, opts: { readonly theme?: Theme; readonly alerts?: AlertsDeps } = {}): AppStore {
@@ -22,6 +23,7 @@ export function createAppStore(bridge: Bridge, opts: { readonly theme?: Theme; r
     ...createWalletSlice(bridge)(...a),
     ...createUiSlice(opts.theme ?? 'system')(...a),
     ...createAlertsSlice(opts.alerts)(...a),
+    ...createSafetySlice(bridge)(...a),
     ...createFriendSlice()(...a),
     ...createSettingsSlice(bridge)(...a),
     ...createHistorySlice()(...a),
