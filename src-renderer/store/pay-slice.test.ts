@@ -121,8 +121,13 @@ describe('invoice and pay slices', () => {
     expect(await a.getState().collectInvoice(id, inv.fileText)).toMatchObject({ ok: false, error: 'This is an invoice, not a commit.' });
     expect(a.getState().invoices[cardId(a)]?.[0]?.state).toBe('paid');
 
+    // Bob's window leaves his card before Alice collects: reopened, it asks the node for the receipt
+    const bobCard = cardId(b);
+    b.getState().closeCard();
     await ok(a.getState().collectInvoice(id, paid.state.commitQr));
     await until(a, () => a.getState().invoices[cardId(a)]?.[0]?.state === 'collected', 'collected');
+    expect(b.getState().payments[bobCard]?.[0]?.state.kind).toBe('committed');
+    await b.getState().openCard(bobCard);
     await until(b, () => b.getState().payments[cardId(b)]?.[0]?.state.kind === 'paid', "Bob's receipt");
     const done = b.getState().payments[cardId(b)]?.[0];
     if (done?.state.kind !== 'paid') throw new Error('not paid');

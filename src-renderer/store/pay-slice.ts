@@ -3,7 +3,7 @@
  *  Payments are kept per card for this window (docs/wallet.md "Pay"). */
 import type { StateCreator } from 'zustand/vanilla';
 import { type AppClient, AppRequestError, ackPayment, executePayment } from '../../src-core/app/index.ts';
-import { toBase64Url } from '../../src-core/codec/index.ts';
+import { fromBase64Url, toBase64Url } from '../../src-core/codec/index.ts';
 import { formatCommit, formatQrPayload, formatReceipt } from '../../src-core/files/index.ts';
 import type { Commit, Invoice, Receipt } from '../../src-core/proto/index.ts';
 import type { Result } from '../../src-main/bridge.ts';
@@ -63,8 +63,26 @@ async function quote(client: AppClient, invoice: Invoice): Promise<Result<Quote,
   return { ok: true, value: q };
 }
 
-export const createPaySlice = (random: (n: number) => Uint8Array = platformRandom): StateCreator<AppState, [], [], PaySlice> => (set, get) => {
+export const createPaySlice = (random: (n: number) => Uint8Array = platformRandom): StateCreator<AppState, [], [], PaySlice> => (set, get, api) => {
   let draftGeneration = 0;
+  let watched: AppClient | undefined;
+
+  // A new session of a card: ask the node about the payments still waiting for their receipt.
+  api.subscribe((state, prev) => {
+    if (state.cardSession === prev.cardSession || state.cardSession.kind !== 'open') return;
+    const client = state.cardClient();
+    if (client === undefined || client === watched) return;
+    watched = client;
+    const cardId = state.cardSession.cardId;
+    for (const p of state.payments[cardId] ?? []) {
+      const id = fromBase64Url(p.id);
+      if (p.state.kind === 'committed' && id !== undefined) void awaitReceipt(cardId, client, id, p, true);
+    }
+    if (state.payDraft.kind !== 'empty') {
+      draftGeneration++;
+      set({ payDraft: { kind: 'empty' } });
+    }
+  });
 
   function open(): { cardId: string; client: AppClient } | undefined {
     const s = get().cardSession;
@@ -79,15 +97,17 @@ export const createPaySlice = (random: (n: number) => Uint8Array = platformRando
     set({ payments: { ...get().payments, [cardId]: next } });
   }
 
-  /** After the commit: the seller collects, the node closes the payment with the receipt. */
-  async function awaitReceipt(cardId: string, client: AppClient, paymentId: Uint8Array, record: PaymentRecord): Promise<void> {
+  /** After the commit: the seller collects, the node closes the payment with the receipt.
+   *  `ask`: request-close-payment now (a new session of the card: the answer may have come while
+   *  no session listened); otherwise wait for the status the node pushes. */
+  async function awaitReceipt(cardId: string, client: AppClient, paymentId: Uint8Array, record: PaymentRecord, ask = false): Promise<void> {
     if (record.state.kind !== 'committed') return;
     const committed = record.state;
     let status;
     try {
-      status = await client.nextPaymentStatus(paymentId);
+      status = await (ask ? client.requestClosePayment(paymentId) : client.nextPaymentStatus(paymentId));
     } catch {
-      return; // the session ended; the payment stays committed here
+      return; // the session ended; the payment stays committed here until the card is opened again
     }
     if (status.kind === 'success') {
       put(cardId, { ...record, state: { ...committed, kind: 'paid', receipt: status.receipt, receiptText: formatReceipt(status.receipt) } });

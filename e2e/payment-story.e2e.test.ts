@@ -1,0 +1,354 @@
+/** The payment story of issue 8 in a real Chromium, against real programs: a `strelay` and a
+ *  `stindex` process, and two wallets in browser mode (two `npm start` hosts, each with its own
+ *  data folder): Alice's wallet holds cards Alice and Carol, Bob's wallet holds Bob and Mediator.
+ *  Cards become friends by scanning each other's friend QR pictures; Alice invoices 60, Bob scans
+ *  the invoice picture, sees the fee, pays and shows the commit QR, Alice scans it and collects;
+ *  Bob's receipt verifies with `stregister verify-receipt`. Then Alice pays Carol through
+ *  Mediator, who charges a fee. Then bad input, each refused with a message, nothing changed. */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildRenderer } from '../src-main/build.node.ts';
+import { type Background, background, freePort, runBin } from '../src-core/node/it/procs.ts';
+import { artifactPath, launchChromium, startWallet, type RunningWallet } from './support.ts';
+
+const PASSWORD = 'payment story password';
+let dir = '';
+let browser: Browser | undefined;
+const wallets: RunningWallet[] = [];
+const servers: Background[] = [];
+let relayTicket = '';
+let indexTicket = '';
+
+async function ok(program: string, args: readonly string[]): Promise<string> {
+  const r = await runBin(program, args, dir);
+  if (r.code !== 0) throw new Error(`${program} ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
+  return r.stdout;
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'offset-e2e-story-'));
+  mkdirSync(join(dir, 'trusted'));
+  const [relayPort, clientPort, serverPort] = [await freePort(), await freePort(), await freePort()];
+  await Promise.all([ok('stmgr', ['gen-ident', '--output', 'relay.ident']), ok('stmgr', ['gen-ident', '--output', 'index.ident'])]);
+  await ok('stmgr', ['relay-ticket', '--address', `127.0.0.1:${relayPort}`, '--idfile', 'relay.ident', '--output', 'relay.ticket']);
+  await ok('stmgr', ['index-ticket', '--address', `127.0.0.1:${clientPort}`, '--idfile', 'index.ident', '--output', 'index.ticket']);
+  relayTicket = readFileSync(join(dir, 'relay.ticket'), 'utf8');
+  indexTicket = readFileSync(join(dir, 'index.ticket'), 'utf8');
+  const rendererDir = join(dir, 'renderer');
+  const [relay, index] = await Promise.all([
+    background(`strelay --idfile relay.ident --laddr 127.0.0.1:${relayPort}`, dir, /listening/),
+    background(`stindex --idfile index.ident --lclient 127.0.0.1:${clientPort} --lserver 127.0.0.1:${serverPort} --trusted trusted`, dir, /listening/),
+    buildRenderer(rendererDir),
+  ]);
+  servers.push(relay, index);
+  wallets.push(...await Promise.all([startWallet(rendererDir, join(dir, 'alice-wallet')), startWallet(rendererDir, join(dir, 'bob-wallet'))]));
+  browser = await launchChromium();
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  for (const w of wallets) await w.stop();
+  for (const s of servers) await s.stop();
+  if (dir !== '') rmSync(dir, { recursive: true, force: true });
+});
+
+/** One wallet's window, with the page's errors collected. */
+interface Window { readonly page: Page; readonly context: BrowserContext; readonly problems: string[] }
+
+async function openWindow(wallet: RunningWallet): Promise<Window> {
+  if (browser === undefined) throw new Error('no browser');
+  const context = await browser.newContext({ colorScheme: 'light', viewport: { width: 1000, height: 900 }, acceptDownloads: true });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+  page.on('pageerror', (e) => problems.push(e.message));
+  await page.goto(wallet.url);
+  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+  await page.getByLabel('Confirm password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Set password' }).click();
+  await page.getByRole('heading', { name: 'Cards', level: 1 }).waitFor();
+  return { page, context, problems };
+}
+
+async function createCard(page: Page, name: string): Promise<void> {
+  await page.getByLabel('Card name').fill(name);
+  await page.getByRole('button', { name: 'Create card' }).click();
+  await page.getByRole('list', { name: 'Cards' }).getByRole('button', { name: `Open ${name}` }).waitFor();
+}
+
+/** Shows `card`'s page (from wherever the window is) on `tab`. */
+async function show(page: Page, card: string, tab: string): Promise<void> {
+  const heading = page.getByRole('heading', { name: card, level: 1 });
+  if (!(await heading.isVisible())) {
+    const back = page.getByRole('button', { name: '← All cards' });
+    if (await back.isVisible()) await back.click();
+    await page.getByRole('button', { name: `Open ${card}` }).click();
+    await heading.waitFor();
+  }
+  await page.getByRole('tab', { name: tab, exact: true }).click();
+  await page.getByRole('tab', { name: tab, exact: true, selected: true }).waitFor();
+}
+
+const status = (scope: Page | Locator, text: string | RegExp): Promise<void> => scope.getByRole('status').filter({ hasText: text }).first().waitFor();
+const alert = (scope: Page | Locator, text: string | RegExp): Promise<void> => scope.getByRole('alert').filter({ hasText: text }).first().waitFor();
+
+async function addServers(page: Page, card: string): Promise<void> {
+  await show(page, card, 'Settings');
+  await page.getByRole('textbox', { name: 'Relay ticket', exact: true }).fill(relayTicket);
+  await page.getByRole('textbox', { name: 'Relay name', exact: true }).fill('story relay');
+  await page.getByRole('button', { name: 'Add relay' }).click();
+  await status(page, 'The relay "story relay" is added.');
+  await page.getByRole('textbox', { name: 'Index server ticket', exact: true }).fill(indexTicket);
+  await page.getByRole('textbox', { name: 'Index server name', exact: true }).fill('story index');
+  await page.getByRole('button', { name: 'Add index server' }).click();
+  await status(page, 'The index server "story index" is added.');
+}
+
+/** The friend QR code the card shows, as the PNG on screen. */
+async function friendQr(page: Page, card: string): Promise<Buffer> {
+  await show(page, card, 'Friends');
+  const toggle = page.getByRole('button', { name: 'Show my friend file' });
+  if (await toggle.isVisible()) await toggle.click();
+  const img = page.getByRole('img', { name: 'My friend file as a QR code' });
+  await img.waitFor();
+  return img.screenshot();
+}
+
+/** Adds a friend by scanning its QR picture, lets it owe 100, opens requests and enables it. */
+async function befriend(page: Page, card: string, qr: Buffer, friend: string): Promise<void> {
+  await show(page, card, 'Friends');
+  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByRole('button', { name: 'Read a QR picture…' }).click()]);
+  await chooser.setFiles({ name: `${friend}.png`, mimeType: 'image/png', buffer: qr });
+  await page.waitForFunction((n) => (document.querySelector('textarea') as HTMLTextAreaElement | null)?.value.includes(`"name": "${n}"`) === true, friend);
+  await page.getByRole('button', { name: 'Add friend' }).click();
+  await status(page, 'Friend added');
+  const item = page.getByRole('listitem', { name: `Friend ${friend}` });
+  await item.getByLabel(`Max debt for ${friend} (FST)`).fill('100');
+  await item.getByRole('button', { name: 'Set max debt' }).click();
+  await item.getByText('lets owe 100').waitFor();
+  await item.getByRole('button', { name: 'Open requests' }).click();
+  await item.getByText('requests open').waitFor();
+  await item.getByRole('button', { name: `Enable ${friend}` }).click();
+  await item.getByText(/^enabled/).waitFor();
+}
+
+async function friendsOnline(page: Page, card: string, friend: string): Promise<void> {
+  await show(page, card, 'Friends');
+  await page.getByRole('listitem', { name: `Friend ${friend}` }).getByText('enabled · online').waitFor({ timeout: 45_000 });
+}
+
+async function download(page: Page, click: () => Promise<void>): Promise<{ name: string; bytes: Buffer }> {
+  const [d] = await Promise.all([page.waitForEvent('download'), click()]);
+  const path = await d.path();
+  return { name: d.suggestedFilename(), bytes: readFileSync(path) };
+}
+
+/** Picks `picture` in the file dialog that `button` opens. */
+async function choosePicture(page: Page, button: string, name: string, picture: Buffer): Promise<void> {
+  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByRole('button', { name: button }).click()]);
+  await chooser.setFiles({ name, mimeType: 'image/png', buffer: picture });
+}
+
+/** Clicks "Check invoice and fee" until the quote shows: the index server hears of new friends'
+ *  capacities on its own schedule, so "no route" is retried (bounded). */
+async function quoteShown(page: Page): Promise<Locator> {
+  const quote = page.getByRole('group', { name: 'Payment quote' });
+  const end = Date.now() + 45_000;
+  for (;;) {
+    await page.getByRole('button', { name: 'Check invoice and fee' }).click();
+    const noRoute = page.getByRole('alert').filter({ hasText: 'No route can carry' });
+    await Promise.race([quote.waitFor(), noRoute.waitFor()]);
+    if (await quote.isVisible()) return quote;
+    if (Date.now() > end) throw new Error(`no quote: ${await noRoute.textContent()}`);
+    await page.waitForTimeout(300); // bounded poll of the index server (see above)
+  }
+}
+
+/** Reads a picture of a QR code into the Pay tab and pays the invoice; returns the commit's PNG. */
+async function payInvoicePicture(page: Page, card: string, invoicePng: Buffer, expectFee: string): Promise<{ commitPng: Buffer; quote: string }> {
+  await show(page, card, 'Pay');
+  await choosePicture(page, 'Read an invoice QR picture…', 'invoice.png', invoicePng);
+  await page.waitForFunction(() => [...document.querySelectorAll('textarea')].some((t) => t.value.startsWith('offset:invoice:')));
+  const quote = await quoteShown(page);
+  await expect.poll(() => quote.getByLabel('Fee').textContent()).toBe(expectFee);
+  const text = (await quote.textContent()) ?? '';
+  await page.screenshot({ path: artifactPath(`pay-${card.toLowerCase()}-quote.png`), fullPage: true });
+  await quote.getByRole('button', { name: /^Pay / }).click();
+  await status(page, 'Paid. Give the seller the commit');
+  const img = page.getByRole('img', { name: 'Commit as a QR code' }).first();
+  await img.waitFor();
+  return { commitPng: await img.screenshot(), quote: text };
+}
+
+async function balanceWith(page: Page, card: string, friend: string, amount: string): Promise<void> {
+  await show(page, card, 'Friends');
+  await page.getByRole('listitem', { name: `Friend ${friend}` }).locator('.balance').filter({ hasText: new RegExp(`^${amount} FST$`) }).waitFor({ timeout: 30_000 });
+}
+
+describe('the payment story in Chromium (two wallets in browser mode, real strelay and stindex)', () => {
+  it('befriends by QR pictures, pays an invoice by QR, collects by the commit QR, verifies the receipt, pays through a fee-charging mediator and refuses bad input', async () => {
+    const [aliceWallet, bobWallet] = wallets as [RunningWallet, RunningWallet];
+    const alice = await openWindow(aliceWallet);
+    const bob = await openWindow(bobWallet);
+    const a = alice.page;
+    const b = bob.page;
+    await createCard(a, 'Alice');
+    await createCard(a, 'Carol');
+    await createCard(b, 'Bob');
+    await createCard(b, 'Mediator');
+    for (const [page, card] of [[a, 'Alice'], [a, 'Carol'], [b, 'Bob'], [b, 'Mediator']] as const) await addServers(page, card);
+    await a.screenshot({ path: artifactPath('pay-01-settings-carol.png'), fullPage: true });
+
+    // friends by QR pictures: Alice–Bob, Alice–Mediator, Mediator–Carol
+    const qr = {
+      alice: await friendQr(a, 'Alice'), carol: await friendQr(a, 'Carol'),
+      bob: await friendQr(b, 'Bob'), mediator: await friendQr(b, 'Mediator'),
+    };
+    await befriend(a, 'Alice', qr.bob, 'Bob');
+    await befriend(b, 'Bob', qr.alice, 'Alice');
+    await befriend(a, 'Alice', qr.mediator, 'Mediator');
+    await befriend(b, 'Mediator', qr.alice, 'Alice');
+    await befriend(b, 'Mediator', qr.carol, 'Carol');
+    await befriend(a, 'Carol', qr.mediator, 'Mediator');
+    await friendsOnline(a, 'Alice', 'Bob');
+    await friendsOnline(a, 'Alice', 'Mediator');
+    await a.screenshot({ path: artifactPath('pay-02-alice-friends.png'), fullPage: true });
+    await friendsOnline(b, 'Bob', 'Alice');
+    await b.screenshot({ path: artifactPath('pay-03-bob-friends.png'), fullPage: true });
+
+    // Alice invoices 60 and saves the invoice's QR picture and file
+    await show(a, 'Alice', 'Get paid');
+    await a.screenshot({ path: artifactPath('pay-04-alice-get-paid-empty.png'), fullPage: true });
+    await a.getByLabel('Amount').fill('60');
+    await a.getByLabel('Description (what it is for)').fill('Two concert tickets');
+    await a.getByRole('button', { name: 'Create invoice' }).click();
+    await status(a, 'Invoice for 60 FST made');
+    const invoicePng = await download(a, () => a.getByRole('button', { name: 'Save QR picture' }).click());
+    expect(invoicePng.name).toMatch(/^invoice-.*\.png$/);
+    const invoiceFile = await download(a, () => a.getByRole('button', { name: 'Save invoice file' }).click());
+    writeFileSync(join(dir, 'tickets.invoice'), invoiceFile.bytes);
+    expect(JSON.parse(invoiceFile.bytes.toString('utf8'))).toMatchObject({ kind: 'invoice', currency: 'FST', totalDestPayment: '60', description: 'Two concert tickets' });
+    const invoiceItem = a.getByRole('listitem', { name: 'Invoice 60 FST Two concert tickets' });
+    await invoiceItem.getByText('open: waiting for payment').waitFor();
+    await a.screenshot({ path: artifactPath('pay-05-alice-invoice.png'), fullPage: true });
+
+    // Bob scans the invoice picture, sees the fee (none: Alice is his friend), pays, shows the commit
+    const first = await payInvoicePicture(b, 'Bob', invoicePng.bytes, '0 FST');
+    expect(first.quote).toContain('Two concert tickets');
+    expect(first.quote).toContain('60 FST through no mediator');
+    await b.getByRole('listitem', { name: 'Payment 60 FST Two concert tickets' }).getByText('paid: waiting for the seller to collect').waitFor();
+    await b.screenshot({ path: artifactPath('pay-06-bob-paid-commit.png'), fullPage: true });
+
+    // Alice scans the commit picture and collects
+    await show(a, 'Alice', 'Get paid');
+    await invoiceItem.getByText("paid: waiting for the buyer's commit").waitFor();
+    if (!(await a.getByRole('heading', { name: 'Invoice for 60 FST' }).isVisible())) await invoiceItem.getByRole('button', { name: 'Show invoice' }).click();
+    await choosePicture(a, 'Read a commit QR picture…', 'commit.png', first.commitPng);
+    await a.waitForFunction(() => [...document.querySelectorAll('textarea')].some((t) => t.value.startsWith('offset:commit:')));
+    await a.screenshot({ path: artifactPath('pay-07-alice-commit-read.png'), fullPage: true });
+    await a.getByRole('button', { name: 'Collect', exact: true }).click();
+    await status(a, 'Commit accepted');
+    await invoiceItem.getByText('collected', { exact: true }).waitFor();
+    await a.screenshot({ path: artifactPath('pay-08-alice-collected.png'), fullPage: true });
+
+    // both lists and balances show it; Bob keeps the receipt, and it verifies with stregister
+    const bobPayment = b.getByRole('listitem', { name: 'Payment 60 FST Two concert tickets' });
+    await bobPayment.getByText('collected by the seller: receipt kept').waitFor();
+    await bobPayment.getByRole('button', { name: 'View receipt' }).click();
+    await b.getByLabel('Receipt').waitFor();
+    await b.screenshot({ path: artifactPath('pay-09-bob-receipt.png'), fullPage: true });
+    const receipt = await download(b, () => bobPayment.getByRole('button', { name: 'Save receipt file' }).click());
+    writeFileSync(join(dir, 'tickets.receipt'), receipt.bytes);
+    const verified = await runBin('stregister', ['verify-receipt', '-i', 'tickets.invoice', '-r', 'tickets.receipt'], dir);
+    expect(verified).toMatchObject({ code: 0 });
+    await balanceWith(a, 'Alice', 'Bob', '60');
+    await balanceWith(b, 'Bob', 'Alice', '-60');
+    await a.screenshot({ path: artifactPath('pay-10-alice-balance.png'), fullPage: true });
+    await b.screenshot({ path: artifactPath('pay-11-bob-balance.png'), fullPage: true });
+
+    // three cards: Mediator charges Alice a fixed fee of 2; Carol invoices 30; Alice pays through Mediator
+    await show(b, 'Mediator', 'Friends');
+    await b.getByRole('button', { name: "Alice's page" }).click();
+    await b.getByLabel('Fixed fee (FST)').fill('2');
+    await b.getByRole('button', { name: 'Set fee' }).click();
+    await status(b, 'The fee for Alice in FST is set.');
+    await b.screenshot({ path: artifactPath('pay-12-mediator-fee.png'), fullPage: true });
+    await b.getByRole('button', { name: '← All friends' }).click();
+    await friendsOnline(a, 'Carol', 'Mediator');
+    await show(a, 'Carol', 'Get paid');
+    await a.getByLabel('Amount').fill('30');
+    await a.getByLabel('Description (what it is for)').fill('Bread');
+    await a.getByRole('button', { name: 'Create invoice' }).click();
+    await status(a, 'Invoice for 30 FST made');
+    const breadPng = await download(a, () => a.getByRole('button', { name: 'Save QR picture' }).click());
+    const second = await payInvoicePicture(a, 'Alice', breadPng.bytes, '2 FST');
+    expect(second.quote).toContain('30 FST through Mediator: fee 2 FST (rate 2, 2 hops)');
+    expect(second.quote).toContain('32 FST');
+    await show(a, 'Carol', 'Get paid');
+    const bread = a.getByRole('listitem', { name: 'Invoice 30 FST Bread' });
+    await bread.getByText("paid: waiting for the buyer's commit").waitFor();
+    await bread.getByRole('button', { name: 'Show invoice' }).click();
+    await choosePicture(a, 'Read a commit QR picture…', 'bread-commit.png', second.commitPng);
+    await a.waitForFunction(() => [...document.querySelectorAll('textarea')].some((t) => t.value.startsWith('offset:commit:')));
+    await a.getByRole('button', { name: 'Collect', exact: true }).click();
+    await bread.getByText('collected', { exact: true }).waitFor();
+    await a.screenshot({ path: artifactPath('pay-13-carol-collected.png'), fullPage: true });
+    await balanceWith(a, 'Alice', 'Mediator', '-32');
+    await balanceWith(a, 'Carol', 'Mediator', '30');
+    await balanceWith(b, 'Mediator', 'Alice', '32');
+    await balanceWith(b, 'Mediator', 'Carol', '-30');
+    await b.screenshot({ path: artifactPath('pay-14-mediator-balances.png'), fullPage: true });
+    await show(a, 'Alice', 'Pay');
+    await a.getByRole('listitem', { name: 'Payment 30 FST Bread' }).getByText('collected by the seller: receipt kept').waitFor();
+    await a.screenshot({ path: artifactPath('pay-15-alice-payments.png'), fullPage: true });
+
+    // bad input on Bob's Pay tab: each a clear message, no quote, nothing paid
+    await show(b, 'Bob', 'Pay');
+    const payments = b.getByRole('list', { name: 'Payments' }).getByRole('listitem');
+    const before = await payments.count();
+    await choosePicture(b, 'Read an invoice QR picture…', 'notes.png', Buffer.from('these are notes, not a picture'));
+    await alert(b, 'No invoice QR code was read from notes.png: This file is not an image');
+    await choosePicture(b, 'Read an invoice QR picture…', 'friend.png', qr.alice);
+    await b.getByRole('button', { name: 'Check invoice and fee' }).click();
+    await alert(b, 'This is a friend file, not an invoice.');
+    const aliceKey = (JSON.parse(readFileSync(join(dir, 'tickets.invoice'), 'utf8')) as { destPublicKey: string }).destPublicKey;
+    await ok('stregister', ['gen-invoice', '-a', '5', '-p', aliceKey, '-c', 'EUR', '-o', 'euro.invoice']);
+    await b.getByRole('textbox', { name: 'Invoice (file text or QR text)' }).fill(readFileSync(join(dir, 'euro.invoice'), 'utf8'));
+    await b.getByRole('button', { name: 'Check invoice and fee' }).click();
+    await alert(b, 'this card has no friend in EUR');
+    await b.screenshot({ path: artifactPath('pay-16-bob-invoice-other-currency.png'), fullPage: true });
+    expect(await b.getByRole('group', { name: 'Payment quote' }).count()).toBe(0);
+    expect(await payments.count()).toBe(before);
+
+    // bad input on Alice's Get paid tab: too many decimals; a commit of another invoice
+    await show(a, 'Alice', 'Get paid');
+    const invoices = a.getByRole('list', { name: 'Invoices' }).getByRole('listitem');
+    await a.getByLabel('Amount').fill('60.5');
+    await a.getByRole('button', { name: 'Create invoice' }).click();
+    await alert(a, 'This currency has no decimals: enter a whole number.');
+    expect(await invoices.count()).toBe(1);
+    await a.screenshot({ path: artifactPath('pay-17-alice-too-many-decimals.png'), fullPage: true });
+    await a.getByLabel('Amount').fill('5');
+    await a.getByLabel('Description (what it is for)').fill('Coffee');
+    await a.getByRole('button', { name: 'Create invoice' }).click();
+    await status(a, 'Invoice for 5 FST made');
+    await choosePicture(a, 'Read a commit QR picture…', 'commit.png', first.commitPng);
+    await a.getByRole('button', { name: 'Collect', exact: true }).click();
+    await alert(a, 'This commit is for another invoice');
+    const coffee = a.getByRole('listitem', { name: 'Invoice 5 FST Coffee' });
+    await coffee.getByText('open: waiting for payment').waitFor();
+    await a.screenshot({ path: artifactPath('pay-18-alice-commit-of-another-invoice.png'), fullPage: true });
+    await a.getByRole('button', { name: 'Cancel invoice' }).click();
+    await coffee.getByText('cancelled', { exact: true }).waitFor();
+    await balanceWith(a, 'Alice', 'Bob', '60');
+    await balanceWith(b, 'Bob', 'Alice', '-60');
+
+    expect(alice.problems).toEqual([]);
+    expect(bob.problems).toEqual([]);
+    await alice.context.close();
+    await bob.context.close();
+  }, 300_000);
+});
