@@ -136,6 +136,9 @@ describe('wallet shell in Chromium (browser mode)', () => {
     await page.screenshot({ path: artifactPath('08-remove-confirm.png'), fullPage: true });
     await page.getByRole('button', { name: 'Keep card' }).click();
     await renamed.getByRole('button', { name: 'Remove' }).click();
+    // removing stays disabled until a backup is exported or the person says they need none
+    expect(await page.getByRole('button', { name: 'Remove card' }).isDisabled()).toBe(true);
+    await page.getByLabel('I have a backup of this card, or I remove it without one').check();
     await page.getByRole('button', { name: 'Remove card' }).click();
     await renamed.waitFor({ state: 'detached' });
     expect(await page.getByRole('listitem', { name: 'Groceries' }).count()).toBe(1);

@@ -1,6 +1,8 @@
 import { useId, useState, type FormEvent } from 'react';
 import { MAX_CARD_NAME_CHARS, type BridgeError, type CardView, type Result } from '../../src-main/bridge.ts';
 import { formatAmount } from '../format-amount.ts';
+import { describeBackedUp, ExportBackup } from './cards/ExportBackup.tsx';
+import { RemoveCard } from './cards/RemoveCard.tsx';
 
 export interface CardItemProps {
   readonly card: CardView;
@@ -9,9 +11,10 @@ export interface CardItemProps {
   readonly onOpen: (cardId: string) => void;
 }
 
-type Mode = { readonly kind: 'view' } | { readonly kind: 'rename'; readonly name: string } | { readonly kind: 'confirm-remove' };
+type Mode = { readonly kind: 'view' } | { readonly kind: 'rename'; readonly name: string } | { readonly kind: 'export' } | { readonly kind: 'confirm-remove' };
 
-/** One card: name, where it runs, balances; rename in place; remove only after confirming. */
+/** One card: name, where it runs, balances, its last backup; rename in place; export a backup;
+ *  remove only after confirming, with a backup offered first (RemoveCard). */
 export function CardItem({ card, onRename, onRemove, onOpen }: CardItemProps) {
   const id = useId();
   const [mode, setMode] = useState<Mode>({ kind: 'view' });
@@ -43,8 +46,10 @@ export function CardItem({ card, onRename, onRemove, onOpen }: CardItemProps) {
             <button type="button" className="link" onClick={() => onOpen(card.id)}>{card.name}</button>
           </div>
           <div className="card-meta">
-            {card.kind === 'local' ? 'On this computer' : 'Remote node'} · {card.online ? 'online' : 'offline'}
+            {card.kind === 'local' ? 'On this computer' : <><span className="badge">remote</span> node at <span className="mono">{card.address}</span></>}
+            {' · '}{card.online ? 'online' : 'offline'}
           </div>
+          {card.kind === 'local' && <div className={`card-meta${card.backedUpAt === null ? ' warn' : ''}`}>{describeBackedUp(card.backedUpAt)}</div>}
         </div>
         <div className="balance" aria-label={`Balances of ${card.name}`}>
           {card.balances.length === 0
@@ -56,6 +61,9 @@ export function CardItem({ card, onRename, onRemove, onOpen }: CardItemProps) {
         <div className="card-actions">
           <button type="button" aria-label={`Open ${card.name}`} onClick={() => onOpen(card.id)}>Open</button>
           <button type="button" className="secondary" onClick={() => setMode({ kind: 'rename', name: card.name })}>Rename</button>
+          {card.kind === 'local' && (
+            <button type="button" className="secondary" aria-label={`Export a backup of ${card.name}`} onClick={() => setMode({ kind: 'export' })}>Export backup</button>
+          )}
           <button type="button" className="secondary danger" onClick={() => setMode({ kind: 'confirm-remove' })}>Remove</button>
         </div>
       )}
@@ -69,20 +77,15 @@ export function CardItem({ card, onRename, onRemove, onOpen }: CardItemProps) {
           <button type="button" className="secondary" onClick={() => setMode({ kind: 'view' })}>Cancel</button>
         </form>
       )}
-      {mode.kind === 'confirm-remove' && (
-        <div role="group" aria-label={`Remove ${card.name}?`} className="card-form">
-          <p className="message error">
-            Remove “{card.name}”? Its key is deleted from this computer and its friends and balances are lost
-            unless you have a backup of this card.
-          </p>
+      {mode.kind === 'export' && (
+        <div className="card-form">
+          <ExportBackup cardId={card.id} />
           <div className="card-actions">
-            <button type="button" className="danger-solid" disabled={busy} onClick={() => void run(() => onRemove(card.id), 'The card was not removed')}>
-              Remove card
-            </button>
-            <button type="button" className="secondary" onClick={() => setMode({ kind: 'view' })}>Keep card</button>
+            <button type="button" className="secondary" onClick={() => setMode({ kind: 'view' })}>Done</button>
           </div>
         </div>
       )}
+      {mode.kind === 'confirm-remove' && <RemoveCard card={card} onRemove={onRemove} onCancel={() => setMode({ kind: 'view' })} />}
       {error !== undefined && <p role="alert" className="message error">{error}</p>}
     </li>
   );

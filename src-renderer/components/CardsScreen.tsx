@@ -3,6 +3,7 @@ import { useAppStore } from '../useAppStore.ts';
 import { CardList } from './CardList.tsx';
 import { ChangePasswordForm } from './ChangePasswordForm.tsx';
 import { CreateCardForm } from './CreateCardForm.tsx';
+import { ImportCardForm } from './cards/ImportCardForm.tsx';
 
 /** The first screen: the person's cards, or a first-run invitation to create one. */
 export function CardsScreen() {
@@ -12,6 +13,7 @@ export function CardsScreen() {
   const createCard = useAppStore((s) => s.createCard);
   const renameCard = useAppStore((s) => s.renameCard);
   const removeCard = useAppStore((s) => s.removeCard);
+  const importCard = useAppStore((s) => s.importCard);
   const changePassword = useAppStore((s) => s.changePassword);
   const openCard = useAppStore((s) => s.openCard);
 
@@ -39,6 +41,10 @@ export function CardsScreen() {
       <section className="panel" aria-labelledby="create-card">
         <h2 id="create-card">Create a card</h2>
         <CreateCardForm onCreate={createCard} />
+      </section>
+      <section className="panel" aria-labelledby="import-card">
+        <h2 id="import-card">Import a card</h2>
+        <ImportCardForm onImport={importCard} />
       </section>
       <section className="panel" aria-labelledby="safety-settings">
         <h2 id="safety-settings">Safety</h2>

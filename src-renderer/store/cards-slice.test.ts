@@ -1,4 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openWalletHost } from '../../src-main/host.node.ts';
 import { nobleBackend, seededRandom } from '../../src-core/crypto/index.ts';
 import { createDispatcher, EventHub, inProcessTransport } from '../../src-main/dispatcher.ts';
 import { nobleScryptKdf } from '../../src-main/kdf.node.ts';
@@ -8,6 +12,22 @@ import { createBridgeClient } from '../bridge-client.ts';
 import { createAppStore } from './app-store.ts';
 
 const PW = 'store password';
+
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+/** A real host with node engines on a temp folder (backups need a node database). */
+async function engineHost() {
+  const tmp = mkdtempSync(join(tmpdir(), 'offset-cards-slice-'));
+  cleanups.push(() => rmSync(tmp, { recursive: true, force: true }));
+  const h = await openWalletHost(join(tmp, 'data'), (e) => { throw e; }, { cost: { logN: 4, r: 8, p: 1 } });
+  cleanups.push(() => h.close());
+  const store = createAppStore(createBridgeClient(inProcessTransport(h.dispatcher, h.events)));
+  expect((await store.getState().createPassword(PW)).ok).toBe(true);
+  return store;
+}
 
 /** A real in-process wallet host (vault kept in memory) behind the real bridge codec. */
 function setup() {
@@ -87,6 +107,32 @@ describe('cards slice', () => {
     const broken = createAppStore(createBridgeClient({ call: () => Promise.reject(new Error('closed')), onEvent: () => () => {} }));
     expect(await broken.getState().loadCards()).toMatchObject({ ok: false, error: { code: 'disconnected' } });
     expect(broken.getState().cardsLoad).toMatchObject({ kind: 'failed', error: { code: 'disconnected' } });
+  });
+});
+
+describe('cards slice: backups', () => {
+  it('exports a backup (recorded as backedUpAt), and imports it again with its password only', async () => {
+    const store = await engineHost();
+    const made = await store.getState().createCard('Travel');
+    if (!made.ok) throw new Error(made.error.message);
+    const card = made.value;
+    expect(card.backedUpAt).toBeNull();
+    // checked before anything is sent
+    expect(await store.getState().exportCard(card.id, 'short', 'short')).toMatchObject({ ok: false, error: { code: 'bad-input', message: expect.stringMatching(/at least 8/) } });
+    expect(await store.getState().exportCard(card.id, 'backup password', 'backup passwort')).toMatchObject({ ok: false, error: { message: expect.stringMatching(/not the same/) } });
+    expect(store.getState().cards[0]?.backedUpAt).toBeNull();
+    const exported = await store.getState().exportCard(card.id, 'backup password', 'backup password');
+    if (!exported.ok) throw new Error(exported.error.message);
+    expect(exported.value.fileName).toBe('Travel.offset-card');
+    expect(store.getState().cards[0]?.backedUpAt).toEqual(expect.any(Number));
+
+    expect((await store.getState().removeCard(card.id)).ok).toBe(true);
+    const file = { kind: 'backup' as const, text: exported.value.text };
+    expect(await store.getState().importCard('Travel', file, 'wrong password')).toMatchObject({ ok: false, error: { code: 'wrong-password' } });
+    expect(store.getState().cards).toEqual([]);
+    const back = await store.getState().importCard('Travel again', file, 'backup password');
+    expect(back).toMatchObject({ ok: true, value: { name: 'Travel again', publicKey: card.publicKey, kind: 'local' } });
+    expect(store.getState().cards.map((c) => c.publicKey)).toEqual([card.publicKey]);
   });
 });
 

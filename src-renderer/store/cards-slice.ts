@@ -1,7 +1,7 @@
 /** Cards as the host reports them: the list, its loading state, and the wallet-level card actions.
  *  Mirrors the host; never invents a card (STYLE §11). */
 import type { StateCreator } from 'zustand/vanilla';
-import type { Bridge, BridgeError, CardView, Result } from '../../src-main/bridge.ts';
+import { MIN_PASSWORD_LENGTH, type Bridge, type BridgeError, type CardFile, type CardView, type Result } from '../../src-main/bridge.ts';
 import type { AppState } from './app-store.ts';
 
 export type LoadState = { readonly kind: 'idle' } | { readonly kind: 'loading' } | { readonly kind: 'ready' } | { readonly kind: 'failed'; readonly error: BridgeError };
@@ -13,6 +13,24 @@ export interface CardsSlice {
   createCard(name: string): Promise<Result<CardView, BridgeError>>;
   renameCard(cardId: string, name: string): Promise<Result<CardView, BridgeError>>;
   removeCard(cardId: string): Promise<Result<void, BridgeError>>;
+  /** Adds a card from a backup (opened with its `password`) or a remote card file. */
+  importCard(name: string, file: CardFile, password: string): Promise<Result<CardView, BridgeError>>;
+  /** A backup of the card sealed under `password` (typed twice: `repeat`), as a file to save.
+   *  Checked here first (length, both the same), so nothing is sent for a typo. The host records
+   *  the export; its `cards.changed` brings the card's new `backedUpAt`. */
+  exportCard(cardId: string, password: string, repeat: string): Promise<Result<BackupFile, BridgeError>>;
+}
+
+export interface BackupFile {
+  readonly fileName: string;
+  readonly text: string;
+}
+
+/** Why a backup password is not acceptable, or undefined when it is. */
+export function checkBackupPassword(password: string, repeat: string): string | undefined {
+  if ([...password].length < MIN_PASSWORD_LENGTH) return `Choose a backup password of at least ${MIN_PASSWORD_LENGTH} characters.`;
+  if (password !== repeat) return 'The two backup passwords are not the same.';
+  return undefined;
 }
 
 const upsert = (cards: readonly CardView[], card: CardView): readonly CardView[] =>
@@ -44,6 +62,17 @@ export const createCardsSlice = (bridge: Bridge): StateCreator<AppState, [], [],
       if (!r.ok) return r;
       set((s) => ({ cards: upsert(s.cards, r.value.card) }));
       return { ok: true, value: r.value.card };
+    },
+    async importCard(name, file, password) {
+      const r = await bridge.call('cards.import', { name, file, password });
+      if (!r.ok) return r;
+      set((s) => ({ cards: upsert(s.cards, r.value.card) }));
+      return { ok: true, value: r.value.card };
+    },
+    async exportCard(cardId, password, repeat) {
+      const bad = checkBackupPassword(password, repeat);
+      if (bad !== undefined) return { ok: false, error: { code: 'bad-input', message: bad } };
+      return bridge.call('cards.export', { cardId, password });
     },
     async removeCard(cardId) {
       const r = await bridge.call('cards.remove', { cardId });

@@ -1,0 +1,170 @@
+/** Card backups in a real Chromium (browser mode, real node engines): export a card's backup
+ *  (downloaded), remove the card (the backup is offered first; removing stays disabled until
+ *  then), a wrong backup password refused with nothing added, the card imported back with the
+ *  same key, and imported into a second wallet ("another machine") with its friend and balance. */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildRenderer } from '../src-main/build.node.ts';
+import { artifactPath, launchChromium, startWallet, type RunningWallet } from './support.ts';
+
+let dir = '';
+let walletA: RunningWallet | undefined;
+let walletB: RunningWallet | undefined;
+let browser: Browser | undefined;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'offset-e2e-backup-'));
+  const rendererDir = join(dir, 'renderer');
+  await buildRenderer(rendererDir);
+  [walletA, walletB, browser] = await Promise.all([startWallet(rendererDir, join(dir, 'a')), startWallet(rendererDir, join(dir, 'b')), launchChromium()]);
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await walletA?.stop();
+  await walletB?.stop();
+  if (dir !== '') rmSync(dir, { recursive: true, force: true });
+});
+
+const BACKUP_PW = 'backup password 1';
+
+/** The public key the wallet in `data` keeps for the card named `name` (its vault file). */
+function vaultKey(data: string, name: string): string | undefined {
+  const vault = JSON.parse(readFileSync(join(dir, data, 'wallet.json'), 'utf8')) as { cards: Array<{ name: string; publicKey: string }> };
+  return vault.cards.find((c) => c.name === name)?.publicKey;
+}
+
+async function openWallet(url: string, password: string): Promise<{ page: Page; problems: string[] }> {
+  const context = await (browser as Browser).newContext({ colorScheme: 'light', viewport: { width: 1000, height: 1000 }, acceptDownloads: true });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+  page.on('pageerror', (e) => problems.push(e.message));
+  await page.goto(url);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByLabel('Confirm password').fill(password);
+  await page.getByRole('button', { name: 'Set password' }).click();
+  await page.getByRole('heading', { name: 'Cards', level: 1 }).waitFor();
+  return { page, problems };
+}
+
+async function createCard(page: Page, name: string): Promise<void> {
+  await page.getByLabel('Card name').fill(name);
+  await page.getByRole('button', { name: 'Create card' }).click();
+  await page.getByRole('list', { name: 'Cards' }).getByRole('button', { name: `Open ${name}` }).waitFor();
+}
+
+/** Alice takes Bob as a friend with a starting balance, so her node database has something to carry. */
+async function befriend(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Open Bob' }).click();
+  await page.getByRole('button', { name: 'Show my friend file' }).click();
+  const bobFile = (await page.getByLabel('My friend file').textContent()) ?? '';
+  await page.getByRole('button', { name: '← All cards' }).click();
+  await page.getByRole('button', { name: 'Open Alice' }).click();
+  await page.getByLabel('Friend file', { exact: true }).fill(bobFile);
+  await page.getByLabel('Starting balance (what the friend owes you)').fill('-5');
+  await page.getByRole('button', { name: 'Add friend' }).click();
+  await page.getByRole('status').filter({ hasText: 'Friend added' }).waitFor();
+  await page.getByRole('button', { name: '← All cards' }).click();
+}
+
+/** Fills the export form and returns the path the downloaded backup was saved to (in folder `saveAs`). */
+async function exportBackup(page: Page, form: ReturnType<Page['getByRole']>, saveAs: string): Promise<string> {
+  await form.getByLabel('Backup password', { exact: true }).fill(BACKUP_PW);
+  await form.getByLabel('Repeat backup password').fill(BACKUP_PW);
+  const [download] = await Promise.all([page.waitForEvent('download'), form.getByRole('button', { name: 'Export backup' }).click()]);
+  expect(download.suggestedFilename()).toBe('Alice.offset-card');
+  mkdirSync(join(dir, saveAs));
+  const path = join(dir, saveAs, download.suggestedFilename());
+  await download.saveAs(path);
+  return path;
+}
+
+describe('card backups in Chromium (browser mode)', () => {
+  it('exports, removes with the backup offered, and imports back here and in another wallet', async () => {
+    const { page, problems } = await openWallet((walletA as RunningWallet).url, 'wallet A password');
+    await createCard(page, 'Alice');
+    await createCard(page, 'Bob');
+    await befriend(page);
+    const alice = page.getByRole('listitem', { name: 'Alice' });
+    await alice.getByText('-5 FST').waitFor();
+    await alice.getByText('Not backed up yet.').waitFor();
+    const aliceKey = vaultKey('a', 'Alice');
+    expect(aliceKey).toMatch(/^[A-Za-z0-9_-]{43}$/);
+
+    // export: the two passwords must match; then the file is downloaded and the export recorded
+    await alice.getByRole('button', { name: 'Export a backup of Alice' }).click();
+    const form = page.getByRole('form', { name: 'Export a backup of Alice' });
+    await form.getByLabel('Backup password', { exact: true }).fill(BACKUP_PW);
+    await form.getByLabel('Repeat backup password').fill('something else');
+    await form.getByRole('button', { name: 'Export backup' }).click();
+    await form.getByRole('alert').filter({ hasText: 'The two backup passwords are not the same.' }).waitFor();
+    const first = await exportBackup(page, form, 'first');
+    await form.getByRole('status').filter({ hasText: 'Backup “Alice.offset-card” made' }).waitFor();
+    await alice.getByText('Last backup exported').first().waitFor();
+    await page.screenshot({ path: artifactPath('20-backup-exported.png'), fullPage: true });
+    await alice.getByRole('button', { name: 'Done' }).click();
+
+    // remove: the backup is offered, and removing waits for it
+    await alice.getByRole('button', { name: 'Remove' }).click();
+    const confirm = page.getByRole('group', { name: 'Remove Alice?' });
+    await confirm.getByRole('heading', { name: 'Export a backup first' }).waitFor();
+    const remove = confirm.getByRole('button', { name: 'Remove card' });
+    expect(await remove.isDisabled()).toBe(true);
+    await page.screenshot({ path: artifactPath('21-remove-offers-backup.png'), fullPage: true });
+    const second = await exportBackup(page, confirm.getByRole('form', { name: 'Export a backup of Alice' }), 'second');
+    expect(await remove.isEnabled()).toBe(true);
+    await remove.click();
+    await alice.waitFor({ state: 'detached' });
+    expect(vaultKey('a', 'Alice')).toBeUndefined();
+
+    // import with a wrong password: a clear error, nothing added
+    const importForm = page.getByRole('form', { name: 'Import a card' });
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), importForm.getByRole('button', { name: 'Open a card file…' }).click()]);
+    await chooser.setFiles(second);
+    await importForm.getByText('A card backup: it opens with its backup password.').waitFor();
+    expect(await importForm.getByLabel('Name for the imported card').inputValue()).toBe('Alice');
+    await importForm.getByLabel('Backup password').fill('not the backup password');
+    await importForm.getByRole('button', { name: 'Import card' }).click();
+    await importForm.getByRole('alert').filter({ hasText: 'the backup password is wrong' }).waitFor();
+    await page.screenshot({ path: artifactPath('22-import-wrong-password.png'), fullPage: true });
+    expect(await page.getByRole('list', { name: 'Cards' }).getByRole('listitem').count()).toBe(1);
+    // the right password: Alice is back, the same key, her friend and balance with her
+    await importForm.getByLabel('Backup password').fill(BACKUP_PW);
+    await importForm.getByRole('button', { name: 'Import card' }).click();
+    await importForm.getByRole('status').filter({ hasText: 'Card “Alice” imported.' }).waitFor();
+    await page.getByRole('listitem', { name: 'Alice' }).getByText('-5 FST').waitFor();
+    expect(vaultKey('a', 'Alice')).toBe(aliceKey);
+    await page.screenshot({ path: artifactPath('23-import-back.png'), fullPage: true });
+
+    // another machine: a second wallet with its own password; the backup's text pasted
+    const other = await openWallet((walletB as RunningWallet).url, 'wallet B password');
+    const otherForm = other.page.getByRole('form', { name: 'Import a card' });
+    await otherForm.getByLabel('Card file text').fill(readFileSync(first, 'utf8'));
+    await otherForm.getByLabel('Name for the imported card').fill('Alice');
+    await otherForm.getByLabel('Backup password').fill(BACKUP_PW);
+    await otherForm.getByRole('button', { name: 'Import card' }).click();
+    const moved = other.page.getByRole('listitem', { name: 'Alice' });
+    await moved.getByText('-5 FST').waitFor();
+    expect(vaultKey('b', 'Alice')).toBe(aliceKey);
+    // the friend came along in the node database
+    await other.page.getByRole('button', { name: 'Open Alice' }).click();
+    await other.page.getByRole('listitem', { name: 'Friend Bob' }).waitFor();
+    await other.page.screenshot({ path: artifactPath('24-import-other-wallet.png'), fullPage: true });
+    // a file that is not a card: refused before anything is sent
+    await other.page.getByRole('button', { name: '← All cards' }).click();
+    await otherForm.getByLabel('Card file text').fill('{"kind":"friend"}');
+    await otherForm.getByLabel('Name for the imported card').fill('X');
+    await otherForm.getByRole('button', { name: 'Import card' }).click();
+    await otherForm.getByRole('alert').filter({ hasText: 'This is not a card file.' }).waitFor();
+    expect(await other.page.getByRole('list', { name: 'Cards' }).getByRole('listitem').count()).toBe(1);
+
+    expect(problems).toEqual([]);
+    expect(other.problems).toEqual([]);
+    await page.context().close();
+    await other.page.context().close();
+  }, 180_000);
+});
