@@ -64,9 +64,11 @@ describe('alerts slice', () => {
     const { a, b, fired } = await setup();
     const bobKey = report(b).localPublicKey;
     const key = `near-limit:${hexOf(bobKey)}:friend-owes:FST`;
-    // Bob starts owing 95 while we let him owe 0: over the limit at once
+    // Bob starts owing 95 before any limit is set: no alert against a zero limit
     expect(await a.getState().addFriend({ fileText: ownFriendText(report(b), 'Bob'), name: '', currency: 'FST', balance: '95' })).toMatchObject({ ok: true });
-    expect(a.getState().alerts).toMatchObject([{ key, debt: 95n, limit: 0n, percent: 100 }]);
+    expect(a.getState().alerts).toEqual([]);
+    expect(await a.getState().setMaxDebt(bobKey, 'FST', '100')).toMatchObject({ ok: true });
+    expect(a.getState().alerts).toMatchObject([{ key, debt: 95n, limit: 100n, percent: 95 }]);
     expect(await a.getState().setMaxDebt(bobKey, 'FST', '1000')).toMatchObject({ ok: true });
     expect(a.getState().alerts).toEqual([]);
     expect(await a.getState().setMaxDebt(bobKey, 'FST', '100')).toMatchObject({ ok: true });

@@ -35,9 +35,10 @@ describe('near-limit alerts', () => {
     expect(currentAlerts(r, {}, { ...settings, nearLimitPercent: 89 }, 0)).toHaveLength(3);
   });
 
-  it('treat any debt against a zero limit as at the limit, and no debt as none', () => {
-    const r = report([friend(1, {}, [cur({ balance: 1n, remoteMaxDebt: 0n })]), friend(2, {}, [cur({ localMaxDebt: 0n, remoteMaxDebt: 0n })])]);
-    expect(currentAlerts(r, {}, settings, 0).map((a) => a.key)).toEqual([`near-limit:${hex(1)}:friend-owes:FST`]);
+  it('never fire against a zero limit (not told yet, or not set yet), nor without a debt', () => {
+    const r = report([friend(1, {}, [cur({ balance: 1n, remoteMaxDebt: 0n })]), friend(2, {}, [cur({ balance: -50n, localMaxDebt: 0n })]), friend(3, {}, [cur({ localMaxDebt: 0n, remoteMaxDebt: 0n })])]);
+    expect(currentAlerts(r, {}, settings, 0)).toEqual([]);
+    expect(currentAlerts(r, {}, { ...settings, nearLimitPercent: 1 }, 0)).toEqual([]);
   });
 });
 

@@ -3,7 +3,8 @@
  *
  *  - near-limit: a debt, counting the credits frozen in pending requests, reaches the setting's
  *    percentage of its limit: what we owe (−balance + LPD) against LMD, or what the friend owes
- *    (balance + RPD) against RMD. A debt against a zero limit counts as 100 %.
+ *    (balance + RPD) against RMD. A zero limit never alerts: LMD reads 0 until the friend has
+ *    told us its limit, and a new friend's starting balance comes before any limit is set.
  *  - offline: an enabled friend not online for at least the setting (a disabled friend is offline
  *    by our own choice and does not alert).
  *  - inconsistent: the channel with the friend is inconsistent (it needs a reset).
@@ -71,7 +72,7 @@ export function currentAlerts(report: NodeReport, lastSeen: LastSeen, settings: 
       ];
       for (const s of sides) {
         const percent = percentOfLimit(s.debt, s.limit);
-        if (s.debt > 0n && percent >= settings.nearLimitPercent) {
+        if (s.debt > 0n && s.limit > 0n && percent >= settings.nearLimitPercent) {
           out.push({ kind: 'near-limit', key: `near-limit:${friendKey}:${s.side}:${c.currency}`, friendKey, friendName, currency: c.currency, ...s, percent });
         }
       }

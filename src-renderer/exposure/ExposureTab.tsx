@@ -34,7 +34,7 @@ function CurrencyPanel({ c }: { readonly c: CurrencyExposure }) {
   return (
     <section className="panel" aria-labelledby={hid}>
       <h2 id={hid}>Credit exposure in {c.currency}</h2>
-      <dl className="exposure-totals" aria-label={`Totals in ${c.currency}`}>
+      <dl className="exposure-totals" role="group" aria-label={`Totals in ${c.currency}`}>
         <div className="exposure-total risk">
           <dt>At risk</dt>
           <dd>{amount(c.totalExposure)} {c.currency}</dd>
@@ -63,7 +63,6 @@ function CurrencyPanel({ c }: { readonly c: CurrencyExposure }) {
               <th scope="col" className="num">Pending out / in</th>
               <th scope="col" className="num">At risk</th>
               <th scope="col" className="num">Can pay / be paid</th>
-              <th scope="col">Fee rate</th>
             </tr>
           </thead>
           <tbody>
@@ -100,6 +99,7 @@ function FriendRow({ f }: { readonly f: FriendExposure }) {
       <th scope="row">
         <div className="card-name">{f.name}</div>
         <div className={`card-meta${f.inconsistent ? ' warn' : ''}`}>{state(f)}</div>
+        <div className="card-meta">fee {describeRate(f.rate)}</div>
       </th>
       <td className="num">{amount(f.balance)}</td>
       <td><Usage debt={-f.balance} limit={f.localMaxDebt} /></td>
@@ -107,7 +107,6 @@ function FriendRow({ f }: { readonly f: FriendExposure }) {
       <td className="num">{amount(f.localPendingDebt)} / {amount(f.remotePendingDebt)}</td>
       <td className="num">{amount(f.atRisk)}</td>
       <td className="num">{amount(f.canPay)} / {amount(f.canReceive)}</td>
-      <td>{describeRate(f.rate)}</td>
     </tr>
   );
 }
