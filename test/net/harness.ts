@@ -18,6 +18,11 @@ export interface Support {
   readonly netem: boolean;
   /** iptables with the statistic match (random loss only). */
   readonly iptablesLoss: boolean;
+  /** nftables `dup to ip daddr` (random duplication, without netem). */
+  readonly nftDup: boolean;
+  /** htb with a slow class that iptables' CLASSIFY sends random packets to (reordering,
+   *  without netem: those packets fall behind the ones sent after them). */
+  readonly htbReorder: boolean;
   /** Why something above is false (empty when all is there). */
   readonly reasons: readonly string[];
 }
@@ -51,18 +56,19 @@ const onPath = (name: string): string | undefined =>
   ['/usr/sbin', '/sbin', '/usr/bin', '/bin'].map((d) => `${d}/${name}`).find((p) => existsSync(p));
 
 let cachedSupport: Promise<Support> | undefined;
+const NONE = { netns: false, netem: false, iptablesLoss: false, nftDup: false, htbReorder: false } as const;
 
 /** Probes once per process: creates a throwaway namespace and tries each feature in it. */
 export function netSupport(): Promise<Support> {
   cachedSupport ??= (async (): Promise<Support> => {
     const reasons: string[] = [];
-    if (process.platform !== 'linux') return { netns: false, netem: false, iptablesLoss: false, reasons: ['not Linux'] };
-    if (process.getuid?.() !== 0) return { netns: false, netem: false, iptablesLoss: false, reasons: ['not root (network namespaces need root)'] };
-    if (onPath('ip') === undefined) return { netns: false, netem: false, iptablesLoss: false, reasons: ['no `ip` (install iproute2)'] };
+    if (process.platform !== 'linux') return { ...NONE, reasons: ['not Linux'] };
+    if (process.getuid?.() !== 0) return { ...NONE, reasons: ['not root (network namespaces need root)'] };
+    if (onPath('ip') === undefined) return { ...NONE, reasons: ['no `ip` (install iproute2)'] };
     await sweepStale();
     const ns = `${NS_PREFIX}-${process.pid}-probe`;
     const add = await run('ip', ['netns', 'add', ns]);
-    if (add.code !== 0) return { netns: false, netem: false, iptablesLoss: false, reasons: [`cannot create a network namespace: ${add.stderr.trim()}`] };
+    if (add.code !== 0) return { ...NONE, reasons: [`cannot create a network namespace: ${add.stderr.trim()}`] };
     try {
       const veth = await run('ip', ['-n', ns, 'link', 'add', 'p0', 'type', 'veth', 'peer', 'name', 'p1']);
       const br = await run('ip', ['-n', ns, 'link', 'add', 'b0', 'type', 'bridge']);
@@ -82,12 +88,54 @@ export function netSupport(): Promise<Support> {
         iptablesLoss = i.code === 0;
         if (!iptablesLoss) reasons.push(`iptables statistic match unavailable: ${i.stderr.trim()}`);
       }
-      return { netns, netem, iptablesLoss, reasons };
+      let nftDup = false;
+      if (netem) { /* netem duplicates */ } else if (onPath('nft') === undefined) reasons.push('no `nft`: no duplication without netem');
+      else if (netns) {
+        const d = await nft(ns, 'p0', 1);
+        nftDup = d.code === 0;
+        if (!nftDup) reasons.push(`nftables dup unavailable: ${d.stderr.trim()}`);
+      }
+      let htbReorder = false;
+      if (!netem && netns && iptablesLoss) {
+        const h = await htbSlowClass(ns, 'p0', 1);
+        htbReorder = h.code === 0;
+        if (!htbReorder) reasons.push(`htb + CLASSIFY unavailable, no reordering: ${h.stderr.trim()}`);
+      }
+      return { netns, netem, iptablesLoss, nftDup, htbReorder, reasons };
     } finally {
       await run('ip', ['netns', 'del', ns]);
     }
   })();
   return cachedSupport;
+}
+
+/** Duplicates `pct` % of the packets leaving `dev`, to their own destination (nftables). */
+function nft(ns: string, dev: string, pct: number): Promise<{ code: number; stdout: string; stderr: string }> {
+  const rules = `table ip ofnimp {\n  chain post { type filter hook postrouting priority 0; oifname "${dev}" numgen random mod 1000 < ${Math.round(pct * 10)} dup to ip daddr device "${dev}"; }\n}\n`;
+  return new Promise((resolve) => {
+    const child = execFile('ip', ['netns', 'exec', ns, 'nft', '-f', '-'], { encoding: 'utf8', timeout: 30_000 }, (error, stdout, stderr) => {
+      resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : 127, stdout, stderr });
+    });
+    child.stdin?.end(rules);
+  });
+}
+
+/** Reordering without netem: an htb root whose default class is fast and whose class 1:20 is
+ *  slow (128 kbit/s: a full 1500-byte packet waits ~94 ms, a bare ACK ~4 ms, more when several
+ *  queue), and iptables sending `pct` % of the packets, at random, to the slow class. */
+async function htbSlowClass(ns: string, dev: string, pct: number): Promise<{ code: number; stderr: string }> {
+  const steps: string[][] = [
+    ['tc', 'qdisc', 'replace', 'dev', dev, 'root', 'handle', '1:', 'htb', 'default', '10', 'r2q', '1000'],
+    ['tc', 'class', 'add', 'dev', dev, 'parent', '1:', 'classid', '1:10', 'htb', 'rate', '10gbit'],
+    ['tc', 'class', 'add', 'dev', dev, 'parent', '1:', 'classid', '1:20', 'htb', 'rate', '128kbit', 'ceil', '128kbit', 'burst', '1', 'cburst', '1', 'quantum', '1514'],
+    ['tc', 'qdisc', 'add', 'dev', dev, 'parent', '1:20', 'handle', '20:', 'pfifo', 'limit', '200'],
+    ['iptables', '-t', 'mangle', '-A', 'POSTROUTING', '-o', dev, '-m', 'statistic', '--mode', 'random', '--probability', String(pct / 100), '-j', 'CLASSIFY', '--set-class', '1:20'],
+  ];
+  for (const step of steps) {
+    const r = await run('ip', ['netns', 'exec', ns, ...step]);
+    if (r.code !== 0) return { code: r.code, stderr: `${step.join(' ')}: ${r.stderr}` };
+  }
+  return { code: 0, stderr: '' };
 }
 
 /** Deletes namespaces made by runs whose process is gone (a crashed or killed test). */
@@ -184,10 +232,14 @@ export class VirtualNet {
   }
 
   /** Impairs every packet `host` sends (so each packet between two impaired hosts is impaired
-   *  once): netem on its end of the link where the kernel has it, else random loss with
-   *  iptables' statistic match (delay and the rest then need netem). */
-  async impair(host: Host, imp: Impairment): Promise<'netem' | 'iptables'> {
+   *  once): netem on its end of the link where the kernel has it. Without netem: random loss with
+   *  iptables' statistic match, duplication with nftables `dup`, reordering with an htb slow
+   *  class; delay and jitter are then not applied at the packet level (a TCP proxy can add them,
+   *  `agents/delay-proxy.ts`). Returns what was applied, one phrase each, and what was not. */
+  async impair(host: Host, imp: Impairment): Promise<{ applied: string[]; missing: string[] }> {
     const s = await netSupport();
+    const applied: string[] = [];
+    const missing: string[] = [];
     if (s.netem) {
       const spec: string[] = ['netem'];
       if (imp.delayMs !== undefined) spec.push('delay', `${imp.delayMs}ms`, ...(imp.jitterMs ? [`${imp.jitterMs}ms`, 'distribution', 'normal'] : []));
@@ -195,19 +247,37 @@ export class VirtualNet {
       if (imp.duplicatePct) spec.push('duplicate', `${imp.duplicatePct}%`);
       if (imp.reorderPct && imp.delayMs) spec.push('reorder', `${imp.reorderPct}%`);
       await must('ip', ['netns', 'exec', host.ns, 'tc', 'qdisc', 'replace', 'dev', 'eth0', 'root', ...spec]);
-      return 'netem';
+      applied.push(`tc netem ${spec.slice(1).join(' ')} on eth0`);
+      return { applied, missing };
     }
     if (!s.iptablesLoss) throw new Error(`cannot impair links here: ${s.reasons.join('; ')}`);
-    await this.clearIptables(host);
+    await this.clearImpairment(host);
     if (imp.lossPct) {
       await must('ip', ['netns', 'exec', host.ns, 'iptables', '-A', 'OUTPUT', '-o', 'eth0', '-m', 'statistic', '--mode', 'random',
         '--probability', String(imp.lossPct / 100), '-j', 'DROP']);
+      applied.push(`loss ${imp.lossPct}% (iptables OUTPUT -o eth0 -m statistic --mode random -j DROP)`);
     }
-    return 'iptables';
+    if (imp.duplicatePct) {
+      if (s.nftDup) {
+        const r = await nft(host.ns, 'eth0', imp.duplicatePct);
+        if (r.code !== 0) throw new Error(`nft dup on ${host.name}: ${r.stderr.trim()}`);
+        applied.push(`duplication ${imp.duplicatePct}% (nft postrouting numgen random dup to ip daddr)`);
+      } else missing.push(`duplication ${imp.duplicatePct}% (no netem, no nft dup)`);
+    }
+    if (imp.reorderPct) {
+      if (s.htbReorder) {
+        const r = await htbSlowClass(host.ns, 'eth0', imp.reorderPct);
+        if (r.code !== 0) throw new Error(`htb reorder on ${host.name}: ${r.stderr.trim()}`);
+        applied.push(`reordering ${imp.reorderPct}% (iptables CLASSIFY into an htb class of 128 kbit/s)`);
+      } else missing.push(`reordering ${imp.reorderPct}% (no netem, no htb)`);
+    }
+    if (imp.delayMs) missing.push(`packet delay ${imp.delayMs} ms ± ${imp.jitterMs ?? 0} ms (no netem; see the delay proxy)`);
+    return { applied, missing };
   }
 
   private async clearIptables(host: Host): Promise<void> {
     await run('ip', ['netns', 'exec', host.ns, 'iptables', '-F']);
+    await run('ip', ['netns', 'exec', host.ns, 'iptables', '-t', 'mangle', '-F']);
   }
 
   /** Packets the host's impairment dropped so far (iptables counters; netem's own with tc -s). */
@@ -227,6 +297,8 @@ export class VirtualNet {
       await run('ip', ['netns', 'exec', host.ns, 'tc', 'qdisc', 'del', 'dev', 'eth0', 'root']);
     }
     if (s.iptablesLoss) await this.clearIptables(host);
+    if (s.nftDup) await run('ip', ['netns', 'exec', host.ns, 'nft', 'delete', 'table', 'ip', 'ofnimp']);
+    if (s.htbReorder) await run('ip', ['netns', 'exec', host.ns, 'tc', 'qdisc', 'del', 'dev', 'eth0', 'root']);
   }
 
   /** Takes the host off the LAN (its switch port goes down); `restore` brings it back. */

@@ -1,9 +1,12 @@
-/** The scenario runner over stnode processes: nodes in a friend graph with cycles, a relay and an
- *  index server, each on its own lossy virtual host; a seeded storm SIGKILLs and restarts nodes,
- *  the relay and the index server, and cuts and restores node links, while buyers pay random
- *  destinations with stctrl and friends are disabled, re-enabled and given new currencies. After it settles, every friendship's balances mirror each other and
- *  every node's net position is what the payments explain: the successful ones exactly, plus
- *  possibly some that stctrl saw fail (a buyer killed mid-payment) but never more.
+/** The scenario runner over stnode processes: nodes in a friend graph with cycles, 2 relays and 3
+ *  federated index servers, each on its own virtual host with lossy, duplicating, reordering links
+ *  and a delaying proxy in front of every server; a seeded storm SIGKILLs and restarts nodes,
+ *  relays and index servers, and cuts and restores node links, while buyers pay random
+ *  destinations with stctrl, on one route or split over several (amounts above what any single
+ *  route can carry), and friends are disabled, re-enabled and given new currencies. After it
+ *  settles, every friendship's balances mirror each other and every node's net position is what
+ *  the payments explain: the successful ones exactly, plus possibly some that stctrl saw fail (a
+ *  buyer killed mid-payment) but never more.
  *  SCENARIO_NODES, SCENARIO_SEEDS and SCENARIO_MS make bigger and longer runs. */
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -22,6 +25,12 @@ const support = await netSupport();
 const canRun = support.netns && (support.netem || support.iptablesLoss);
 const count = Number(process.env['SCENARIO_NODES'] ?? 5);
 const seeds = (process.env['SCENARIO_SEEDS'] ?? '1').split(',').map(Number);
+/** Every friendship's max debt, both ways: a balance stays within ±MAX_DEBT, so no single route
+ *  can carry more than 2 × MAX_DEBT; MULTI amounts are above that and must be split. */
+const MAX_DEBT = 30n;
+const MULTI: readonly [bigint, bigint] = [2n * MAX_DEBT + 1n, 2n * MAX_DEBT + 10n];
+/** Link faults on every host (see harness.ts for what this kernel can apply). */
+const IMPAIRMENT = { lossPct: 5, delayMs: 50, jitterMs: 20, duplicatePct: 1, reorderPct: 2 } as const;
 const stormMs = Number(process.env['SCENARIO_MS'] ?? 15_000);
 const minCrashes = Number(process.env['SCENARIO_MIN_CRASHES'] ?? 0);
 const STREGISTER = fileURLToPath(new URL('../../bin/stregister.js', import.meta.url));
@@ -36,7 +45,7 @@ afterAll(async () => {
  *  then checked with `stregister verify-receipt`). `disrupted`: its buyer was down or crashed
  *  while it ran, so a failure may still have gone through. */
 interface Payment {
-  readonly from: string; readonly to: string; readonly amount: bigint; readonly ok: boolean; readonly ms: number;
+  readonly from: string; readonly to: string; readonly amount: bigint; readonly ok: boolean; readonly ms: number; readonly multi?: boolean;
   readonly invoice?: string; readonly receipt?: string; readonly disrupted: boolean;
 }
 
@@ -45,7 +54,26 @@ const verifyReceipt = (dir: string, invoice: string, receipt: string): Promise<s
   execFile(process.execPath, [STREGISTER, 'verify-receipt', '-i', invoice, '-r', receipt], { cwd: dir }, (_e, out, err) => resolve(`${out}${err}`));
 });
 
-const title = `${count} stnode processes in a storm of crashes and cut links, on lossy virtual hosts`;
+/** A ring, each node also joined to the one half-way round and (from 8 nodes) every third to the
+ *  one three ahead: cycles everywhere, every node (but one when the count is odd) with three or
+ *  more friends, so with fresh balances three routes' worth of capacity leaves and enters it. */
+function friendGraph(names: readonly string[]): [string, string][] {
+  const n = names.length;
+  const seen = new Set<string>();
+  const out: [string, string][] = [];
+  const add = (i: number, j: number): void => {
+    const [a, b] = [i % n, j % n].sort((x, y) => x - y) as [number, number];
+    if (a === b || seen.has(`${a} ${b}`)) return;
+    seen.add(`${a} ${b}`);
+    out.push([names[a] as string, names[b] as string]);
+  };
+  for (let i = 0; i < n; i++) add(i, i + 1);
+  for (let i = 0; i < Math.floor(n / 2); i++) add(i, i + Math.floor(n / 2));
+  if (n >= 8) for (let i = 1; i < n; i += 3) add(i, i + 3);
+  return out;
+}
+
+const title = `${count} stnode processes, 2 relays, 3 federated index servers in a storm of crashes and cut links, on lossy virtual hosts`;
 describe.skipIf(!canRun)(canRun ? title : `${title} (skipped: ${support.reasons.join('; ')})`, () => {
   it.each(seeds)('every credit is accounted for after the storm (seed %i)', async (seed) => {
     const net = await VirtualNet.create(`10.77.${10 + (seed % 200)}`);
@@ -53,17 +81,18 @@ describe.skipIf(!canRun)(canRun ? title : `${title} (skipped: ${support.reasons.
     const dir = await mkdtemp(join(tmpdir(), 'offset-scenario-nodes-'));
     dirs.push(dir);
     const names = Array.from({ length: count }, (_, i) => `n${i}`);
-    const nn = await NodeNet.create(net, dir, names, { lossPct: 5, delayMs: 50, jitterMs: 20 });
-    // a ring with chords: every node has two paths to every other
-    const friendships: [string, string][] = names.map((n, i) => [n, names[(i + 1) % count] as string]);
-    for (let i = 0; i + 2 < count; i += 3) friendships.push([names[i] as string, names[i + 2] as string]);
-    await Promise.all(friendships.map(([a, b]) => nn.befriend(a, b, 10_000n)));
+    const t0 = performance.now();
+    const nn = await NodeNet.create(net, dir, names, IMPAIRMENT, { relays: 2, indexes: 3, proxy: { delayMs: 50, jitterMs: 20, seed } });
+    console.log(`scenario seed ${seed}: links impaired as follows\n  ${nn.impairments.join('\n  ')}`);
+    const friendships = friendGraph(names);
+    await nn.befriendAll(friendships, MAX_DEBT);
+    const setupMs = Math.round(performance.now() - t0);
 
     const r = prng(seed);
     const crashes = new Map<string, number>();
     const down = new Set<string>();
     const targets: FaultTarget[] = [
-      ...['relay', 'index', ...names].map((n): FaultTarget => ({
+      ...[...nn.servers, ...names].map((n): FaultTarget => ({
         name: `proc ${n}`, kind: 'process',
         break: () => { down.add(n); crashes.set(n, (crashes.get(n) ?? 0) + 1); return nn.kill(n); },
         repair: async () => { await nn.start(n); down.delete(n); },
@@ -112,7 +141,8 @@ describe.skipIf(!canRun)(canRun ? title : `${title} (skipped: ${support.reasons.
       return done(false, status === undefined || (status.startsWith('Payment could not') && buyerCrashed()));
     };
     const commits = { collect: 0, cancel: 0 };
-    const pay = async (from: string, to: string, amount: bigint, invoiced = false): Promise<boolean> => {
+    let lastFailure = '';
+    const pay = async (from: string, to: string, amount: bigint, invoiced = false, multi = false): Promise<boolean> => {
       const t0 = performance.now();
       const wasDown = down.has(from);
       const crashed0 = crashes.get(from) ?? 0;
@@ -125,28 +155,38 @@ describe.skipIf(!canRun)(canRun ? title : `${title} (skipped: ${support.reasons.
         res = await nn.ctrl(from, ['funds', 'send-funds', '--amount', String(amount), '--dest', toBase64Url(nn.keyOf(to))]);
       }
       const ok = res.code === 0 && res.out.startsWith('Payment successful!');
+      if (!ok) lastFailure = `${from}→${to} ${amount}: ${res.err.trim() || res.out.trim()}`;
       const disrupted = wasDown || down.has(from) || (crashes.get(from) ?? 0) !== crashed0;
-      payments.push({ from, to, amount, ok, ms: performance.now() - t0, disrupted, ...(invoiced ? { invoice: `${file}.invoice`, receipt: `${file}.receipt` } : {}) });
+      payments.push({ from, to, amount, ok, ms: performance.now() - t0, disrupted, multi, ...(invoiced ? { invoice: `${file}.invoice`, receipt: `${file}.receipt` } : {}) });
       return ok;
     };
     // before the storm: wait until the index server knows enough for a payment
-    const deadline = Date.now() + 120_000;
+    // (reports must reach the index servers and cross the federation), and one split over routes
+    const deadline = Date.now() + 180_000;
     while (!(await pay('n0', names[Math.floor(count / 2)] as string, 1n))) {
-      if (Date.now() > deadline) throw new Error('no route before the storm');
+      if (Date.now() > deadline) throw new Error(`no route before the storm: ${lastFailure}`);
     }
+    const multiAmount = (): bigint => MULTI[0] + BigInt(r.below(Number(MULTI[1] - MULTI[0]) + 1));
+    const friendsOf = (x: string): number => friendships.filter(([a, b]) => a === x || b === x).length;
+    const wide = names.filter((x) => friendsOf(x) >= 3);
+    while (!(await pay(wide[0] as string, wide[Math.floor(wide.length / 2)] as string, multiAmount(), false, true))) {
+      if (Date.now() > deadline) throw new Error(`no multi-route payment before the storm: ${lastFailure}`);
+    }
+    const readyMs = Math.round(performance.now() - t0);
 
     const figures = await runScenario({
       name: `nodes-${count}`, seed, schedule, targets,
       async workload(settled) {
         let over = false;
         void settled.then(() => { over = true; });
-        const buyers = names.slice(0, Math.min(3, count)).map(async (from) => {
+        const buyers = names.slice(0, Math.max(3, Math.floor(count / 6))).map(async (from) => {
           while (!over) {
             let to = r.pick(names);
             if (to === from) to = names[(names.indexOf(from) + 1) % count] as string;
-            const amount = BigInt(1 + r.below(5));
-            const how = r.below(3);
-            if (how === 2) await payByCommit(from, to, amount);
+            const amount = BigInt(1 + r.below(10));
+            const how = r.below(4);
+            if (how === 3 && wide.includes(from) && wide.includes(to)) await pay(from, to, multiAmount(), r.chance(0.5), true);
+            else if (how === 2) await payByCommit(from, to, amount);
             else await pay(from, to, amount, how === 1);
           }
         });
@@ -223,9 +263,11 @@ describe.skipIf(!canRun)(canRun ? title : `${title} (skipped: ${support.reasons.
     const badReceipts = verdicts.map((v, i) => [v, receipts[i]?.invoice] as const).filter(([v]) => v !== 'Receipt is valid!\n');
     const failed = payments.filter((p) => !p.ok);
     console.log(JSON.stringify({
-      ...figures,
+      ...figures, nodes: count, friendships: friendships.length, relays: nn.relays.length, indexServers: nn.indexes.length, setupMs, readyMs,
+      impairments: nn.impairments,
       payments: {
         attempted: payments.length, succeeded: payments.length - failed.length, invoices: payments.filter((p) => p.invoice !== undefined).length, commits,
+        multiRoute: { attempted: payments.filter((p) => p.multi === true).length, succeeded: payments.filter((p) => p.multi === true && p.ok).length },
         receiptsVerified: receipts.length - badReceipts.length, failed: failed.length, failedWithBuyerCrash: failed.filter((p) => p.disrupted).length,
       },
     }));
