@@ -163,7 +163,7 @@ describe('card settings and history in Chromium (browser mode)', () => {
     await chooseFile(page, 'Open a relay ticket file…', { name: 'my_relay.ticket', mimeType: 'application/json', buffer: relayTicket });
     expect(await page.getByLabel('Relay name', { exact: true }).inputValue()).toBe('my relay');
     await page.getByRole('button', { name: 'Add relay' }).click();
-    await page.getByRole('listitem', { name: 'relay my relay' }).waitFor();
+    await page.getByRole('listitem', { name: 'relay my relay' }).getByText('connected', { exact: true }).waitFor({ timeout: 30_000 });
     await page.getByRole('button', { name: 'Scan an index server ticket with the camera' }).click();
     await poll('the camera to read the index ticket', async () => ((await page.getByLabel('Index server ticket', { exact: true }).inputValue()) === indexTicket.toString() ? true : undefined), 30_000, 100);
     await page.getByLabel('Index server name', { exact: true }).fill('my index');
@@ -178,7 +178,7 @@ describe('card settings and history in Chromium (browser mode)', () => {
     await page.getByLabel('Relay ticket', { exact: true }).fill(relayTicket.toString());
     await page.getByLabel('Relay name', { exact: true }).fill('relay');
     await page.getByRole('button', { name: 'Add relay' }).click();
-    await page.getByRole('listitem', { name: 'relay relay' }).waitFor();
+    await page.getByRole('listitem', { name: 'relay relay' }).getByText('connected', { exact: true }).waitFor({ timeout: 30_000 });
     await chooseFile(page, 'Open an index server ticket file…', { name: 'index_client.ticket', mimeType: 'application/json', buffer: indexTicket });
     await page.getByRole('button', { name: 'Add index server' }).click();
     await page.getByRole('listitem', { name: 'index server index client' }).getByText('connected', { exact: true }).waitFor({ timeout: 30_000 });

@@ -88,6 +88,35 @@ export interface CliAccess {
   readonly appTicket: string;
 }
 
+/** What an app ticket lets its app do (files/tickets.ts AppPermissions). */
+export interface TicketPermissions {
+  readonly buyer: boolean;
+  readonly seller: boolean;
+  readonly config: boolean;
+  readonly routes: boolean;
+}
+
+/** One app ticket issued from the wallet for a card (scoped pairing, app-tickets.node.ts). */
+export interface AppTicketView {
+  /** base64url of 16 random bytes. */
+  readonly id: string;
+  readonly name: string;
+  /** The app's public key, base64url. */
+  readonly publicKey: string;
+  readonly permissions: TicketPermissions;
+  /** Milliseconds since the epoch. */
+  readonly createdAt: number;
+}
+
+/** A new ticket and the files for its app: `appIdent` is the app's private identity (stctrl -I),
+ *  `nodeTicket` where the card listens (stctrl -T), `rcard` both in one (another wallet; QR). */
+export interface IssuedAppTicket {
+  readonly ticket: AppTicketView;
+  readonly appIdent: string;
+  readonly nodeTicket: string;
+  readonly rcard: string;
+}
+
 export interface BridgeRequests {
   'cards.list': { args: Record<string, never>; result: { readonly cards: readonly CardView[] } };
   'cards.create': { args: { readonly name: string }; result: { readonly card: CardView } };
@@ -114,6 +143,11 @@ export interface BridgeRequests {
   'safety.set': { args: { readonly settings: SafetySettings; readonly password: string }; result: void };
   'cli.enable': { args: { readonly cardId: CardId; readonly address: string }; result: CliAccess };
   'cli.disable': { args: { readonly cardId: CardId }; result: void };
+  /** Scoped pairing: the card's app tickets; issue one with chosen permissions (the card must be
+   *  listening: cli.enable); revoke one (its app is disconnected at once). */
+  'cli.tickets.list': { args: { readonly cardId: CardId }; result: { readonly tickets: readonly AppTicketView[] } };
+  'cli.tickets.issue': { args: { readonly cardId: CardId; readonly name: string; readonly permissions: TicketPermissions }; result: IssuedAppTicket };
+  'cli.tickets.revoke': { args: { readonly cardId: CardId; readonly ticketId: string }; result: void };
   /** One app-protocol message (its canonical binary encoding, src-core/app) for the named card.
    *  The card's answers (acks, snapshot, mutations, results) come back as `app.message` events. */
   'app.request': { args: { readonly cardId: CardId; readonly message: Uint8Array }; result: void };
@@ -191,6 +225,12 @@ const safetySettings: Schema<SafetySettings> = obj({
 
 type SchemaTable<M> = { readonly [K in keyof M]: M[K] extends { args: infer A; result: infer R } ? { readonly args: Schema<A>; readonly result: Schema<R> } : never };
 
+const ticketPermissions: Schema<TicketPermissions> = obj({ buyer: bool, seller: bool, config: bool, routes: bool });
+const appTicketView: Schema<AppTicketView> = obj({
+  id: str({ maxLength: 22, minLength: 22, pattern: /^[A-Za-z0-9_-]+$/ }), name: str({ maxLength: 32 }), publicKey: str({ maxLength: 64 }),
+  permissions: ticketPermissions, createdAt: int({ min: 0, max: Number.MAX_SAFE_INTEGER }),
+});
+
 export const REQUEST_SCHEMAS: SchemaTable<BridgeRequests> = {
   'cards.list': { args: empty, result: cardList },
   'cards.create': { args: obj({ name: cardName }), result: obj({ card: cardView }) },
@@ -220,6 +260,12 @@ export const REQUEST_SCHEMAS: SchemaTable<BridgeRequests> = {
     }),
   },
   'cli.disable': { args: obj({ cardId }), result: nothing },
+  'cli.tickets.list': { args: obj({ cardId }), result: obj({ tickets: list(appTicketView, { max: 1000 }) }) },
+  'cli.tickets.issue': {
+    args: obj({ cardId, name: str({ maxLength: 32, minLength: 1 }), permissions: ticketPermissions }),
+    result: obj({ ticket: appTicketView, appIdent: str({ maxLength: 100_000 }), nodeTicket: str({ maxLength: 100_000 }), rcard: str({ maxLength: 100_000 }) }),
+  },
+  'cli.tickets.revoke': { args: obj({ cardId, ticketId: str({ maxLength: 22, minLength: 22, pattern: /^[A-Za-z0-9_-]+$/ }) }), result: nothing },
   'app.request': { args: obj({ cardId, message: bytes({ maxBytes: MAX_APP_MESSAGE_BYTES }) }), result: nothing },
   'app.connect': { args: obj({ cardId }), result: nothing },
 };

@@ -18,6 +18,7 @@ import type { BridgeError, CardBalance, Result } from './bridge.ts';
 import type { CardEngines } from './card-engines.ts';
 import { cardBalances, sameBalances } from './card-balances.ts';
 import type { EventHub } from './dispatcher.ts';
+import { type TicketDeps, issueTicket, listTickets, revokeTicket } from './app-tickets.node.ts';
 
 export type { CardEngines, CardEngineStatus } from './card-engines.ts';
 
@@ -63,6 +64,13 @@ export function createCardEngines(opts: CardEnginesOptions): CardEngines {
   const cardDir = (cardId: string): string => {
     if (!SAFE_ID.test(cardId)) throw new RangeError(`not a card id: ${JSON.stringify(cardId)}`);
     return join(opts.dataDir, CARDS_DIR, cardId);
+  };
+
+  const ticketDeps = (cardId: string): TicketDeps | undefined => {
+    const r = running.get(cardId);
+    if (r === undefined) return undefined;
+    const cliDir = join(cardDir(cardId), CLI_DIR);
+    return { cliDir, trustedDir: join(cliDir, CLI_FILES.trusted), node: r.node, crypto: opts.crypto, random: opts.random, now: () => opts.clock.now() };
   };
 
   // the host answers `locked` before asking; a card that is still not running failed to start
@@ -235,6 +243,18 @@ export function createCardEngines(opts: CardEnginesOptions): CardEngines {
       await rm(join(cardDir(cardId), CLI_DIR, CLI_FILES.listen), { force: true });
       await r.node.stopListening();
       return done;
+    },
+    async ticketsList(cardId) {
+      if (!running.has(cardId)) return notRunning(cardId);
+      return { ok: true, value: { tickets: await listTickets({ cliDir: join(cardDir(cardId), CLI_DIR) }) } };
+    },
+    async ticketsIssue(cardId, name, permissions) {
+      const d = ticketDeps(cardId);
+      return d === undefined ? notRunning(cardId) : issueTicket(d, name, permissions);
+    },
+    async ticketsRevoke(cardId, ticketId) {
+      const d = ticketDeps(cardId);
+      return d === undefined ? notRunning(cardId) : revokeTicket(d, ticketId);
     },
     async backupDatabase(cardId, publicKey, seed) {
       const wasRunning = running.has(cardId);

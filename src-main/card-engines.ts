@@ -1,6 +1,6 @@
 /** What the wallet host needs from its local cards' node engines (card-engines.node.ts builds
  *  the real one). Kept apart so the host itself stays free of node-only imports. */
-import type { BridgeError, CardBalance, CliAccess, Result } from './bridge.ts';
+import type { AppTicketView, BridgeError, CardBalance, CliAccess, IssuedAppTicket, Result, TicketPermissions } from './bridge.ts';
 
 export interface CardEngineStatus {
   /** The card's node is running (the wallet is unlocked and it started). */
@@ -26,6 +26,10 @@ export interface CardEngines {
   appRequest(cardId: string, message: Uint8Array): Promise<Result<void, BridgeError>>;
   cliEnable(cardId: string, address: string): Promise<Result<CliAccess, BridgeError>>;
   cliDisable(cardId: string): Promise<Result<void, BridgeError>>;
+  /** Scoped pairing (app-tickets.node.ts): the card's app tickets, a new one, revoking one. */
+  ticketsList(cardId: string): Promise<Result<{ readonly tickets: readonly AppTicketView[] }, BridgeError>>;
+  ticketsIssue(cardId: string, name: string, permissions: TicketPermissions): Promise<Result<IssuedAppTicket, BridgeError>>;
+  ticketsRevoke(cardId: string, ticketId: string): Promise<Result<void, BridgeError>>;
   /** A consistent, complete copy of the card's node database: its node (if running) is stopped
    *  (checkpoint, close), the store is opened and closed once more (folding any journal into the
    *  file), the file is read, and the node is started again with `seed` if it was running. */

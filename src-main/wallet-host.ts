@@ -320,6 +320,21 @@ export function createWalletHost(opts: WalletHostOptions): WalletHost {
         const e = engineFor(cardId, 'Command line access');
         return 'ok' in e ? e : e.cliDisable(cardId);
       }),
+    'cli.tickets.list': ({ cardId }) =>
+      serial(async () => {
+        const e = engineFor(cardId, 'App tickets');
+        return 'ok' in e ? e : e.ticketsList(cardId);
+      }),
+    'cli.tickets.issue': ({ cardId, name, permissions }) =>
+      serial(async () => {
+        const e = engineFor(cardId, 'App tickets');
+        return 'ok' in e ? e : e.ticketsIssue(cardId, name, permissions);
+      }),
+    'cli.tickets.revoke': ({ cardId, ticketId }) =>
+      serial(async () => {
+        const e = engineFor(cardId, 'App tickets');
+        return 'ok' in e ? e : e.ticketsRevoke(cardId, ticketId);
+      }),
     'app.request': async ({ cardId, message }) => {
       const e = engineFor(cardId, 'The app protocol');
       return 'ok' in e ? e : e.appRequest(cardId, message);

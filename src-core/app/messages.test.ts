@@ -153,8 +153,8 @@ function spliceDuplicateFriend(r: NodeReport): Uint8Array {
   const before = encode(nodeReport, { ...r, friends: [], openInvoices: [], openPayments: [] });
   const withOne = encode(nodeReport, { ...r, openInvoices: [], openPayments: [] });
   const tail = encode(nodeReport, { ...r, friends: [] }).subarray(before.length);
-  const countAt = before.length - 4 - 4 - 4; // friends count, then the two empty lists' counts
-  const friendBytes = withOne.subarray(countAt + 4, withOne.length - 8);
+  const countAt = before.length - 4 - 4 - 4 - 4; // friends count, then the three empty lists' counts
+  const friendBytes = withOne.subarray(countAt + 4, withOne.length - 12);
   const out = new Uint8Array(countAt + 4 + 2 * friendBytes.length + tail.length);
   out.set(before.subarray(0, countAt));
   new DataView(out.buffer).setUint32(countAt, 2);

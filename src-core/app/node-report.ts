@@ -1,12 +1,12 @@
 /** NodeReport: everything an app may see of its node (docs/app-protocol.md "Report"), and the
  *  mutations that keep an app's copy current. The node sends a full report when an app connects,
  *  then only mutations; apps fold them with `applyReportMutation` (report.ts). Browser-safe. */
-import { type Codec, bool, i128, list, option, struct, u128, u32, union } from '../codec/index.ts';
+import { type Codec, bool, i128, list, map, option, struct, u128, u32, union } from '../codec/index.ts';
 import {
   MAX_ACTIVE_CURRENCIES, type Rate, type RelayAddress, currency, invoiceId, publicKey, rate, signature,
 } from '../proto/index.ts';
 import {
-  MAX_FRIENDS, MAX_MUTATIONS_PER_MESSAGE, MAX_OPEN_INVOICES, MAX_OPEN_PAYMENTS, type NamedIndexServerAddress,
+  MAX_FRIENDS, MAX_MUTATIONS_PER_MESSAGE, MAX_OPEN_INVOICES, MAX_OPEN_PAYMENTS, MAX_RELAYS, type NamedIndexServerAddress,
   type NamedRelayAddress, friendRelayList, hexOf, literals, name, namedIndexServerAddress, namedIndexServerList,
   namedRelayAddress, namedRelayList, paymentId, uniqueList,
 } from './wire-common.ts';
@@ -92,6 +92,10 @@ export interface NodeReport {
   readonly friends: readonly FriendReport[];
   readonly openInvoices: readonly OpenInvoiceReport[];
   readonly openPayments: readonly OpenPaymentReport[];
+  /** The relays the node listens on now, i.e. friends can reach it through them (public keys,
+   *  in the order of `relays`). Absent or empty: none. Optional so reports built before the
+   *  field existed still type-check; on the wire an empty list, decoded as absent. */
+  readonly connectedRelays?: readonly Uint8Array[];
 }
 
 export const currencyBalance: Codec<CurrencyBalance> = struct({ currency, balance: i128 });
@@ -173,6 +177,13 @@ export const openPaymentReport: Codec<OpenPaymentReport> = struct({
   numTransactions: u32,
 });
 
+/** Empty on the wire means none; decoded as absent, so the one encoding has one meaning. */
+const connectedRelayList: Codec<readonly Uint8Array[] | undefined> = map(
+  uniqueList(publicKey, MAX_RELAYS, hexOf, 'connected relay'),
+  (l) => (l.length === 0 ? undefined : l),
+  (v) => v ?? [],
+);
+
 export const nodeReport: Codec<NodeReport> = struct({
   localPublicKey: publicKey,
   relays: namedRelayList,
@@ -181,6 +192,7 @@ export const nodeReport: Codec<NodeReport> = struct({
   friends: uniqueList(friendReport, MAX_FRIENDS, (f) => hexOf(f.publicKey), 'friend public key'),
   openInvoices: uniqueList(openInvoiceReport, MAX_OPEN_INVOICES, (i) => hexOf(i.invoiceId), 'invoice id'),
   openPayments: uniqueList(openPaymentReport, MAX_OPEN_PAYMENTS, (p) => hexOf(p.paymentId), 'payment id'),
+  connectedRelays: connectedRelayList,
 });
 
 /** A change to a NodeReport. Each is an upsert or a removal keyed by a public key or id, so
@@ -203,7 +215,8 @@ export type ReportMutation =
   | { readonly kind: 'set-open-invoice'; readonly invoice: OpenInvoiceReport }
   | { readonly kind: 'remove-open-invoice'; readonly invoiceId: Uint8Array }
   | { readonly kind: 'set-open-payment'; readonly payment: OpenPaymentReport }
-  | { readonly kind: 'remove-open-payment'; readonly paymentId: Uint8Array };
+  | { readonly kind: 'remove-open-payment'; readonly paymentId: Uint8Array }
+  | { readonly kind: 'set-connected-relays'; readonly publicKeys: readonly Uint8Array[] | undefined };
 
 export const reportMutation: Codec<ReportMutation> = union({
   'add-relay': [0, struct({ relay: namedRelayAddress })],
@@ -224,6 +237,7 @@ export const reportMutation: Codec<ReportMutation> = union({
   'remove-open-invoice': [15, struct({ invoiceId })],
   'set-open-payment': [16, struct({ payment: openPaymentReport })],
   'remove-open-payment': [17, struct({ paymentId })],
+  'set-connected-relays': [18, struct({ publicKeys: connectedRelayList })],
 });
 
 export const reportMutationList: Codec<readonly ReportMutation[]> = list(reportMutation, { max: MAX_MUTATIONS_PER_MESSAGE });

@@ -40,6 +40,8 @@ const cases: Case[] = [
   ['remove-index-server removes it', { kind: 'remove-index-server', publicKey: key(2) }, (r) => r.indexServers.length, 0],
   ['set-connected-index-server marks the server', { kind: 'set-connected-index-server', publicKey: key(2) },
     (r) => r.connectedIndexServer, key(2)],
+  ['set-connected-relays marks the relays listened on', { kind: 'set-connected-relays', publicKeys: [key(1)] },
+    (r) => r.connectedRelays, [key(1)]],
   ['add-friend appends a friend after the others', { kind: 'add-friend', friend: friend(7, 'node7') },
     (r) => r.friends.map((f) => f.name), ['node1', 'node2', 'node7']],
   ['add-friend of a known key replaces that friend in place', { kind: 'add-friend', friend: friend(3, 'again') },

@@ -49,6 +49,8 @@ export function applyReportMutation(report: NodeReport, m: ReportMutation): Node
     }
     case 'set-connected-index-server':
       return { ...report, connectedIndexServer: m.publicKey };
+    case 'set-connected-relays':
+      return { ...report, connectedRelays: m.publicKeys };
     case 'add-friend':
       return { ...report, friends: upsertBy(report.friends, m.friend, (f) => bytesEqual(f.publicKey, m.friend.publicKey)) };
     case 'remove-friend': {

@@ -75,6 +75,7 @@ export const report: fc.Arbitrary<NodeReport> = fc.record({
   friends: uniqueBy(friend, (f) => hex(f.publicKey), 4),
   openInvoices: uniqueBy(openInvoice, (i) => hex(i.invoiceId), 3),
   openPayments: uniqueBy(openPayment, (p) => hex(p.paymentId), 3),
+  connectedRelays: fc.option(uniqueBy(key, hex, 3).filter((l) => l.length > 0), { nil: undefined }),
 });
 
 export const mutation: fc.Arbitrary<ReportMutation> = fc.oneof(
@@ -96,6 +97,7 @@ export const mutation: fc.Arbitrary<ReportMutation> = fc.oneof(
   fc.record({ kind: fc.constant('remove-open-invoice' as const), invoiceId: openInvoice.map((i) => i.invoiceId) }),
   fc.record({ kind: fc.constant('set-open-payment' as const), payment: openPayment }),
   fc.record({ kind: fc.constant('remove-open-payment' as const), paymentId: openPayment.map((p) => p.paymentId) }),
+  fc.record({ kind: fc.constant('set-connected-relays' as const), publicKeys: fc.option(uniqueBy(key, hex, 3).filter((l) => l.length > 0), { nil: undefined }) }),
 );
 
 export const commit: fc.Arbitrary<Commit> = fc.record({

@@ -91,6 +91,26 @@ describe('channeler', () => {
     expect(await n.channeler.send(nodeB.publicKey, text('x'))).toBe(false);
   });
 
+  it('tells which of its relays it listens on, as they come, go and are removed', async () => {
+    let changes = 0;
+    const n = new Node(ident(9), { onRelaysChange: () => { changes++; } });
+    const r = await startRelay(7);
+    expect(n.channeler.listeningRelays()).toEqual([]);
+    n.channeler.setRelays([r.addr]);
+    await until(() => n.channeler.listeningRelays().length === 1, 'listening on the relay');
+    expect(n.channeler.listeningRelays()).toEqual([r.addr.publicKey]);
+    expect(changes).toBe(1);
+    const address = r.addr.address;
+    await r.server.close();
+    await until(() => n.channeler.listeningRelays().length === 0, 'the relay gone');
+    expect(changes).toBe(2);
+    await startRelay(7, address);
+    await until(() => n.channeler.listeningRelays().length === 1, 'listening again');
+    n.channeler.setRelays([]);
+    expect(n.channeler.listeningRelays()).toEqual([]);
+    expect(changes).toBe(4);
+  });
+
   it('reconnects without intervention when the relay in use is killed and restarted', async () => {
     const { l, d, rl } = await twoNodes();
     const address = rl.addr.address;

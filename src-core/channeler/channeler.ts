@@ -28,6 +28,8 @@ export interface ChannelerOptions {
   readonly dial: Dial;
   /** Events in order per friend: online, its messages, offline. */
   readonly onEvent: (e: ChannelerEvent) => void;
+  /** Called when we start or stop listening on one of our relays (see listeningRelays). */
+  readonly onRelaysChange?: () => void;
   /** Jitter source; defaults to crypto.randomBytes. */
   readonly random?: (n: number) => Uint8Array;
   readonly backoff?: BackoffOptions;
@@ -50,6 +52,8 @@ export interface Channeler {
    *  channel closes first (the funder retransmits when the friend comes back online). */
   send(friend: Uint8Array, message: Uint8Array): Promise<boolean>;
   isOnline(friend: Uint8Array): boolean;
+  /** Our relays we are listening on now: friends can reach us through them. */
+  listeningRelays(): Uint8Array[];
   close(): void;
 }
 
@@ -193,6 +197,15 @@ export function createChanneler(opts: ChannelerOptions): Channeler {
 
   // ---- our relays ----
 
+  function relaysChanged(): void {
+    if (closed) return;
+    try {
+      opts.onRelaysChange?.();
+    } catch (e) {
+      log(`channeler: relay change handler threw: ${(e as Error).message}`);
+    }
+  }
+
   function startListen(l: ListenState): void {
     if (l.stopped || closed) return;
     listenViaRelay(l.relay, { ...relayOpts, accept: acceptFrom, onTunnel, onAcceptFailed, log }).then(
@@ -200,9 +213,11 @@ export function createChanneler(opts: ChannelerOptions): Channeler {
         if (l.stopped || closed) { listener.close(); return; }
         l.listener = listener;
         l.failures = 0;
+        relaysChanged();
         void listener.closed.then((why) => {
           if (l.listener !== listener) return;
           l.listener = undefined;
+          relaysChanged();
           log(`channeler: listening on ${l.relay.address} stopped (${describeClose(why)})`);
           retryListen(l);
         });
@@ -227,19 +242,27 @@ export function createChanneler(opts: ChannelerOptions): Channeler {
     setRelays(relays) {
       if (closed) return;
       const wanted = new Map(relays.map((r) => [relayId(r), r]));
+      let dropped = false;
       for (const [id, l] of listens) {
         if (wanted.has(id)) continue;
         l.stopped = true;
         l.retry?.cancel();
+        if (l.listener !== undefined) dropped = true;
         l.listener?.close();
+        l.listener = undefined;
         listens.delete(id);
       }
+      if (dropped) relaysChanged();
       for (const [id, r] of wanted) {
         if (listens.has(id)) continue;
         const l: ListenState = { relay: r, listener: undefined, retry: undefined, failures: 0, stopped: false };
         listens.set(id, l);
         startListen(l);
       }
+    },
+
+    listeningRelays() {
+      return [...listens.values()].filter((l) => l.listener !== undefined).map((l) => l.relay.publicKey);
     },
 
     updateFriend(config) {

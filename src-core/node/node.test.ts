@@ -8,6 +8,7 @@ import { identityFromSeed, seededRandom } from '../crypto/index.ts';
 import { formatAppTicket } from '../files/index.ts';
 import { secureChannel, systemClock } from '../net/index.ts';
 import { tcpConnect } from '../net/tcp.node.ts';
+import { startRelayServer } from '../relay/server.node.ts';
 import { initNodeDatabase, openNodeStore } from '../store/index.node.ts';
 import { type RunningNode, startNode } from './node.ts';
 
@@ -71,6 +72,26 @@ describe('a node engine in-process (the wallet\'s local card)', () => {
     expect(again.report().relays).toEqual([relay]);
     expect(again.report().indexServers.map((s) => s.name)).toEqual(['i']);
     expect(again.report().friends.map((f) => f.name)).toEqual(names); // the order they were added
+  });
+
+  it('reports the relays it listens on: a real relay once reached, none once it stops', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'node-engine-'));
+    await initNodeDatabase(join(dir, 'n.db'), me.publicKey);
+    const relayId = identityFromSeed(crypto, new Uint8Array(32).fill(44));
+    const server = await startRelayServer({ identity: relayId, crypto, clock: systemClock, laddr: '127.0.0.1:0' });
+    const node = await start();
+    const app = await local(node);
+    const listening = (want: boolean): Promise<void> => new Promise((resolve) => {
+      const check = (): boolean => (app.report.connectedRelays?.length === 1) === want;
+      if (check()) { resolve(); return; }
+      const sub = app.onDidChangeReport(() => { if (check()) { sub.dispose(); resolve(); } });
+    });
+    await app.request({ kind: 'add-relay', relay: { publicKey: relayId.publicKey, address: server.address, name: 'real' } });
+    await listening(true);
+    expect(app.report.connectedRelays).toEqual([relayId.publicKey]);
+    await server.close();
+    await listening(false);
+    expect(node.report().connectedRelays).toBeUndefined();
   });
 
   it('turns command-line access on and off; the attached app is not affected', async () => {

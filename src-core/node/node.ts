@@ -139,6 +139,13 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
     identity: signer, crypto, clock, dial, random, log,
     ...(opts.channel?.keepaliveMs !== undefined ? { keepaliveMs: opts.channel.keepaliveMs } : {}),
     ...(opts.channel?.timeoutMs !== undefined ? { timeoutMs: opts.channel.timeoutMs } : {}),
+    onRelaysChange: () => {
+      if (closing) return;
+      void enqueue(async () => {
+        const [snap, cfg] = [state, config];
+        void afterDurable(Promise.resolve(), () => afterChange(snap, cfg)).catch(dropped('relay connection change'));
+      }).catch(dropped('relay connection change'));
+    },
     onEvent: (e) => {
       if (closing) return;
       const k = toHex(e.friend);
@@ -234,7 +241,7 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
 
   /** Everything derived from a job's state, brought up to date once that job is durable. */
   async function afterChange(s: FunderState, cfg: NodeConfig): Promise<void> {
-    const next = buildReport(s, cfg, peerTerms, indexClient.connectedServer?.publicKey, reportCache);
+    const next = buildReport(s, cfg, peerTerms, indexClient.connectedServer?.publicKey, reportCache, channeler.listeningRelays());
     const mutations = diffReport(report, next);
     report = next;
     for (let i = 0; i < mutations.length; i += MAX_MUTATIONS_PER_MESSAGE) {

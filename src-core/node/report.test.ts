@@ -57,6 +57,24 @@ describe('the report built from the funder state', () => {
   });
 });
 
+describe('the relays the node listens on', () => {
+  it('lists only configured relays, in their order, and diffs changes into set-connected-relays', () => {
+    const { net, a, b } = pair();
+    const r1 = new Uint8Array(32).fill(41);
+    const r2 = new Uint8Array(32).fill(42);
+    net.request(a, { kind: 'add-relay', relay: { publicKey: r1, address: '127.0.0.1:1', name: 'one' } });
+    net.request(a, { kind: 'add-relay', relay: { publicKey: r2, address: '127.0.0.1:2', name: 'two' } });
+    const none = buildReport(a.state, emptyNodeConfig, new Map(), undefined);
+    expect(none.connectedRelays).toBeUndefined();
+    const both = buildReport(a.state, emptyNodeConfig, new Map(), undefined, createReportCache(), [r2, b.signer.publicKey, r1]);
+    expect(both.connectedRelays).toEqual([r1, r2]);
+    expect(diffReport(none, both)).toEqual([{ kind: 'set-connected-relays', publicKeys: [r1, r2] }]);
+    expect(diffReport(both, none)).toEqual([{ kind: 'set-connected-relays', publicKeys: undefined }]);
+    expect(applyReportMutations(none, diffReport(none, both))).toEqual(both);
+    expect(diffReport(both, buildReport(a.state, emptyNodeConfig, new Map(), undefined, createReportCache(), [r1, r2]))).toEqual([]);
+  });
+});
+
 describe('the report cache', () => {
   it('reuses unchanged entries and still reports every change', () => {
     const { net, a, b } = pair();

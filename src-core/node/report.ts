@@ -88,7 +88,7 @@ function ordered(state: FunderState, config: NodeConfig): [string, FriendState][
 
 export function buildReport(
   state: FunderState, config: NodeConfig, terms: PeerTerms, connectedIndexServer: Uint8Array | undefined,
-  cache: ReportCache = createReportCache(),
+  cache: ReportCache = createReportCache(), listeningRelays: readonly Uint8Array[] = [],
 ): NodeReport {
   const openInvoices: OpenInvoiceReport[] = [...state.openInvoices].map(([k, inv]) => cached(cache.invoices, inv, () => ({
     invoiceId: fromHex(k), currency: inv.currency, totalDestPayment: inv.totalDestPayment,
@@ -116,7 +116,15 @@ export function buildReport(
     friends,
     openInvoices,
     openPayments,
+    connectedRelays: connectedRelaysOf(state.relays, listeningRelays),
   };
+}
+
+/** The relays we listen on, in the order of our relays; undefined for none (the wire's form). */
+function connectedRelaysOf(relays: readonly { readonly publicKey: Uint8Array }[], listening: readonly Uint8Array[]): Uint8Array[] | undefined {
+  const on = new Set(listening.map(hexOf));
+  const out = relays.filter((r) => on.has(hexOf(r.publicKey))).map((r) => r.publicKey);
+  return out.length === 0 ? undefined : out;
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
@@ -153,6 +161,9 @@ export function diffReport(prev: NodeReport, next: NodeReport): ReportMutation[]
   if ((a === undefined) !== (b === undefined) || (a !== undefined && b !== undefined && hexOf(a) !== hexOf(b))) {
     out.push({ kind: 'set-connected-index-server', publicKey: b });
   }
+  const ra = (prev.connectedRelays ?? []).map(hexOf).join();
+  const rb = (next.connectedRelays ?? []).map(hexOf).join();
+  if (ra !== rb) out.push({ kind: 'set-connected-relays', publicKeys: next.connectedRelays });
   section(prev.friends, next.friends, (f) => f.publicKey, (f) => encode(friendReport, f),
     (friend) => ({ kind: 'add-friend', friend }), (publicKey) => ({ kind: 'remove-friend', publicKey }));
   section(prev.openInvoices, next.openInvoices, (i) => i.invoiceId, (i) => encode(openInvoiceReport, i),

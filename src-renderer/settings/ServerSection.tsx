@@ -10,7 +10,7 @@ import { type ServerKind, nameFromFileName, serverRows } from './server-input.ts
 const TITLE = { relay: 'Relays', index: 'Index servers' } as const;
 const ONE = { relay: 'relay', index: 'index server' } as const;
 const A = { relay: 'a', index: 'an' } as const;
-const STATUS = { connected: 'connected', standby: 'not connected (standby)', unknown: 'connection not reported by the card' } as const;
+const STATUS = { connected: 'connected', standby: 'standby (the card uses another one)', 'not-connected': 'not connected: the card keeps trying' } as const;
 const HELP = {
   relay: 'Friends reach this card through its relays. Your friend file lists them, so give friends a new friend file after a change.',
   index: 'Index servers find routes for payments. The card keeps one connection, to one of them; the others stand by.',

@@ -45,7 +45,7 @@ export function removeServerRequest(kind: ServerKind, publicKey: Uint8Array): Ap
   return kind === 'relay' ? { kind: 'remove-relay', publicKey } : { kind: 'remove-index-server', publicKey };
 }
 
-export type ServerStatus = 'connected' | 'standby' | 'unknown';
+export type ServerStatus = 'connected' | 'standby' | 'not-connected';
 
 export interface ServerRow {
   readonly publicKey: Uint8Array;
@@ -55,15 +55,17 @@ export interface ServerRow {
   readonly status: ServerStatus;
 }
 
-/** The card's servers with what the report says of them. Index servers: the node keeps one
- *  connection, to `connectedIndexServer`; the others are standby. Relays: the report carries no
- *  relay connection state (docs/wallet.md "Settings"), so a relay's status is `unknown`. */
+/** The card's servers with what the report says of them. Relays: `connectedRelays` lists those
+ *  the node listens on (friends reach it through them). Index servers: the node keeps one
+ *  connection, to `connectedIndexServer`; while it has one the others stand by. */
 export function serverRows(kind: ServerKind, report: NodeReport): ServerRow[] {
-  const connected = report.connectedIndexServer === undefined ? undefined : toBase64Url(report.connectedIndexServer);
+  const connected = new Set(kind === 'relay'
+    ? (report.connectedRelays ?? []).map(toBase64Url)
+    : report.connectedIndexServer === undefined ? [] : [toBase64Url(report.connectedIndexServer)]);
   const list = kind === 'relay' ? report.relays : report.indexServers;
   return list.map((s) => {
     const key = toBase64Url(s.publicKey);
-    const status: ServerStatus = kind === 'relay' ? 'unknown' : key === connected ? 'connected' : 'standby';
+    const status: ServerStatus = connected.has(key) ? 'connected' : kind === 'index' && connected.size > 0 ? 'standby' : 'not-connected';
     return { publicKey: s.publicKey, key, name: s.name, address: s.address, status };
   });
 }

@@ -53,14 +53,21 @@ describe('addServerRequest', () => {
 });
 
 describe('serverRows and removeServerRequest', () => {
-  it('marks the connected index server and leaves relays unknown', () => {
+  it('marks the connected index server and the relays the card listens on', () => {
     const r = report({
-      relays: [{ publicKey: relayKey, address: 'a:1', name: 'r' }],
+      relays: [{ publicKey: relayKey, address: 'a:1', name: 'r' }, { publicKey: otherIndex, address: 'c:3', name: 's' }],
       indexServers: [{ publicKey: indexKey, address: 'b:2', name: 'i' }, { publicKey: otherIndex, address: 'c:3', name: 'j' }],
       connectedIndexServer: indexKey,
+      connectedRelays: [relayKey],
     });
     expect(serverRows('index', r).map((x) => [x.name, x.status])).toEqual([['i', 'connected'], ['j', 'standby']]);
-    expect(serverRows('relay', r).map((x) => [x.name, x.status])).toEqual([['r', 'unknown']]);
+    expect(serverRows('relay', r).map((x) => [x.name, x.status])).toEqual([['r', 'connected'], ['s', 'not-connected']]);
+  });
+
+  it('says not connected when the card reaches none', () => {
+    const r = report({ relays: [{ publicKey: relayKey, address: 'a:1', name: 'r' }], indexServers: [{ publicKey: indexKey, address: 'b:2', name: 'i' }] });
+    expect(serverRows('index', r).map((x) => x.status)).toEqual(['not-connected']);
+    expect(serverRows('relay', r).map((x) => x.status)).toEqual(['not-connected']);
   });
 
   it('builds the removal requests', () => {
