@@ -2,6 +2,8 @@
  *  (ARCHITECTURE §4, reference/funder.md). Browser-safe. See docs/funder.md. */
 export { step, stepAndApply } from './step.ts';
 export { applyMutation, mutationsBetween, type FunderMutation } from './mutations.ts';
+export { PatchMismatch, type FriendPatch } from './friend-patch.ts';
+export { withVerifyMemo } from './verify-memo.ts';
 export type {
   AppErrorCode, AppRequest, AppResult, Env, FunderEvent, InvoiceEvent, Outgoing, PaymentStatus, StepOutput, TransactionResult,
 } from './events.ts';

@@ -1,7 +1,11 @@
-/** Funder mutations: what the store persists for one event, and how they apply. Coarse on purpose:
- *  each names one top-level entry and carries its whole new value, so `applyMutation` is total (it
- *  cannot meet an impossible mutation, unlike the original's unwrap()s, §7.1) and
- *  `mutationsBetween` derives them from the states before and after an event. */
+/** Funder mutations: what the store persists for one event, and how they apply. Each names one
+ *  top-level entry and carries its whole new value, except a friend that existed before the event:
+ *  its `patch-friend` carries only what changed (friend-patch.ts), since a friend's state holds
+ *  every payment in flight through it. `mutationsBetween` derives them from the states before and
+ *  after an event. `applyMutation` is total for every kind but `patch-friend`, which throws
+ *  PatchMismatch when the state is not the one the patch was made from (a journal that does not
+ *  belong to its snapshot), instead of guessing like the original's unwrap()s (§7.1). */
+import { type FriendPatch, PatchMismatch, applyFriendPatch, friendPatch } from './friend-patch.ts';
 import { type Hex, toHex } from './hex.ts';
 import type {
   FriendState, FunderSettings, FunderState, NamedRelayAddress, OpenInvoice, OpenTransaction, Payment,
@@ -12,6 +16,7 @@ export type FunderMutation =
   | { readonly kind: 'set-settings'; readonly settings: FunderSettings }
   | { readonly kind: 'set-friend'; readonly friend: FriendState }
   | { readonly kind: 'remove-friend'; readonly publicKey: Hex }
+  | { readonly kind: 'patch-friend'; readonly publicKey: Hex; readonly patch: FriendPatch }
   | { readonly kind: 'set-invoice'; readonly invoiceId: Hex; readonly invoice: OpenInvoice }
   | { readonly kind: 'remove-invoice'; readonly invoiceId: Hex }
   | { readonly kind: 'set-transaction'; readonly requestId: Hex; readonly transaction: OpenTransaction }
@@ -32,6 +37,11 @@ export function applyMutation(state: FunderState, m: FunderMutation): FunderStat
     case 'set-settings': return { ...state, settings: m.settings };
     case 'set-friend': return { ...state, friends: withEntry(state.friends, toHex(m.friend.remotePublicKey), m.friend) };
     case 'remove-friend': return { ...state, friends: withEntry(state.friends, m.publicKey, undefined) };
+    case 'patch-friend': {
+      const f = state.friends.get(m.publicKey);
+      if (f === undefined) throw new PatchMismatch(`a patch for friend ${m.publicKey} that does not exist`);
+      return { ...state, friends: withEntry(state.friends, m.publicKey, applyFriendPatch(f, m.patch)) };
+    }
     case 'set-invoice': return { ...state, openInvoices: withEntry(state.openInvoices, m.invoiceId, m.invoice) };
     case 'remove-invoice': return { ...state, openInvoices: withEntry(state.openInvoices, m.invoiceId, undefined) };
     case 'set-transaction': return { ...state, openTransactions: withEntry(state.openTransactions, m.requestId, m.transaction) };
@@ -62,7 +72,10 @@ export function mutationsBetween(before: FunderState, after: FunderState): Funde
   const out: FunderMutation[] = [];
   if (before.relays !== after.relays) out.push({ kind: 'set-relays', relays: after.relays });
   if (before.settings !== after.settings) out.push({ kind: 'set-settings', settings: after.settings });
-  out.push(...diffMap(before.friends, after.friends, (_k, friend) => ({ kind: 'set-friend', friend }), (publicKey) => ({ kind: 'remove-friend', publicKey })));
+  out.push(...diffMap(before.friends, after.friends, (k, friend) => {
+    const old = before.friends.get(k);
+    return old === undefined ? { kind: 'set-friend', friend } : { kind: 'patch-friend', publicKey: k, patch: friendPatch(old, friend) };
+  }, (publicKey) => ({ kind: 'remove-friend', publicKey })));
   out.push(...diffMap(before.openInvoices, after.openInvoices, (invoiceId, invoice) => ({ kind: 'set-invoice', invoiceId, invoice }), (invoiceId) => ({ kind: 'remove-invoice', invoiceId })));
   out.push(...diffMap(before.openTransactions, after.openTransactions, (requestId, transaction) => ({ kind: 'set-transaction', requestId, transaction }), (requestId) => ({ kind: 'remove-transaction', requestId })));
   out.push(...diffMap(before.payments, after.payments, (paymentId, payment) => ({ kind: 'set-payment', paymentId, payment }), (paymentId) => ({ kind: 'remove-payment', paymentId })));

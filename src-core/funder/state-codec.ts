@@ -9,6 +9,7 @@ import {
   netAddress, publicKey, randNonce, rate, relayList, resetTerms, route, sealedLock, signature, uid,
 } from '../proto/index.ts';
 import { type Hex, compareCurrencies, fromHex, toHex } from './hex.ts';
+import type { ChannelPatch, CreditPatch, FriendInfo, FriendPatch, PendingPatch, QueuePatch } from './friend-patch.ts';
 import type { FunderMutation } from './mutations.ts';
 import type { MutualCredit, PendingTransaction } from './mutual-credit.ts';
 import type {
@@ -188,6 +189,30 @@ export const funderStateCodec: Codec<FunderState> = as(struct({
   online: hexSet,
 }));
 
+const queuePatch = <T>(item: Codec<T>): Codec<QueuePatch<T>> => as(struct({ drop: u32, append: list(item, { max: MAX_ENTRIES }) }));
+const pendingPatch: Codec<PendingPatch> = as(struct({
+  set: list(struct({ k: uidHex, v: pendingTransaction }), { max: MAX_ENTRIES }), remove: list(uidHex, { max: MAX_ENTRIES }),
+}));
+const creditPatch: Codec<CreditPatch> = as(union({
+  set: [0, struct({ currency, credit: mutualCredit })],
+  remove: [1, struct({ currency })],
+  update: [2, struct({ currency, balance: i128, localPendingDebt: u128, remotePendingDebt: u128, local: pendingPatch, remote: pendingPatch })],
+}));
+const channelPatch: Codec<ChannelPatch> = as(union({
+  set: [0, struct({ channel: channelStatus })],
+  consistent: [1, struct({
+    direction: option(tcDirection), activeLocal: option(currencyList), activeRemote: option(currencyList),
+    initialBalances: option(struct({ value: initialBalances })),
+    credits: list(creditPatch, { max: MAX_ENTRIES }),
+    settledResetTokens: option(list(signature, { max: 2 })),
+    backwards: queuePatch(queuedBackwardsOp), requests: queuePatch(queuedRequest), userRequests: queuePatch(queuedRequest),
+  })],
+}));
+const friendInfo: Codec<FriendInfo> = as(struct({
+  name, remoteRelays: relayList, sentLocalRelays, currencyConfigs: currencyMap(currencyConfig), enabled: bool,
+}));
+const friendPatch: Codec<FriendPatch> = as(struct({ info: option(friendInfo), channel: option(channelPatch) }));
+
 export const funderMutationCodec: Codec<FunderMutation> = as(union({
   'set-relays': [0, struct({ relays: list(namedRelay, { max: 16 }) })],
   'set-settings': [1, struct({ settings })],
@@ -200,4 +225,5 @@ export const funderMutationCodec: Codec<FunderMutation> = as(union({
   'set-payment': [8, struct({ paymentId: uidHex, payment })],
   'remove-payment': [9, struct({ paymentId: uidHex })],
   'set-online': [10, struct({ publicKey: keyHex, online: bool })],
+  'patch-friend': [11, struct({ publicKey: keyHex, patch: friendPatch })],
 }));

@@ -54,6 +54,20 @@ describe('rebuilding the node state at start', () => {
     }
   });
 
+  it('refuses a friend patch that does not fit the state before it, naming the record', async () => {
+    const s = await store();
+    const patch = { info: { name: 'x', remoteRelays: [], sentLocalRelays: { kind: 'never-sent' as const }, currencyConfigs: new Map(), enabled: true }, channel: undefined };
+    await s.append([encode(nodeRecordCodec, { kind: 'funder', mutation: { kind: 'patch-friend', publicKey: Buffer.from(other).toString('hex'), patch } })]);
+    await s.close();
+    const again = await openNodeStore(join(dir, 'n.db'), { publicKey: me });
+    try {
+      expect(() => loadNodeState(again, me)).toThrow(NodeLoadError);
+      expect(() => loadNodeState(again, me)).toThrow(/journal record 0 does not fit/);
+    } finally {
+      await again.close();
+    }
+  });
+
   it('refuses a funder snapshot of another identity', async () => {
     const s = await store();
     await s.checkpoint(new Map([[SNAPSHOT_FUNDER, encode(funderStateCodec, initialFunderState(other))]]));

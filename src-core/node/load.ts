@@ -3,7 +3,7 @@
  *  another identity, refuses the start (NodeLoadError) and changes nothing. */
 import { decodeExact } from '../codec/index.ts';
 import { bytesEqual } from '../crypto/index.ts';
-import { type FunderState, applyMutation, funderStateCodec, initialFunderState } from '../funder/index.ts';
+import { type FunderState, PatchMismatch, applyMutation, funderStateCodec, initialFunderState } from '../funder/index.ts';
 import type { NodeStore } from '../store/index.node.ts';
 import { type NodeConfig, SNAPSHOT_FUNDER, SNAPSHOT_NODE, emptyNodeConfig, nodeConfigCodec, nodeRecordCodec } from './wire.ts';
 
@@ -30,8 +30,13 @@ export function loadNodeState(store: NodeStore, publicKey: Uint8Array): { funder
   store.replay.forEach((bytes, i) => {
     const d = decodeExact(nodeRecordCodec, bytes);
     if (!d.ok) throw new NodeLoadError(`${store.path}: journal record ${i} is corrupt (${d.error.message})`);
-    if (d.value.kind === 'funder') funder = applyMutation(funder, d.value.mutation);
-    else config = d.value.config;
+    if (d.value.kind === 'config') { config = d.value.config; return; }
+    try {
+      funder = applyMutation(funder, d.value.mutation);
+    } catch (e) {
+      if (!(e instanceof PatchMismatch)) throw e;
+      throw new NodeLoadError(`${store.path}: journal record ${i} does not fit the state before it (${e.message})`);
+    }
   });
   return { funder, config };
 }
