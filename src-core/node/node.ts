@@ -16,7 +16,7 @@ import {
 } from '../app/index.ts';
 import {
   type AppRequest as FunderRequest, type AppResult, type Env, type FunderEvent, type FunderState, type Outgoing,
-  afterRestart, applyMutation, fromHex, funderStateCodec, sealedLockOpener, step, toHex,
+  afterRestart, applyMutation, fromHex, funderStateCodec, sealedLockOpener, step, toHex, withVerifyMemo,
 } from '../funder/index.ts';
 import type { HistoryQuery, HistoryRow, NodeStore } from '../store/index.node.ts';
 import { type Capacity, capacities } from './capacities.ts';
@@ -101,7 +101,10 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
   let state: FunderState = afterRestart(loaded.funder);
   let config: NodeConfig = loaded.config;
   const unseal = sealedLockOpener(crypto, opts.identitySeed);
-  const env = (): Env => ({ now: clock.now(), random, signer, crypto, unseal });
+  // the funder's own crypto: a forwarded response's signature is checked once, not twice
+  const funderCrypto = withVerifyMemo(crypto);
+  const funderSigner = identityFromSeed(funderCrypto, opts.identitySeed);
+  const env = (): Env => ({ now: clock.now(), random, signer: funderSigner, crypto: funderCrypto, unseal });
   const dial = opts.dial ?? ((address: string) => tcpConnect(address));
 
   const sessions = new Set<Session>();
