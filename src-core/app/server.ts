@@ -24,6 +24,19 @@ export interface AppRequestHandler {
   handle(request: AppRequest, ctx: AppRequestContext): Promise<AckResult> | AckResult;
 }
 
+/** Requests handed to the node and not acked yet. At this many the session stops reading until
+ *  they are answered, so the app's socket fills and an app sending as fast as it can holds the
+ *  node to this many (an honest app awaits each Ack, or a few). */
+export const MAX_REQUESTS_IN_FLIGHT = 64;
+/** Bytes waiting to go to an app that does not read them (its socket full): past this the app is
+ *  cut off rather than held in memory without bound (reports, results and acks of every change). */
+export const MAX_QUEUED_BYTES_TO_APP = 16 << 20;
+
+export interface SessionLimits {
+  readonly maxRequestsInFlight?: number;
+  readonly maxQueuedBytes?: number;
+}
+
 export const ackOk: AckResult = Object.freeze({ kind: 'ok' });
 export function ackError(code: AppErrorCode, message: string): AckResult {
   return { kind: 'error', error: { code, message: clip(message) } };
@@ -47,6 +60,9 @@ function clip(s: string): string {
 export class AppServerSession {
   private closedFlag = false;
   private sending: Promise<void> = Promise.resolve();
+  private queuedBytes = 0;
+  private readonly maxInFlight: number;
+  private readonly maxQueued: number;
   /** Resolves when the request loop has ended (the app left or the session was closed). */
   readonly done: Promise<void>;
   private startLoop!: () => void;
@@ -55,7 +71,10 @@ export class AppServerSession {
     private readonly transport: MessageTransport,
     readonly permissions: AppPermissions,
     private readonly handler: AppRequestHandler,
+    limits: SessionLimits = {},
   ) {
+    this.maxInFlight = limits.maxRequestsInFlight ?? MAX_REQUESTS_IN_FLIGHT;
+    this.maxQueued = limits.maxQueuedBytes ?? MAX_QUEUED_BYTES_TO_APP;
     const started = new Promise<void>((r) => { this.startLoop = r; });
     this.done = started.then(() => this.loop());
   }
@@ -66,13 +85,22 @@ export class AppServerSession {
     this.startLoop();
   }
 
-  /** Sends one message to the app, in call order; a no-op once the session has closed. */
+  /** Sends one message to the app, in call order; a no-op once the session has closed. An app
+   *  that leaves more than MAX_QUEUED_BYTES_TO_APP unread is cut off (the session closes). */
   send(message: NodeToApp): Promise<void> {
     if (this.closedFlag) return Promise.resolve();
     const bytes = encode(nodeToApp, message); // throws on a programmer error, before anything is queued
-    this.sending = this.sending.then(() => this.transport.send(bytes)).catch(() => this.close());
+    if (this.queuedBytes + bytes.length > this.maxQueued) {
+      this.close();
+      return Promise.resolve();
+    }
+    this.queuedBytes += bytes.length;
+    this.sending = this.sending.then(() => this.transport.send(bytes)).then(() => { this.queuedBytes -= bytes.length; }, () => this.close());
     return this.sending;
   }
+
+  /** Bytes queued to the app and not yet taken by its transport. */
+  get queued(): number { return this.queuedBytes; }
 
   close(): void {
     if (this.closedFlag) return;
@@ -86,7 +114,9 @@ export class AppServerSession {
     // Requests are handed to the node in arrival order as they arrive (so the node can work on
     // the next while the previous waits for its disk write); Acks still leave in that order.
     let acks: Promise<void> = Promise.resolve();
+    let inFlight = 0;
     for (;;) {
+      if (inFlight >= this.maxInFlight) await acks;
       const bytes = await this.transport.receive();
       if (bytes === undefined || this.closedFlag) break;
       if (bytes.length < UID_BYTES) {
@@ -96,7 +126,8 @@ export class AppServerSession {
       }
       const requestId = bytes.slice(0, UID_BYTES);
       const result = this.answer(requestId, bytes);
-      acks = acks.then(async () => { await this.send({ kind: 'ack', requestId, result: await result }); });
+      inFlight++;
+      acks = acks.then(async () => { await this.send({ kind: 'ack', requestId, result: await result }); inFlight--; });
     }
     await acks;
     this.close();
