@@ -7,6 +7,8 @@ import { formatMoney } from '../format-amount.ts';
 import { QrShow } from '../invoice/QrShow.tsx';
 import { ScanInput } from '../invoice/ScanInput.tsx';
 import type { PaymentRecord } from '../store/pay-slice.ts';
+import { ConfirmWithPassword } from '../safety/ConfirmWithPassword.tsx';
+import { needsPassword } from '../safety/needs-password.ts';
 import { useAppStore } from '../useAppStore.ts';
 import { type Quote, describeRate, nodeName } from './pay-model.ts';
 
@@ -25,6 +27,8 @@ export function PayTab({ cardId, report }: CardTabProps) {
   const [text, setText] = useState('');
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<Message>(undefined);
+  const safety = useAppStore((s) => s.safety);
+  const [confirming, setConfirming] = useState(false); // the wallet password is asked first (safety/)
 
   async function check(t: string): Promise<void> {
     setBusy(true);
@@ -57,7 +61,12 @@ export function PayTab({ cardId, report }: CardTabProps) {
         {draft.kind === 'quoting' && <p role="status">Looking for routes to the seller…</p>}
         {draft.kind === 'quoted' && (
           <QuoteView invoice={draft.invoice} quote={draft.quote} report={report} notice={draft.notice} busy={busy}
-            onPay={() => void pay()} onCancel={() => { clearPayDraft(); setMessage(undefined); }} />
+            onPay={() => (needsPassword(draft.invoice.totalDestPayment + draft.quote.totalFees, draft.invoice.currency, safety) ? setConfirming(true) : void pay())}
+            onCancel={() => { setConfirming(false); clearPayDraft(); setMessage(undefined); }} />
+        )}
+        {draft.kind === 'quoted' && confirming && (
+          <ConfirmWithPassword action={`Pay ${formatMoney(draft.invoice.totalDestPayment + draft.quote.totalFees, draft.invoice.currency)}, fees included.`} confirmLabel="Confirm and pay"
+            onConfirmed={() => { setConfirming(false); void pay(); }} onCancel={() => setConfirming(false)} />
         )}
         {message !== undefined && <p role={message.kind === 'error' ? 'alert' : 'status'} className={`message ${message.kind}`}>{message.text}</p>}
       </section>

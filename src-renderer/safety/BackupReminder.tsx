@@ -18,7 +18,7 @@ export function BackupReminder({ cards }: { readonly cards: readonly CardView[] 
         <li key={c.id} className="alert-item reminder" role="status">
           <div>
             <p className="alert-title">Back up “{c.name}”</p>
-            <p>This card has never been backed up. If this computer is lost or its disk fails, its friends and balances are lost with it. Use “Back up” on the card to save an encrypted backup file.</p>
+            <p>This card has never been backed up. If this computer is lost or its disk fails, its friends and balances are lost with it. Use “Export backup” on the card in the cards list to save an encrypted backup file.</p>
           </div>
         </li>
       ))}
