@@ -73,6 +73,9 @@ export interface RunningNode {
   listen(address: string, trustedDir: string): Promise<string>;
   /** Stops accepting apps over TCP and disconnects those connected that way. */
   stopListening(): Promise<void>;
+  /** Re-reads the trusted directory now (it is also watched): an app whose ticket is gone or
+   *  changed is disconnected before this resolves (a revoked ticket stops working at once). */
+  refreshTrusted(): Promise<void>;
   /** Payments and invoices as the wallet lists them (history.ts), durable ones only. */
   queryHistory(q?: HistoryQuery): HistoryRow[];
   /** Stops listening, closes apps and friends, checkpoints and closes the store. Idempotent. */
@@ -493,8 +496,8 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
   }
 
   /** Re-reads the trusted directory: an app whose ticket went away or changed is disconnected. */
-  function retrust(dir: string): void {
-    void readTrustedApps(dir, log).then((t) => {
+  function retrust(dir: string): Promise<void> {
+    return readTrustedApps(dir, log).then((t) => {
       for (const s of sessions) {
         if (s.appKey === LOCAL_APP) continue;
         const p = t.get(s.appKey);
@@ -512,7 +515,7 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
     const server = await tcpListen(address, (stream) => { void onApp(stream, dir).catch((e: unknown) => log(`app: ${(e as Error).message}`)); });
     let watcher: FSWatcher | undefined;
     try {
-      watcher = watch(dir, () => { if (!closing) retrust(dir); });
+      watcher = watch(dir, () => { if (!closing) void retrust(dir); });
       watcher.on('error', () => {});
     } catch (e) {
       log(`not watching ${dir}: ${(e as Error).message}`);
@@ -582,6 +585,7 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
     },
     listen: (address, trustedDir) => listen(address, trustedDir),
     stopListening,
+    refreshTrusted: async () => { if (listening !== undefined) await retrust(listening.dir); },
     queryHistory: (q) => store.queryHistory(q),
     close: shutdown,
   };
