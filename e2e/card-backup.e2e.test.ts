@@ -154,6 +154,11 @@ describe('card backups in Chromium (browser mode)', () => {
     await other.page.getByRole('button', { name: 'Open Alice' }).click();
     await other.page.getByRole('listitem', { name: 'Friend Bob' }).waitFor();
     await other.page.screenshot({ path: artifactPath('24-import-other-wallet.png'), fullPage: true });
+    // the card's Settings tab offers the same export (imported from a backup: counts as backed up)
+    await other.page.getByRole('tab', { name: 'Settings' }).click();
+    const settingsExport = other.page.getByRole('form', { name: 'Export a backup of Alice' });
+    await settingsExport.getByText('Last backup exported').waitFor();
+    await settingsExport.getByLabel('Backup password', { exact: true }).waitFor();
     // a file that is not a card: refused before anything is sent
     await other.page.getByRole('button', { name: '← All cards' }).click();
     await otherForm.getByLabel('Card file text').fill('{"kind":"friend"}');

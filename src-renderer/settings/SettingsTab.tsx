@@ -1,5 +1,6 @@
 import type { NodeReport } from '../../src-core/app/index.ts';
 import './settings.css';
+import { ExportBackup } from '../components/cards/ExportBackup.tsx';
 import { CliSection } from './CliSection.tsx';
 import { ServerSection } from './ServerSection.tsx';
 
@@ -20,7 +21,7 @@ export function SettingsTab({ cardId, report }: SettingsTabProps) {
       <CliSection cardId={cardId} />
       <section className="panel" aria-labelledby="settings-backup">
         <h2 id="settings-backup">Backup</h2>
-        <p className="lead">Export a backup of this card from the cards list (All cards → Export backup): it holds the card's key and its balances.</p>
+        <ExportBackup cardId={cardId} />
       </section>
     </>
   );
