@@ -81,6 +81,12 @@ export interface CardFile {
   readonly text: string;
 }
 
+/** A card's fee cap in one currency: quotes with a higher fee cannot be confirmed (smallest units). */
+export interface FeeCap {
+  readonly currency: string;
+  readonly cap: bigint;
+}
+
 export interface CliAccess {
   readonly address: string;
   readonly nodeTicket: string;
@@ -155,6 +161,13 @@ export interface BridgeRequests {
    *  first `app.message` is the report with the permissions, as on any app connection. A local
    *  card's session starts by itself at unlock; a renderer that came later asks with this. */
   'app.connect': { args: { readonly cardId: CardId }; result: void };
+  /** The seller's wallet cancels the card's invoice at `expiresAt` (seconds since the Unix epoch),
+   *  even with no window open (card-prefs.ts; docs/wallet.md "Invoice expiry"). */
+  'invoices.setExpiry': { args: { readonly cardId: CardId; readonly invoiceId: Uint8Array; readonly expiresAt: number }; result: void };
+  /** The card's fee caps, one per currency (none: no cap). */
+  'feeCaps.get': { args: { readonly cardId: CardId }; result: { readonly caps: readonly FeeCap[] } };
+  /** Sets (`cap`) or removes (`null`) the card's fee cap in `currency`. */
+  'feeCaps.set': { args: { readonly cardId: CardId; readonly currency: string; readonly cap: bigint | null }; result: void };
 }
 
 export interface BridgeEvents {
@@ -162,6 +175,10 @@ export interface BridgeEvents {
   'wallet.changed': WalletStatus;
   'safety.changed': SafetySettings;
   'app.message': { readonly cardId: CardId; readonly message: Uint8Array };
+  /** Electron: the OS opened an `offset:` link with the wallet (protocol handler). */
+  'link.open': { readonly link: string };
+  /** A card's fee caps changed (feeCaps.set from any window). */
+  'feeCaps.changed': { readonly cardId: CardId; readonly caps: readonly FeeCap[] };
 }
 
 export type RequestName = keyof BridgeRequests;
@@ -198,6 +215,10 @@ export const MAX_BRIDGE_MESSAGE_CHARS = 17 * 1024 * 1024;
 export const MAX_APP_MESSAGE_BYTES = 1024 * 1024;
 export const MAX_CARD_FILE_CHARS = 16 * 1024 * 1024;
 export const MAX_CARD_NAME_CHARS = 64;
+/** An `offset:` link (a commit's QR payload is ~330 characters; rcards and friends are longer). */
+export const MAX_LINK_CHARS = 8192;
+/** Invoice expiry times are seconds since the epoch up to the year 9999 (src-core/files). */
+export const MAX_EXPIRES_AT = 253_402_300_799;
 /** The host refuses shorter new passwords (counted in code points); the UI says so up front. */
 export const MIN_PASSWORD_LENGTH = 8;
 
@@ -216,6 +237,7 @@ const cardView: Schema<CardView> = obj({
   backedUpAt: nullable(int({ min: 0, max: Number.MAX_SAFE_INTEGER })),
 });
 const cardList = obj({ cards: list(cardView, { max: 10_000 }) });
+const feeCaps = list(obj({ currency: str({ maxLength: 16, minLength: 1 }), cap: u128 }), { max: 1000 });
 const walletStatus: Schema<WalletStatus> = obj({ locked: bool, hasPassword: bool });
 const safetySettings: Schema<SafetySettings> = obj({
   autoLockSeconds: int({ min: 0, max: MAX_AUTO_LOCK_SECONDS }),
@@ -268,6 +290,9 @@ export const REQUEST_SCHEMAS: SchemaTable<BridgeRequests> = {
   'cli.tickets.revoke': { args: obj({ cardId, ticketId: str({ maxLength: 22, minLength: 22, pattern: /^[A-Za-z0-9_-]+$/ }) }), result: nothing },
   'app.request': { args: obj({ cardId, message: bytes({ maxBytes: MAX_APP_MESSAGE_BYTES }) }), result: nothing },
   'app.connect': { args: obj({ cardId }), result: nothing },
+  'invoices.setExpiry': { args: obj({ cardId, invoiceId: bytes({ maxBytes: 32, length: 32 }), expiresAt: int({ min: 0, max: MAX_EXPIRES_AT }) }), result: nothing },
+  'feeCaps.get': { args: obj({ cardId }), result: obj({ caps: feeCaps }) },
+  'feeCaps.set': { args: obj({ cardId, currency: str({ maxLength: 16, minLength: 1 }), cap: nullable(u128) }), result: nothing },
 };
 
 export const EVENT_SCHEMAS: { readonly [E in EventName]: Schema<BridgeEvents[E]> } = {
@@ -275,6 +300,8 @@ export const EVENT_SCHEMAS: { readonly [E in EventName]: Schema<BridgeEvents[E]>
   'wallet.changed': walletStatus,
   'safety.changed': safetySettings,
   'app.message': obj({ cardId, message: bytes({ maxBytes: MAX_APP_MESSAGE_BYTES }) }),
+  'link.open': obj({ link: str({ maxLength: MAX_LINK_CHARS }) }),
+  'feeCaps.changed': obj({ cardId, caps: feeCaps }),
 };
 
 export const isRequestName = (name: string): name is RequestName => Object.prototype.hasOwnProperty.call(REQUEST_SCHEMAS, name);

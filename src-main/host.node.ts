@@ -8,6 +8,7 @@ import { nodeBackend } from '../src-core/crypto/backend.node.ts';
 import { type Clock, systemClock } from '../src-core/net/index.ts';
 import { acquireLock } from '../src-core/store/lock.node.ts';
 import { type CardEngines, createCardEngines } from './card-engines.node.ts';
+import { CARD_PREFS_FILE, loadCardPrefs, saveCardPrefs } from './card-prefs-storage.node.ts';
 import { createDispatcher, EventHub, type Dispatcher } from './dispatcher.ts';
 import { scryptKdf } from './kdf.node.ts';
 import { loadSafetySettings, SAFETY_FILE, saveSafetySettings } from './safety-storage.node.ts';
@@ -47,10 +48,13 @@ export async function openWalletHost(dataDir: string, onInternalError: (e: unkno
   const lock = await acquireLock(join(dataDir, HOST_LOCK_FILE), 'the Offset wallet');
   let vault;
   let safety;
+  let cardPrefs;
   const safetyPath = join(dataDir, SAFETY_FILE);
+  const cardPrefsPath = join(dataDir, CARD_PREFS_FILE);
   try {
     vault = await loadVault(path);
     safety = await loadSafetySettings(safetyPath);
+    cardPrefs = await loadCardPrefs(cardPrefsPath);
   } catch (e) {
     await lock.release();
     throw e;
@@ -72,6 +76,7 @@ export async function openWalletHost(dataDir: string, onInternalError: (e: unkno
     engines,
     now: () => (options.clock ?? systemClock).now(),
     safety: { settings: safety, save: saveSafetySettings(safetyPath), ...(options.clock === undefined ? {} : { clock: options.clock }) },
+    cardPrefs: { prefs: cardPrefs, save: saveCardPrefs(cardPrefsPath), ...(options.clock === undefined ? {} : { clock: options.clock }) },
     onEngineError: (cardId, e) => onInternalError(new Error(`card ${cardId}: its node did not start: ${e instanceof Error ? e.message : String(e)}`)),
     ...(cost === undefined ? {} : { cost }),
   });

@@ -9,11 +9,12 @@
  *  throttled or crashed, and with several browser-mode tabs any tab's input keeps it open. */
 import { type Clock, systemClock, type Timer } from '../src-core/net/index.ts';
 import type { BridgeError, Result, SafetySettings } from './bridge.ts';
+import type { CardPrefsRequestName } from './card-prefs.ts';
 import type { BridgeHandlers, EventHub } from './dispatcher.ts';
 
 export type SafetyRequestName = 'wallet.verifyPassword' | 'wallet.activity' | 'safety.get' | 'safety.set';
 /** What the wallet host itself answers; `withSafety` adds the rest. */
-export type WalletHandlers = Omit<BridgeHandlers, SafetyRequestName>;
+export type WalletHandlers = Omit<BridgeHandlers, SafetyRequestName | CardPrefsRequestName>;
 
 export const DEFAULT_SAFETY_SETTINGS: SafetySettings = { autoLockSeconds: 15 * 60, payPasswordAbove: [], payPasswordAboveOther: null };
 
@@ -89,7 +90,7 @@ export interface SafetyDeps extends SafetyOptions {
 }
 
 export interface Safety {
-  readonly handlers: BridgeHandlers;
+  readonly handlers: Omit<BridgeHandlers, CardPrefsRequestName>;
   /** Stops the idle timer (host shutdown). */
   close(): void;
 }
@@ -159,7 +160,7 @@ export function withSafety(inner: WalletHandlers, deps: SafetyDeps): Safety {
     });
   }
 
-  const handlers: BridgeHandlers = {
+  const handlers: Omit<BridgeHandlers, CardPrefsRequestName> = {
     ...inner,
     'wallet.create': async (args) => {
       const r = await inner['wallet.create'](args);

@@ -13,6 +13,7 @@ import type { CryptoBackend } from '../src-core/crypto/index.ts';
 import type { BridgeError, CardView } from './bridge.ts';
 import { BACKUP_FILE_EXTENSION, openCardBackup, sealCardBackup } from './card-backup.ts';
 import type { CardEngines } from './card-engines.ts';
+import { type CardPrefsDeps, withCardPrefs } from './card-prefs.ts';
 import type { BridgeHandlers, EventHub } from './dispatcher.ts';
 import { type SafetyOptions, type WalletHandlers, withSafety } from './safety.ts';
 import {
@@ -45,6 +46,8 @@ export interface WalletHostOptions {
   readonly safety?: SafetyOptions;
   /** Wall-clock time in ms since the Unix epoch, for `backedUpAt` (default Date.now). */
   readonly now?: () => number;
+  /** Invoice expiries and fee caps (card-prefs.ts): the table and its save; default: in memory. */
+  readonly cardPrefs?: Pick<CardPrefsDeps, 'prefs' | 'save' | 'clock' | 'onExpired'>;
 }
 
 export interface WalletHost {
@@ -358,8 +361,11 @@ export function createWalletHost(opts: WalletHostOptions): WalletHost {
       }),
   });
 
+  // invoice expiries (cancelled by the host at their time) and fee caps (card-prefs.ts)
+  const cardPrefs = withCardPrefs(safety.handlers, { ...opts.cardPrefs, random: opts.random, events: opts.events });
+
   return {
-    handlers: safety.handlers,
+    handlers: cardPrefs.handlers,
     cardSeed(cardId) {
       const card = findCard(cardId);
       if (card?.kind !== 'local' || walletKey === undefined) return undefined;
@@ -368,6 +374,7 @@ export function createWalletHost(opts: WalletHostOptions): WalletHost {
     close: () =>
       serial(async () => {
         safety.close();
+        cardPrefs.close();
         await stopEngines();
         walletKey?.fill(0);
         walletKey = undefined;
