@@ -4,7 +4,8 @@
  *  Cards become friends by scanning each other's friend QR pictures; Alice invoices 60, Bob scans
  *  the invoice picture, sees the fee, pays and shows the commit QR, Alice scans it and collects;
  *  Bob's receipt verifies with `stregister verify-receipt`. Then Alice pays Carol through
- *  Mediator, who charges a fee. Then bad input, each refused with a message, nothing changed. */
+ *  Mediator, who charges a fee (the invoice picture pasted from the clipboard). Then bad input,
+ *  each refused with a message, nothing changed; and a payment to a public key without invoice. */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -168,9 +169,18 @@ async function quoteShown(page: Page): Promise<Locator> {
 }
 
 /** Reads a picture of a QR code into the Pay tab and pays the invoice; returns the commit's PNG. */
-async function payInvoicePicture(page: Page, card: string, invoicePng: Buffer, expectFee: string): Promise<{ commitPng: Buffer; quote: string }> {
+async function payInvoicePicture(page: Page, card: string, invoicePng: Buffer, expectFee: string, how: 'file' | 'clipboard'): Promise<{ commitPng: Buffer; quote: string }> {
   await show(page, card, 'Pay');
-  await choosePicture(page, 'Read an invoice QR picture…', 'invoice.png', invoicePng);
+  if (how === 'file') await choosePicture(page, 'Read an invoice QR picture…', 'invoice.png', invoicePng);
+  else {
+    // the picture pasted from the clipboard into the invoice field
+    await page.getByRole('textbox', { name: 'Invoice (file text or QR text)' }).evaluate((el, base64) => {
+      const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+      const data = new DataTransfer();
+      data.items.add(new File([bytes], 'copied.png', { type: 'image/png' }));
+      el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+    }, invoicePng.toString('base64'));
+  }
   await page.waitForFunction(() => [...document.querySelectorAll('textarea')].some((t) => t.value.startsWith('offset:invoice:')));
   const quote = await quoteShown(page);
   await expect.poll(() => quote.getByLabel('Fee').textContent()).toBe(expectFee);
@@ -236,7 +246,7 @@ describe('the payment story in Chromium (two wallets in browser mode, real strel
     await a.screenshot({ path: artifactPath('pay-05-alice-invoice.png'), fullPage: true });
 
     // Bob scans the invoice picture, sees the fee (none: Alice is his friend), pays, shows the commit
-    const first = await payInvoicePicture(b, 'Bob', invoicePng.bytes, '0 FST');
+    const first = await payInvoicePicture(b, 'Bob', invoicePng.bytes, '0 FST', 'file');
     expect(first.quote).toContain('Two concert tickets');
     expect(first.quote).toContain('60 FST through no mediator');
     await b.getByRole('listitem', { name: 'Payment 60 FST Two concert tickets' }).getByText('paid: waiting for the seller to collect').waitFor();
@@ -284,7 +294,7 @@ describe('the payment story in Chromium (two wallets in browser mode, real strel
     await a.getByRole('button', { name: 'Create invoice' }).click();
     await status(a, 'Invoice for 30 FST made');
     const breadPng = await download(a, () => a.getByRole('button', { name: 'Save QR picture' }).click());
-    const second = await payInvoicePicture(a, 'Alice', breadPng.bytes, '2 FST');
+    const second = await payInvoicePicture(a, 'Alice', breadPng.bytes, '2 FST', 'clipboard');
     expect(second.quote).toContain('30 FST through Mediator: fee 2 FST (rate 2, 2 hops)');
     expect(second.quote).toContain('32 FST');
     await show(a, 'Carol', 'Get paid');
@@ -345,6 +355,21 @@ describe('the payment story in Chromium (two wallets in browser mode, real strel
     await coffee.getByText('cancelled', { exact: true }).waitFor();
     await balanceWith(a, 'Alice', 'Bob', '60');
     await balanceWith(b, 'Bob', 'Alice', '-60');
+
+    // a payment to a public key, no invoice: Bob sends Alice 5; her card collects by itself
+    await show(b, 'Bob', 'Pay');
+    await b.getByLabel('Public key of the card to pay').fill(aliceKey);
+    await b.getByLabel('Amount to send').fill('5');
+    await b.getByRole('button', { name: 'Check the fee' }).click();
+    const keyQuote = b.getByRole('group', { name: 'Payment quote' });
+    await expect.poll(() => keyQuote.getByLabel('Fee').textContent()).toBe('0 FST');
+    await b.screenshot({ path: artifactPath('pay-19-bob-pay-a-key-quote.png'), fullPage: true });
+    await keyQuote.getByRole('button', { name: 'Pay 5 FST' }).click();
+    await status(b, 'Paid: the receipt is kept below.');
+    await b.getByRole('listitem', { name: 'Payment 5 FST' }).getByText('paid: receipt kept').waitFor();
+    await balanceWith(b, 'Bob', 'Alice', '-65');
+    await balanceWith(a, 'Alice', 'Bob', '65');
+    await b.screenshot({ path: artifactPath('pay-20-bob-balance-after-key-payment.png'), fullPage: true });
 
     expect(alice.problems).toEqual([]);
     expect(bob.problems).toEqual([]);

@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import type { NodeReport } from '../../src-core/app/index.ts';
 import type { Invoice } from '../../src-core/proto/index.ts';
 import type { CardTabProps } from '../components/card-tabs.ts';
@@ -10,7 +10,8 @@ import type { PaymentRecord } from '../store/pay-slice.ts';
 import { ConfirmWithPassword } from '../safety/ConfirmWithPassword.tsx';
 import { needsPassword } from '../safety/needs-password.ts';
 import { useAppStore } from '../useAppStore.ts';
-import { type Quote, describeRate, nodeName } from './pay-model.ts';
+import { cardCurrencies } from '../invoice/invoice-model.ts';
+import { type KeyPaymentInput, type Quote, describeRate, nodeName } from './pay-model.ts';
 
 type Message = { readonly kind: 'ok' | 'error'; readonly text: string } | undefined;
 const EMPTY: readonly PaymentRecord[] = [];
@@ -29,6 +30,29 @@ export function PayTab({ cardId, report }: CardTabProps) {
   const [message, setMessage] = useState<Message>(undefined);
   const safety = useAppStore((s) => s.safety);
   const [confirming, setConfirming] = useState(false); // the wallet password is asked first (safety/)
+  const readKeyToPay = useAppStore((s) => s.readKeyToPay);
+  const [keyInput, setKeyInput] = useState<KeyPaymentInput>({ publicKey: '', amount: '', currency: '' });
+  const currencies = cardCurrencies(report);
+  const keyCurrency = currencies.includes(keyInput.currency) ? keyInput.currency : (currencies[0] ?? '');
+  const editKey = (patch: Partial<KeyPaymentInput>): void => {
+    setKeyInput((k) => ({ ...k, ...patch }));
+    if (draft.kind !== 'empty') clearPayDraft();
+    setMessage(undefined);
+  };
+  /** Whose form the quote belongs to: a payment to a public key, or an invoice. */
+  const forKey = draft.kind !== 'empty' && draft.autoCollect;
+  const quoteView = draft.kind === 'quoted' && (
+    <>
+      <QuoteView invoice={draft.invoice} quote={draft.quote} report={report} notice={draft.notice} busy={busy}
+        onPay={() => (needsPassword(draft.invoice.totalDestPayment + draft.quote.totalFees, draft.invoice.currency, safety) ? setConfirming(true) : void pay())}
+        onCancel={() => { setConfirming(false); clearPayDraft(); setMessage(undefined); }} />
+      {confirming && (
+        <ConfirmWithPassword action={`Pay ${formatMoney(draft.invoice.totalDestPayment + draft.quote.totalFees, draft.invoice.currency)}, fees included.`} confirmLabel="Confirm and pay"
+          onConfirmed={() => { setConfirming(false); void pay(); }} onCancel={() => setConfirming(false)} />
+      )}
+    </>
+  );
+  const messageView = message !== undefined && <p role={message.kind === 'error' ? 'alert' : 'status'} className={`message ${message.kind}`}>{message.text}</p>;
 
   async function check(t: string): Promise<void> {
     setBusy(true);
@@ -45,7 +69,20 @@ export function PayTab({ cardId, report }: CardTabProps) {
     setBusy(false);
     if (!r.ok) return setMessage({ kind: 'error', text: r.error });
     setText('');
-    setMessage({ kind: 'ok', text: 'Paid. Give the seller the commit below so they can collect; the receipt appears once they have.' });
+    setKeyInput((k) => ({ ...k, publicKey: '', amount: '' }));
+    setMessage({
+      kind: 'ok',
+      text: r.value.state.kind === 'paid' ? 'Paid: the receipt is kept below.' : 'Paid. Give the seller the commit below so they can collect; the receipt appears once they have.',
+    });
+  }
+
+  async function checkKey(e: FormEvent<HTMLFormElement>): Promise<void> {
+    e.preventDefault();
+    setBusy(true);
+    setMessage(undefined);
+    const r = await readKeyToPay({ ...keyInput, currency: keyCurrency });
+    setBusy(false);
+    if (!r.ok) setMessage({ kind: 'error', text: r.error });
   }
 
   return (
@@ -58,17 +95,39 @@ export function PayTab({ cardId, report }: CardTabProps) {
         <div className="card-actions">
           <button type="button" disabled={busy} onClick={() => void check(text)}>Check invoice and fee</button>
         </div>
-        {draft.kind === 'quoting' && <p role="status">Looking for routes to the seller…</p>}
-        {draft.kind === 'quoted' && (
-          <QuoteView invoice={draft.invoice} quote={draft.quote} report={report} notice={draft.notice} busy={busy}
-            onPay={() => (needsPassword(draft.invoice.totalDestPayment + draft.quote.totalFees, draft.invoice.currency, safety) ? setConfirming(true) : void pay())}
-            onCancel={() => { setConfirming(false); clearPayDraft(); setMessage(undefined); }} />
+        {draft.kind === 'quoting' && !forKey && <p role="status">Looking for routes to the seller…</p>}
+        {!forKey && quoteView}
+        {!forKey && messageView}
+      </section>
+      <section className="panel" aria-labelledby={`${id}-key`}>
+        <h2 id={`${id}-key`}>Pay a public key (no invoice)</h2>
+        <p className="lead">Sends credits straight to another card by its public key; that card collects them by itself. No commit to hand over: the receipt comes at once.</p>
+        {currencies.length === 0 ? (
+          <p className="empty"><strong>No currencies yet</strong>Add a friend (Friends tab) first: payments go through friends.</p>
+        ) : (
+          <form onSubmit={(e) => void checkKey(e)}>
+            <div className="field">
+              <label htmlFor={`${id}-pk`}>Public key of the card to pay</label>
+              <input id={`${id}-pk`} value={keyInput.publicKey} spellCheck={false} onChange={(e) => editKey({ publicKey: e.target.value })} />
+            </div>
+            <div className="row">
+              <div className="field">
+                <label htmlFor={`${id}-pk-amount`}>Amount to send</label>
+                <input id={`${id}-pk-amount`} inputMode="decimal" value={keyInput.amount} onChange={(e) => editKey({ amount: e.target.value })} />
+              </div>
+              <div className="field">
+                <label htmlFor={`${id}-pk-currency`}>Currency to send</label>
+                <select id={`${id}-pk-currency`} value={keyCurrency} onChange={(e) => editKey({ currency: e.target.value })}>
+                  {currencies.map((c) => <option key={c} value={c}>{c}</option>)}
+                </select>
+              </div>
+              <button type="submit" disabled={busy}>Check the fee</button>
+            </div>
+          </form>
         )}
-        {draft.kind === 'quoted' && confirming && (
-          <ConfirmWithPassword action={`Pay ${formatMoney(draft.invoice.totalDestPayment + draft.quote.totalFees, draft.invoice.currency)}, fees included.`} confirmLabel="Confirm and pay"
-            onConfirmed={() => { setConfirming(false); void pay(); }} onCancel={() => setConfirming(false)} />
-        )}
-        {message !== undefined && <p role={message.kind === 'error' ? 'alert' : 'status'} className={`message ${message.kind}`}>{message.text}</p>}
+        {draft.kind === 'quoting' && forKey && <p role="status">Looking for routes…</p>}
+        {forKey && quoteView}
+        {forKey && messageView}
       </section>
       <section className="panel" aria-labelledby={`${id}-list`}>
         <h2 id={`${id}-list`}>Payments</h2>
@@ -128,18 +187,19 @@ function PaymentItem({ payment, report }: { readonly payment: PaymentRecord; rea
   const inv = payment.invoice;
   const m = (v: bigint): string => formatMoney(v, inv.currency);
   const s = payment.state;
-  const state = s.kind === 'paying' ? 'paying…' : s.kind === 'committed' ? 'paid: waiting for the seller to collect' : s.kind === 'paid' ? 'collected by the seller: receipt kept' : `not paid: ${s.message}`;
+  const state = s.kind === 'paying' ? 'paying…' : s.kind === 'committed' ? 'paid: waiting for the seller to collect'
+    : s.kind === 'paid' ? (s.commit === undefined ? 'paid: receipt kept' : 'collected by the seller: receipt kept') : `not paid: ${s.message}`;
   const short = payment.id.slice(0, 8);
   return (
     <li className="card-item" aria-label={`Payment ${m(inv.totalDestPayment)}${inv.description === undefined ? '' : ` ${inv.description}`}`}>
       <div className="card-name balance">{m(inv.totalDestPayment)} to {nodeName(inv.destPublicKey, report, inv)}</div>
       <div className="card-meta">{inv.description ?? '(no description)'} · fee {m(payment.fees)}</div>
       <div className={`invoice-state state-${s.kind}`}>{state}</div>
-      {(s.kind === 'committed' || s.kind === 'paid') && (
+      {(s.kind === 'committed' || s.kind === 'paid') && s.commit !== undefined && (
         <details open={s.kind === 'committed'}>
           <summary>The commit for the seller</summary>
           <p className="card-meta">The seller collects with this: show them the QR code or give them the file.</p>
-          <QrShow text={s.commitQr} fileText={s.commitText} fileName={`payment-${short}.commit`} label="Commit" />
+          <QrShow text={s.commit.commitQr} fileText={s.commit.commitText} fileName={`payment-${short}.commit`} label="Commit" />
         </details>
       )}
       {s.kind === 'paid' && (

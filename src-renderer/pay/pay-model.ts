@@ -1,15 +1,17 @@
 /** The buyer's side, pure: checking an invoice this card is asked to pay, and the fee quote in
  *  words (routes, mediators, each route's share, rate and fee). */
 import { type MultiRoute, type NodeReport, type PaymentPlan, planPayment } from '../../src-core/app/index.ts';
-import { toBase64Url } from '../../src-core/codec/index.ts';
+import { fromBase64Url, toBase64Url } from '../../src-core/codec/index.ts';
 import { bytesEqual } from '../../src-core/crypto/index.ts';
 import type { Invoice, Rate } from '../../src-core/proto/index.ts';
 import type { Result } from '../../src-main/bridge.ts';
-import { formatAmount } from '../format-amount.ts';
+import { currencyDecimals, formatAmount } from '../format-amount.ts';
+import { describeAmountError, parseAmount } from '../parse-amount.ts';
+import { isInvoiceExpired } from '../../src-core/files/index.ts';
 import { readExpected } from '../invoice/offset-text.ts';
 
 /** An invoice from pasted/opened/scanned text that this card can pay. */
-export function invoiceToPay(text: string, report: NodeReport): Result<Invoice, string> {
+export function invoiceToPay(text: string, report: NodeReport, nowSeconds: number = Math.floor(Date.now() / 1000)): Result<Invoice, string> {
   const r = readExpected(text, 'invoice');
   if (!r.ok) return r;
   const inv = r.value;
@@ -19,7 +21,34 @@ export function invoiceToPay(text: string, report: NodeReport): Result<Invoice, 
     return { ok: false, error: `This invoice asks for ${inv.currency}, and this card has no friend in ${inv.currency}, so it cannot pay it. Pay it from a card that has, or add ${inv.currency} with a friend.` };
   }
   if (inv.totalDestPayment === 0n) return { ok: false, error: 'This invoice asks for 0: there is nothing to pay.' };
+  if (isInvoiceExpired(inv, nowSeconds)) {
+    return { ok: false, error: `This invoice expired on ${new Date((inv.expiresAt ?? 0) * 1000).toLocaleString()}: the seller no longer takes payment for it. Nothing was paid; ask the seller for a new invoice.` };
+  }
   return { ok: true, value: inv };
+}
+
+export interface KeyPaymentInput {
+  /** The destination card's public key (base64url, as `stctrl info public-key` prints it). */
+  readonly publicKey: string;
+  readonly amount: string;
+  readonly currency: string;
+}
+
+/** A payment to a public key without an invoice, as the invoice the payment carries inside (a
+ *  random id, no description); the destination collects it by itself. */
+export function keyPayment(input: KeyPaymentInput, report: NodeReport, invoiceId: Uint8Array): Result<Invoice, string> {
+  const text = input.publicKey.trim();
+  if (text === '') return { ok: false, error: 'Enter the public key of the card to pay.' };
+  const key = /^[A-Za-z0-9_-]{43}$/.test(text) ? fromBase64Url(text) : undefined;
+  if (key === undefined || key.length !== 32) return { ok: false, error: 'This is not a public key: it has 43 letters, digits, - and _ (stctrl info public-key).' };
+  if (bytesEqual(key, report.localPublicKey)) return { ok: false, error: "This is this card's own key: a card cannot pay itself." };
+  if (!report.friends.some((f) => f.currencies.some((c) => c.currency === input.currency))) {
+    return { ok: false, error: `This card has no friend in ${input.currency === '' ? 'that currency' : input.currency}: choose one of its currencies.` };
+  }
+  const a = parseAmount(input.amount, currencyDecimals(input.currency));
+  if (!a.ok) return { ok: false, error: `The amount: ${describeAmountError(a.error)}` };
+  if (a.value === 0n) return { ok: false, error: 'The amount: enter more than 0.' };
+  return { ok: true, value: { invoiceId, currency: input.currency, destPublicKey: key, totalDestPayment: a.value } };
 }
 
 /** A name for a node on a route: a friend's name, this card, or the start of its key. */

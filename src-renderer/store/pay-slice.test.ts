@@ -114,7 +114,7 @@ describe('invoice and pay slices', () => {
     await until(a, () => a.getState().invoices[cardId(a)]?.[0]?.state === 'paid', "Alice's invoice to be paid");
 
     // a commit of another invoice, garbage and an invoice instead of a commit change nothing
-    const other = { ...paid.state.commit, invoiceId: new Uint8Array(32).fill(9) };
+    const other = { ...paid.state.commit.commit, invoiceId: new Uint8Array(32).fill(9) };
     const id = inv.invoice.invoiceId;
     expect(await a.getState().collectInvoice(id, formatCommit(other))).toMatchObject({ ok: false, error: expect.stringMatching(/another invoice/) });
     expect(await a.getState().collectInvoice(id, 'garbage')).toMatchObject({ ok: false, error: expect.stringMatching(/not an Offset commit/) });
@@ -124,7 +124,7 @@ describe('invoice and pay slices', () => {
     // Bob's window leaves his card before Alice collects: reopened, it asks the node for the receipt
     const bobCard = cardId(b);
     b.getState().closeCard();
-    await ok(a.getState().collectInvoice(id, paid.state.commitQr));
+    await ok(a.getState().collectInvoice(id, paid.state.commit.commitQr));
     await until(a, () => a.getState().invoices[cardId(a)]?.[0]?.state === 'collected', 'collected');
     expect(b.getState().payments[bobCard]?.[0]?.state.kind).toBe('committed');
     await b.getState().openCard(bobCard);
@@ -136,7 +136,19 @@ describe('invoice and pay slices', () => {
     await until(a, () => findFriend(report(a), keyB)?.currencies[0]?.balance === 60n, 'Bob to owe Alice 60');
     await until(b, () => findFriend(report(b), keyA)?.currencies[0]?.balance === -60n, 'Bob to owe 60');
     expect(report(a).openInvoices).toEqual([]);
-    expect(await a.getState().collectInvoice(id, paid.state.commitText)).toMatchObject({ ok: false, error: expect.stringMatching(/already collected/) });
+    expect(await a.getState().collectInvoice(id, paid.state.commit.commitText)).toMatchObject({ ok: false, error: expect.stringMatching(/already collected/) });
+
+    // a payment to Alice's public key, no invoice: Alice's card collects by itself, Bob gets the receipt at once
+    const keyText = Buffer.from(keyA).toString('base64url');
+    expect(await b.getState().readKeyToPay({ publicKey: keyText.slice(1), amount: '5', currency: 'FST' })).toMatchObject({ ok: false, error: expect.stringMatching(/not a public key/) });
+    expect(await b.getState().readKeyToPay({ publicKey: keyText, amount: '5.5', currency: 'FST' })).toMatchObject({ ok: false, error: expect.stringMatching(/no decimals/) });
+    expect(await b.getState().readKeyToPay({ publicKey: Buffer.from(keyB).toString('base64url'), amount: '5', currency: 'FST' })).toMatchObject({ ok: false, error: expect.stringMatching(/own key/) });
+    await ok(b.getState().readKeyToPay({ publicKey: keyText, amount: '5', currency: 'FST' }));
+    expect(b.getState().payDraft).toMatchObject({ kind: 'quoted', autoCollect: true, quote: { totalFees: 0n } });
+    const sent = await ok(b.getState().confirmPayment());
+    expect(sent).toMatchObject({ state: { kind: 'paid', commit: undefined } });
+    if (sent.state.kind === 'paid') expect(parseReceipt(sent.state.receiptText)).toMatchObject({ ok: true, value: { totalDestPayment: 5n, isComplete: true } });
+    await until(a, () => findFriend(report(a), keyB)?.currencies[0]?.balance === 65n, 'Bob to owe Alice 65');
   }, 90_000);
 
   it('refuses bad invoices and amounts with a sentence; cancelling an invoice ends it', async () => {

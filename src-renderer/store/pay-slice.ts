@@ -8,15 +8,23 @@ import { formatCommit, formatQrPayload, formatReceipt } from '../../src-core/fil
 import type { Commit, Invoice, Receipt } from '../../src-core/proto/index.ts';
 import type { Result } from '../../src-main/bridge.ts';
 import { formatMoney } from '../format-amount.ts';
-import { type Quote, invoiceToPay, quoteFrom, sameQuote } from '../pay/pay-model.ts';
+import { type KeyPaymentInput, type Quote, invoiceToPay, keyPayment, quoteFrom, sameQuote } from '../pay/pay-model.ts';
 import type { AppState } from './app-store.ts';
+
+/** The buyer's commit, as the file and the QR text the seller needs. */
+export interface CommitView {
+  readonly commit: Commit;
+  readonly commitText: string;
+  readonly commitQr: string;
+}
 
 export type PaymentState =
   | { readonly kind: 'paying' }
   /** The seller's node holds the payment; the seller needs this commit to collect it. */
-  | { readonly kind: 'committed'; readonly commit: Commit; readonly commitText: string; readonly commitQr: string }
-  /** The seller collected; the receipt proves the invoice was paid. */
-  | { readonly kind: 'paid'; readonly commit: Commit; readonly commitText: string; readonly commitQr: string; readonly receipt: Receipt; readonly receiptText: string }
+  | { readonly kind: 'committed'; readonly commit: CommitView }
+  /** Collected (by the seller with the commit, or by the destination itself for a payment to a
+   *  public key, which has no commit); the receipt proves it. */
+  | { readonly kind: 'paid'; readonly commit: CommitView | undefined; readonly receipt: Receipt; readonly receiptText: string }
   /** Nothing moved. */
   | { readonly kind: 'canceled'; readonly message: string };
 
@@ -28,10 +36,12 @@ export interface PaymentRecord {
   readonly state: PaymentState;
 }
 
+/** `autoCollect`: a payment to a public key without an invoice (the destination collects by
+ *  itself; the tutorial's send-funds); otherwise an invoice paid by commit. */
 export type PayDraft =
   | { readonly kind: 'empty' }
-  | { readonly kind: 'quoting'; readonly invoice: Invoice }
-  | { readonly kind: 'quoted'; readonly invoice: Invoice; readonly quote: Quote; readonly notice?: string };
+  | { readonly kind: 'quoting'; readonly invoice: Invoice; readonly autoCollect: boolean }
+  | { readonly kind: 'quoted'; readonly invoice: Invoice; readonly autoCollect: boolean; readonly quote: Quote; readonly notice?: string };
 
 export interface PaySlice {
   /** By card id, newest first. */
@@ -40,6 +50,8 @@ export interface PaySlice {
   readonly payDraft: PayDraft;
   /** Reads an invoice (file or QR text) and asks for its fee quote. */
   readInvoiceToPay(text: string): Promise<Result<void, string>>;
+  /** A payment to a public key without an invoice, quoted like an invoice. */
+  readKeyToPay(input: KeyPaymentInput): Promise<Result<void, string>>;
   /** Pays the quoted invoice, after asking for the quote again: if it changed, the draft shows the
    *  new quote and nothing is paid (the person confirms again). */
   confirmPayment(): Promise<Result<PaymentRecord, string>>;
@@ -110,7 +122,7 @@ export const createPaySlice = (random: (n: number) => Uint8Array = platformRando
       return; // the session ended; the payment stays committed here until the card is opened again
     }
     if (status.kind === 'success') {
-      put(cardId, { ...record, state: { ...committed, kind: 'paid', receipt: status.receipt, receiptText: formatReceipt(status.receipt) } });
+      put(cardId, { ...record, state: { kind: 'paid', commit: committed.commit, receipt: status.receipt, receiptText: formatReceipt(status.receipt) } });
       await ackPayment(client, paymentId, status.ackUid);
     } else if (status.kind === 'canceled') {
       put(cardId, { ...record, state: { kind: 'canceled', message: 'The seller did not collect; the payment was cancelled and nothing moved.' } });
@@ -118,25 +130,35 @@ export const createPaySlice = (random: (n: number) => Uint8Array = platformRando
     }
   }
 
+  /** Quotes a payment the person is about to confirm. */
+  async function draft(inv: Result<Invoice, string>, autoCollect: boolean): Promise<Result<void, string>> {
+    const mine = ++draftGeneration;
+    const o = open();
+    if (o === undefined) return { ok: false, error: 'No card is open.' };
+    if (!inv.ok) return inv;
+    set({ payDraft: { kind: 'quoting', invoice: inv.value, autoCollect } });
+    const q = await quote(o.client, inv.value);
+    if (mine !== draftGeneration) return { ok: false, error: 'Another payment was read meanwhile.' };
+    if (!q.ok) {
+      set({ payDraft: { kind: 'empty' } });
+      return q;
+    }
+    set({ payDraft: { kind: 'quoted', invoice: inv.value, autoCollect, quote: q.value } });
+    return { ok: true, value: undefined };
+  }
+
   return {
     payments: {},
     payDraft: { kind: 'empty' },
     async readInvoiceToPay(text) {
-      const mine = ++draftGeneration;
-      const o = open();
       const s = get().cardSession;
-      if (o === undefined || s.kind !== 'open') return { ok: false, error: 'No card is open.' };
-      const inv = invoiceToPay(text, s.report);
-      if (!inv.ok) return inv;
-      set({ payDraft: { kind: 'quoting', invoice: inv.value } });
-      const q = await quote(o.client, inv.value);
-      if (mine !== draftGeneration) return { ok: false, error: 'Another invoice was read meanwhile.' };
-      if (!q.ok) {
-        set({ payDraft: { kind: 'empty' } });
-        return q;
-      }
-      set({ payDraft: { kind: 'quoted', invoice: inv.value, quote: q.value } });
-      return { ok: true, value: undefined };
+      if (s.kind !== 'open') return { ok: false, error: 'No card is open.' };
+      return draft(invoiceToPay(text, s.report), false);
+    },
+    async readKeyToPay(input) {
+      const s = get().cardSession;
+      if (s.kind !== 'open') return { ok: false, error: 'No card is open.' };
+      return draft(keyPayment(input, s.report, random(32)), true);
     },
     async confirmPayment() {
       const d = get().payDraft;
@@ -161,7 +183,7 @@ export const createPaySlice = (random: (n: number) => Uint8Array = platformRando
       try {
         outcome = await executePayment(o.client, {
           paymentId, invoiceId: invoice.invoiceId, currency: invoice.currency, totalDestPayment: invoice.totalDestPayment,
-          destPublicKey: invoice.destPublicKey, autoCollect: false,
+          destPublicKey: invoice.destPublicKey, autoCollect: d.autoCollect,
         }, fresh.value.plan, random);
       } catch (e) {
         const message = `The card's session ended during the payment (${e instanceof Error ? e.message : String(e)}); open the card again to see what happened.`;
@@ -171,12 +193,14 @@ export const createPaySlice = (random: (n: number) => Uint8Array = platformRando
       switch (outcome.kind) {
         case 'commit': {
           const commitText = formatCommit(outcome.commit);
-          record = { ...record, fees: outcome.fees, state: { kind: 'committed', commit: outcome.commit, commitText, commitQr: formatQrPayload({ kind: 'commit', commit: outcome.commit }) } };
+          record = { ...record, fees: outcome.fees, state: { kind: 'committed', commit: { commit: outcome.commit, commitText, commitQr: formatQrPayload({ kind: 'commit', commit: outcome.commit }) } } };
           put(o.cardId, record);
           void awaitReceipt(o.cardId, o.client, paymentId, record);
           return { ok: true, value: record };
         }
-        case 'receipt': { // only for auto-collected payments; not asked for here
+        case 'receipt': { // a payment to a public key: the destination collected by itself
+          record = { ...record, fees: outcome.fees, state: { kind: 'paid', commit: undefined, receipt: outcome.receipt, receiptText: formatReceipt(outcome.receipt) } };
+          put(o.cardId, record);
           await ackPayment(o.client, paymentId, outcome.ackUid);
           return { ok: true, value: record };
         }
