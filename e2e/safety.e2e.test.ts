@@ -1,0 +1,222 @@
+/** Safety habits (issue 11 item 7) in a real Chromium, browser mode, real node engines, a real
+ *  `strelay` and `stindex`: a backup reminder per card until its first backup; safety settings
+ *  changed only with the wallet password; the wallet password asked before paying above the
+ *  threshold (a wrong one refused, nothing paid); and the host locking the wallet after the
+ *  idle time (the lock screen in this window and in a new one). Screenshots in e2e-artifacts/. */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildRenderer } from '../src-main/build.node.ts';
+import { type Background, background, freePort, runBin } from '../src-core/node/it/procs.ts';
+import { artifactPath, launchChromium, startWallet, type RunningWallet } from './support.ts';
+
+const PASSWORD = 'safety e2e password';
+let dir = '';
+let browser: Browser | undefined;
+let wallet: RunningWallet | undefined;
+const servers: Background[] = [];
+let relayTicket = '';
+let indexTicket = '';
+
+async function ok(program: string, args: readonly string[]): Promise<void> {
+  const r = await runBin(program, args, dir);
+  if (r.code !== 0) throw new Error(`${program} ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'offset-e2e-safety-'));
+  mkdirSync(join(dir, 'trusted'));
+  const [relayPort, clientPort, serverPort] = [await freePort(), await freePort(), await freePort()];
+  await Promise.all([ok('stmgr', ['gen-ident', '--output', 'relay.ident']), ok('stmgr', ['gen-ident', '--output', 'index.ident'])]);
+  await ok('stmgr', ['relay-ticket', '--address', `127.0.0.1:${relayPort}`, '--idfile', 'relay.ident', '--output', 'relay.ticket']);
+  await ok('stmgr', ['index-ticket', '--address', `127.0.0.1:${clientPort}`, '--idfile', 'index.ident', '--output', 'index.ticket']);
+  relayTicket = readFileSync(join(dir, 'relay.ticket'), 'utf8');
+  indexTicket = readFileSync(join(dir, 'index.ticket'), 'utf8');
+  const rendererDir = join(dir, 'renderer');
+  const [relay, index] = await Promise.all([
+    background(`strelay --idfile relay.ident --laddr 127.0.0.1:${relayPort}`, dir, /listening/),
+    background(`stindex --idfile index.ident --lclient 127.0.0.1:${clientPort} --lserver 127.0.0.1:${serverPort} --trusted trusted`, dir, /listening/),
+    buildRenderer(rendererDir),
+  ]);
+  servers.push(relay, index);
+  [wallet, browser] = await Promise.all([startWallet(rendererDir, join(dir, 'data')), launchChromium()]);
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await wallet?.stop();
+  for (const s of servers) await s.stop();
+  if (dir !== '') rmSync(dir, { recursive: true, force: true });
+});
+
+const status = (scope: Page | Locator, text: string | RegExp): Promise<void> => scope.getByRole('status').filter({ hasText: text }).first().waitFor();
+const alert = (scope: Page | Locator, text: string | RegExp): Promise<void> => scope.getByRole('alert').filter({ hasText: text }).first().waitFor();
+
+async function createCard(page: Page, name: string): Promise<void> {
+  await page.getByLabel('Card name').fill(name);
+  await page.getByRole('button', { name: 'Create card' }).click();
+  await page.getByRole('list', { name: 'Cards' }).getByRole('button', { name: `Open ${name}` }).waitFor();
+}
+
+async function toCards(page: Page): Promise<void> {
+  const back = page.getByRole('button', { name: '← All cards' });
+  if (await back.isVisible()) await back.click();
+  await page.getByRole('heading', { name: 'Cards', level: 1 }).waitFor();
+}
+
+async function show(page: Page, card: string, tab: string): Promise<void> {
+  const heading = page.getByRole('heading', { name: card, level: 1 });
+  if (!(await heading.isVisible())) {
+    await toCards(page);
+    await page.getByRole('button', { name: `Open ${card}` }).click();
+    await heading.waitFor();
+  }
+  await page.getByRole('tab', { name: tab, exact: true }).click();
+  await page.getByRole('tab', { name: tab, exact: true, selected: true }).waitFor();
+}
+
+async function addServers(page: Page, card: string): Promise<void> {
+  await show(page, card, 'Settings');
+  await page.getByRole('textbox', { name: 'Relay ticket', exact: true }).fill(relayTicket);
+  await page.getByRole('textbox', { name: 'Relay name', exact: true }).fill('e2e relay');
+  await page.getByRole('button', { name: 'Add relay' }).click();
+  await status(page, 'The relay "e2e relay" is added.');
+  await page.getByRole('textbox', { name: 'Index server ticket', exact: true }).fill(indexTicket);
+  await page.getByRole('textbox', { name: 'Index server name', exact: true }).fill('e2e index');
+  await page.getByRole('button', { name: 'Add index server' }).click();
+  await status(page, 'The index server "e2e index" is added.');
+}
+
+async function befriend(page: Page, card: string, friend: string): Promise<void> {
+  await show(page, friend, 'Friends');
+  const toggle = page.getByRole('button', { name: 'Show my friend file' });
+  if (await toggle.isVisible()) await toggle.click();
+  const file = (await page.getByLabel('My friend file').textContent()) ?? '';
+  await show(page, card, 'Friends');
+  await page.getByLabel('Friend file', { exact: true }).fill(file);
+  await page.getByRole('button', { name: 'Add friend' }).click();
+  await status(page, 'Friend added');
+  const item = page.getByRole('listitem', { name: `Friend ${friend}` });
+  await item.getByLabel(`Max debt for ${friend} (FST)`).fill('100');
+  await item.getByRole('button', { name: 'Set max debt' }).click();
+  await item.getByText('lets owe 100').waitFor();
+  await item.getByRole('button', { name: 'Open requests' }).click();
+  await item.getByText('requests open').waitFor();
+  await item.getByRole('button', { name: `Enable ${friend}` }).click();
+  await item.getByText(/^enabled/).waitFor();
+}
+
+/** Fills the safety form on the cards page and saves it with `password`. */
+async function saveSafety(page: Page, o: { autoLock: string; unit: string; fst: string; password: string }): Promise<void> {
+  await toCards(page);
+  const form = page.getByRole('region', { name: 'Safety' });
+  await form.getByLabel('Lock after no input for (0: never)').fill(o.autoLock);
+  await form.getByLabel('Unit').selectOption(o.unit);
+  await form.getByLabel('Currency').first().fill('FST');
+  await form.getByLabel('Amount in FST').fill(o.fst);
+  await form.getByLabel('Wallet password (to change these)').fill(o.password);
+  await form.getByRole('button', { name: 'Save safety settings' }).click();
+}
+
+describe('safety habits in Chromium (browser mode, real strelay and stindex)', () => {
+  it('reminds to back up until the first backup, asks the password above the threshold, and locks when idle', async () => {
+    if (browser === undefined || wallet === undefined) throw new Error('not started');
+    const context = await browser.newContext({ colorScheme: 'light', viewport: { width: 1000, height: 900 }, acceptDownloads: true });
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+    page.on('pageerror', (e) => problems.push(e.message));
+    await page.goto(wallet.url);
+    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await page.getByLabel('Confirm password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Set password' }).click();
+    await page.getByRole('heading', { name: 'Cards', level: 1 }).waitFor();
+    await createCard(page, 'Alice');
+    await createCard(page, 'Bob');
+
+    // a reminder per card until its first backup
+    const reminders = page.getByRole('list', { name: 'Backup reminders' });
+    await reminders.getByText('Back up “Alice”').waitFor();
+    await reminders.getByText('Back up “Bob”').waitFor();
+    await page.screenshot({ path: artifactPath('safety-01-backup-reminders.png'), fullPage: true });
+    await page.getByRole('listitem', { name: 'Alice' }).getByRole('button', { name: 'Export a backup of Alice' }).click();
+    const exportForm = page.getByRole('form', { name: 'Export a backup of Alice' });
+    await exportForm.getByLabel('Backup password', { exact: true }).fill('alice backup password');
+    await exportForm.getByLabel('Repeat backup password').fill('alice backup password');
+    const [download] = await Promise.all([page.waitForEvent('download'), exportForm.getByRole('button', { name: 'Export backup' }).click()]);
+    expect(download.suggestedFilename()).toBe('Alice.offset-card');
+    await reminders.getByText('Back up “Alice”').waitFor({ state: 'detached' });
+    await page.getByRole('listitem', { name: 'Alice' }).getByRole('button', { name: 'Done' }).click();
+    await reminders.getByText('Back up “Bob”').waitFor();
+    await page.screenshot({ path: artifactPath('safety-02-reminder-after-backup.png'), fullPage: true });
+
+    // safety settings need the wallet password: a wrong one changes nothing
+    await saveSafety(page, { autoLock: '0', unit: 'seconds', fst: '10', password: 'not the password' });
+    await alert(page, 'That is not the wallet password. Nothing was changed.');
+    await saveSafety(page, { autoLock: '0', unit: 'seconds', fst: '10', password: PASSWORD });
+    await status(page, 'Safety settings saved.');
+    await page.screenshot({ path: artifactPath('safety-03-settings.png'), fullPage: true });
+
+    // Bob invoices 20 FST; Alice pays it: above 10, so the wallet password is asked first
+    await addServers(page, 'Alice');
+    await addServers(page, 'Bob');
+    await befriend(page, 'Alice', 'Bob');
+    await befriend(page, 'Bob', 'Alice');
+    await page.getByRole('listitem', { name: 'Friend Alice' }).getByText('enabled · online').waitFor({ timeout: 45_000 });
+    await show(page, 'Bob', 'Get paid');
+    await page.getByLabel('Amount').fill('20');
+    await page.getByLabel('Description (what it is for)').fill('Lunch');
+    await page.getByRole('button', { name: 'Create invoice' }).click();
+    await status(page, 'Invoice for 20 FST made');
+    const [invoiceDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Save invoice file' }).click()]);
+    const invoiceText = readFileSync(await invoiceDownload.path(), 'utf8');
+    await show(page, 'Alice', 'Pay');
+    await page.getByLabel('Invoice (file text or QR text)').fill(invoiceText);
+    const quote = page.getByRole('group', { name: 'Payment quote' });
+    const end = Date.now() + 45_000;
+    for (;;) { // the index server hears of the new friends on its own schedule: bounded retries
+      await page.getByRole('button', { name: 'Check invoice and fee' }).click();
+      const noRoute = page.getByRole('alert').filter({ hasText: 'No route can carry' });
+      await Promise.race([quote.waitFor(), noRoute.waitFor()]);
+      if (await quote.isVisible()) break;
+      if (Date.now() > end) throw new Error(`no quote: ${await noRoute.textContent()}`);
+      await page.waitForTimeout(300);
+    }
+    await quote.getByRole('button', { name: 'Pay 20 FST' }).click();
+    const confirm = page.getByRole('group', { name: 'Confirm with your wallet password' });
+    await confirm.getByText('Pay 20 FST, fees included.').waitFor();
+    await confirm.getByLabel('Wallet password').fill('a wrong guess');
+    await confirm.getByRole('button', { name: 'Confirm and pay' }).click();
+    await alert(confirm, 'That is not the wallet password. Nothing was done.');
+    expect(await page.getByRole('list', { name: 'Payments' }).count()).toBe(0);
+    await page.screenshot({ path: artifactPath('safety-04-pay-password.png'), fullPage: true });
+    await confirm.getByLabel('Wallet password').fill(PASSWORD);
+    await confirm.getByRole('button', { name: 'Confirm and pay' }).click();
+    await status(page, /^Paid/);
+    await page.getByRole('listitem', { name: 'Payment 20 FST Lunch' }).waitFor();
+
+    // auto-lock after 3 s without input: the host locks (a new window finds it locked too)
+    await saveSafety(page, { autoLock: '3', unit: 'seconds', fst: '10', password: PASSWORD });
+    await status(page, 'Safety settings saved.');
+    await page.getByRole('heading', { name: 'Wallet locked', level: 1 }).waitFor({ timeout: 20_000 });
+    await page.screenshot({ path: artifactPath('safety-05-idle-locked.png'), fullPage: true });
+    const other = await context.newPage();
+    await other.goto(wallet.url);
+    await other.getByRole('heading', { name: 'Wallet locked', level: 1 }).waitFor();
+    await other.close();
+    // unlocking starts a new idle period; input keeps the wallet open past the idle time
+    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await page.getByRole('button', { name: 'Unlock' }).click();
+    await page.getByRole('heading', { name: 'Cards', level: 1 }).waitFor();
+    for (let i = 0; i < 10; i++) { // 5 s of input, every 0.5 s
+      await page.mouse.move(100 + i * 10, 300);
+      await page.waitForTimeout(500); // the input's pace is the point of this step
+    }
+    expect(await page.getByRole('heading', { name: 'Cards', level: 1 }).isVisible()).toBe(true);
+    await page.getByRole('heading', { name: 'Wallet locked', level: 1 }).waitFor({ timeout: 20_000 });
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+});
