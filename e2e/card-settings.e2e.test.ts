@@ -12,25 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Background, background, freePort, poll, runBin } from '../src-core/node/it/procs.ts';
 import { buildRenderer } from '../src-main/build.node.ts';
 import { CSV_HEADER, parseCsv } from '../src-renderer/history/history-csv.ts';
-import { qrPixels } from '../src-renderer/qr/qr-pixels.ts';
+import { qrVideoY4m as y4mOf } from './qr-video.ts';
 import { artifactPath, launchChromium, startWallet, type RunningWallet } from './support.ts';
-
-const W = 640;
-const H = 480;
-
-/** A few frames of 4:2:0 video: the code centred on white (as e2e/camera-scan.e2e.test.ts). */
-function y4mOf(text: string): Buffer {
-  const { pixels, size } = qrPixels(text, 4);
-  const y = Buffer.alloc(W * H, 235);
-  const ox = Math.floor((W - size) / 2);
-  const oy = Math.floor((H - size) / 2);
-  for (let r = 0; r < size; r++) {
-    for (let c = 0; c < size; c++) if ((pixels[(r * size + c) * 4] as number) < 128) y[(oy + r) * W + ox + c] = 16;
-  }
-  const chroma = Buffer.alloc((W / 2) * (H / 2) * 2, 128);
-  const frame = Buffer.concat([Buffer.from('FRAME\n'), y, chroma]);
-  return Buffer.concat([Buffer.from(`YUV4MPEG2 W${W} H${H} F10:1 Ip A1:1 C420jpeg\n`), frame, frame, frame]);
-}
 
 let dir: string;
 let wallet: RunningWallet | undefined;

@@ -1,21 +1,38 @@
-/** A friend's page in a real Chromium (browser mode, real node engines behind the cards): rename,
+/** A friend added with the camera (Chromium's fake camera films the other card's friend QR code)
+ *  and its page in a real Chromium (browser mode, real node engines behind the cards): rename,
  *  fee rate shown as "x% + y" (bad rates refused, nothing changed), currencies added and removed,
  *  and removing a friend the card owes, after a warning that says so. */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { artifactPath, openBrowserWallet, type BrowserWallet, type RunningWallet } from './support.ts';
+import { buildRenderer } from '../src-main/build.node.ts';
+import { qrVideoY4m as y4mOf } from './qr-video.ts';
+import { artifactPath, launchChromium, startWallet, type RunningWallet } from './support.ts';
 
-let session: BrowserWallet | undefined;
-let wallet: RunningWallet;
-let browser: Browser;
+let dir: string;
+let wallet: RunningWallet | undefined;
+let browser: Browser | undefined;
+/** The fake camera's film: written once Bob's friend file is known (Chromium opens it when the
+ *  camera starts). */
+let video: string;
 
 beforeAll(async () => {
-  session = await openBrowserWallet('offset-e2e-friend-page-');
-  ({ wallet, browser } = session);
-});
+  dir = mkdtempSync(join(tmpdir(), 'offset-e2e-friend-page-'));
+  video = join(dir, 'camera.y4m');
+  writeFileSync(video, y4mOf('not yet'));
+  await buildRenderer(join(dir, 'renderer'));
+  [wallet, browser] = await Promise.all([
+    startWallet(join(dir, 'renderer'), join(dir, 'data')),
+    launchChromium(['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${video}`]),
+  ]);
+}, 120_000);
 
 afterAll(async () => {
-  await session?.close();
+  await browser?.close();
+  await wallet?.stop();
+  rmSync(dir, { recursive: true, force: true });
 });
 
 const PASSWORD = 'e2e friend page password';
@@ -27,7 +44,8 @@ async function createCard(page: Page, name: string): Promise<void> {
 }
 
 describe('friend page in Chromium (browser mode)', () => {
-  it('renames a friend, sets its fee rate, edits currencies and removes it after a warning', async () => {
+  it('adds a friend by the camera, renames it, sets its fee rate, edits currencies and removes it after a warning', async () => {
+    if (wallet === undefined || browser === undefined) throw new Error('not started');
     const context = await browser.newContext({ colorScheme: 'light', viewport: { width: 1000, height: 900 } });
     const page = await context.newPage();
     const problems: string[] = [];
@@ -47,7 +65,10 @@ describe('friend page in Chromium (browser mode)', () => {
     await page.getByRole('button', { name: '← All cards' }).click();
 
     await page.getByRole('button', { name: 'Open Alice' }).click();
-    await page.getByLabel('Friend file', { exact: true }).fill(bobFile);
+    // Bob's code filmed by the camera fills in the friend file
+    writeFileSync(video, y4mOf(bobFile));
+    await page.getByRole('button', { name: "Scan a friend's code with the camera" }).click();
+    await page.waitForFunction((t) => [...document.querySelectorAll('textarea')].some((a) => a.value === t), bobFile, { timeout: 30_000 });
     await page.getByLabel('Starting balance (what the friend owes you)').fill('-5');
     await page.getByRole('button', { name: 'Add friend' }).click();
     await page.getByRole('status').filter({ hasText: 'Friend added' }).waitFor();
