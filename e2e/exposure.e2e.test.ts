@@ -145,7 +145,7 @@ describe('credit exposure and alerts in Chromium (browser mode, real strelay)', 
     await row.getByText('fee free').waitFor();
     // balance, what Alice owes of Bob's limit, what Bob owes of hers, pending, at risk, can pay / be paid
     expect(await row.getByRole('cell').allTextContents()).toEqual(['50', '0 / 1000 %', '50 / 10050 %', '0 / 0', '50', '150 / 50']);
-    await a.getByRole('button', { name: 'Show credit alerts as system notifications' }).waitFor({ state: 'detached' }); // already granted
+    await a.getByText('New alerts also appear as system notifications.').waitFor(); // granted to this origin
     await a.getByLabel('Alert when a debt reaches (% of its limit)').fill('90');
     await a.getByLabel('Alert when a friend is offline for (seconds)').fill('2');
     await a.getByRole('button', { name: 'Save alert settings' }).click();

@@ -4,7 +4,7 @@ import { type Alert, describeAlert } from './alerts.ts';
 import '../exposure/exposure.css';
 
 /** The web Notification API where the platform has it (browsers; Electron's renderer too). */
-function notificationApi(): typeof Notification | undefined {
+export function notificationApi(): typeof Notification | undefined {
   return typeof Notification === 'undefined' ? undefined : Notification;
 }
 
@@ -16,8 +16,6 @@ export function AlertCenter() {
   const checkAlerts = useAppStore((s) => s.checkAlerts);
   const dismiss = useAppStore((s) => s.dismissAlert);
   const onNewAlert = useAppStore((s) => s.onNewAlert);
-  const api = notificationApi();
-  const [permission, setPermission] = useState<NotificationPermission | 'unsupported'>(api?.permission ?? 'unsupported');
   const [now, setNow] = useState(() => Date.now());
 
   useEffect(() => {
@@ -43,13 +41,6 @@ export function AlertCenter() {
   if (!cardOpen) return null;
   return (
     <>
-      {api !== undefined && permission === 'default' && (
-        <div className="notice-bar">
-          <button type="button" className="secondary" onClick={() => void api.requestPermission().then(setPermission)}>
-            Show credit alerts as system notifications
-          </button>
-        </div>
-      )}
       {alerts.length > 0 && (
         <ul className="alert-list" aria-label="Alerts">
           {alerts.map((a) => {

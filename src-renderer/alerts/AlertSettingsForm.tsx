@@ -1,5 +1,6 @@
 import { type FormEvent, useId, useState } from 'react';
 import { useAppStore } from '../useAppStore.ts';
+import { notificationApi } from './AlertCenter.tsx';
 import { checkNearLimitPercent, checkOfflineAfterSeconds, MAX_OFFLINE_AFTER_SECONDS } from './alerts.ts';
 
 /** The alert thresholds: near a limit (percent) and offline for long (seconds). Kept in this
@@ -11,6 +12,8 @@ export function AlertSettingsForm() {
   const [percent, setPercent] = useState(String(settings.nearLimitPercent));
   const [seconds, setSeconds] = useState(String(settings.offlineAfterSeconds));
   const [message, setMessage] = useState<{ readonly ok: boolean; readonly text: string } | undefined>(undefined);
+  const api = notificationApi();
+  const [permission, setPermission] = useState<NotificationPermission | 'unsupported'>(api?.permission ?? 'unsupported');
 
   function submit(e: FormEvent<HTMLFormElement>): void {
     e.preventDefault();
@@ -36,6 +39,14 @@ export function AlertSettingsForm() {
         <button type="submit">Save alert settings</button>
       </div>
       {message !== undefined && <p role={message.ok ? 'status' : 'alert'} className={`message ${message.ok ? 'ok' : 'error'}`}>{message.text}</p>}
+      <p className="card-meta">
+        {permission === 'granted' ? 'New alerts also appear as system notifications.'
+          : permission === 'denied' ? 'System notifications are blocked for this wallet; alerts appear on this page only.'
+            : permission === 'unsupported' ? 'This window cannot show system notifications; alerts appear on this page only.' : 'Alerts appear on this page. '}
+        {permission === 'default' && api !== undefined && (
+          <button type="button" className="secondary" onClick={() => void api.requestPermission().then(setPermission)}>Also show them as system notifications</button>
+        )}
+      </p>
     </form>
   );
 }
