@@ -79,7 +79,8 @@ describe('permissions and navigation', () => {
     ['media with no type', 'media', APP_ENTRY_URL, [], false],
     ['the camera for another origin', 'media', 'https://evil.example/', ['video'], false],
     ['the camera for a file: page', 'media', 'file:///tmp/x.html', ['video'], false],
-    ['notifications', 'notifications', APP_ENTRY_URL, undefined, false],
+    ['notifications (credit alerts)', 'notifications', APP_ENTRY_URL, undefined, true],
+    ['notifications for another origin', 'notifications', 'https://evil.example/', undefined, false],
     ['geolocation', 'geolocation', APP_ENTRY_URL, undefined, false],
     ['clipboard reads', 'clipboard-read', APP_ENTRY_URL, undefined, false],
     ['opening external links', 'openExternal', APP_ENTRY_URL, undefined, false],
@@ -87,11 +88,13 @@ describe('permissions and navigation', () => {
     expect(isPermissionGranted(permission, url, types)).toBe(granted);
   });
 
-  it('answers permission checks only for the camera of the bundled renderer', () => {
+  it('answers permission checks only for the camera and notifications of the bundled renderer', () => {
     expect(isPermissionCheckGranted('media', 'app://offset', 'video')).toBe(true);
     expect(isPermissionCheckGranted('media', 'app://offset', 'audio')).toBe(false);
     expect(isPermissionCheckGranted('media', 'https://evil.example', 'video')).toBe(false);
-    expect(isPermissionCheckGranted('notifications', 'app://offset', undefined)).toBe(false);
+    expect(isPermissionCheckGranted('notifications', 'app://offset', undefined)).toBe(true);
+    expect(isPermissionCheckGranted('notifications', 'https://evil.example', undefined)).toBe(false);
+    expect(isPermissionCheckGranted('geolocation', 'app://offset', undefined)).toBe(false);
   });
 
   it.each<[string, boolean]>([

@@ -1,7 +1,7 @@
 /** Security settings of the wallet's windows, kept as plain data so a test can assert them
  *  (issue 7: "A test asserts the BrowserWindow security options and the CSP").
  *  ARCHITECTURE §3: contextIsolation, sandbox, no nodeIntegration, strict CSP, no remote content,
- *  navigation and new windows blocked, camera (for QR scanning) the only permission. */
+ *  navigation and new windows blocked, camera (for QR scanning) and notifications (credit alerts) the only permissions. */
 import type { BrowserWindowConstructorOptions } from 'electron';
 
 /** The renderer is served from this privileged scheme, never from file:// or the network, so
@@ -78,9 +78,11 @@ export function mainWindowOptions(preloadPath: string): BrowserWindowConstructor
   };
 }
 
-/** The only permission the renderer gets: the camera (video only, no microphone), asked for by
- *  the bundled renderer itself, for scanning QR codes. */
+/** The permissions the renderer gets, asked for by the bundled renderer itself: the camera
+ *  (video only, no microphone) for scanning QR codes, and notifications for credit alerts
+ *  (src-renderer/alerts, the web Notification API). */
 export function isPermissionGranted(permission: string, requestingUrl: string, mediaTypes: readonly string[] | undefined): boolean {
+  if (permission === 'notifications') return isAppUrl(requestingUrl);
   if (permission !== 'media' || !isAppUrl(requestingUrl)) return false;
   return mediaTypes !== undefined && mediaTypes.length > 0 && mediaTypes.every((t) => t === 'video');
 }
@@ -88,6 +90,7 @@ export function isPermissionGranted(permission: string, requestingUrl: string, m
 /** Permission checks (as opposed to requests) Chromium makes on its own, e.g. before
  *  enumerateDevices: answer yes only for the camera from the bundled renderer. */
 export function isPermissionCheckGranted(permission: string, requestingOrigin: string, mediaType: string | undefined): boolean {
+  if (permission === 'notifications') return requestingOrigin === APP_ORIGIN;
   return permission === 'media' && requestingOrigin === APP_ORIGIN && (mediaType === undefined || mediaType === 'video');
 }
 
