@@ -79,7 +79,9 @@ export function HistoryTab({ cardId, cardName, report }: HistoryTabProps) {
                   <td>{formatTime(i.time)}</td>
                   <td>{i.kindLabel}</td>
                   <td className="counterpart" title={i.counterpartKey}>{i.counterpart === '' ? '—' : i.counterpart}</td>
-                  <td className={i.amount < 0n ? 'amount out' : 'amount in'}>{formatSigned(i.amount)} {i.currency}</td>
+                  <td className={`amount ${i.settled ? (i.amount < 0n ? 'out' : 'in') : 'unsettled'}`}>
+                    {i.settled ? formatSigned(i.amount) : formatAmount(i.amount < 0n ? -i.amount : i.amount, CARD_DECIMALS, { group: ',' })} {i.currency}
+                  </td>
                   <td>{i.fee === undefined ? '—' : `${formatAmount(i.fee, CARD_DECIMALS, { group: ',' })} ${i.currency}`}</td>
                   <td>{i.stateLabel}</td>
                   <td>{i.receipt !== undefined && (

@@ -24,6 +24,9 @@ export interface HistoryItem {
   readonly counterpart: string;
   readonly state: string;
   readonly stateLabel: string;
+  /** Credits moved: a payment that succeeded, an invoice collected. The others show the amount
+   *  asked or offered, without a sign. */
+  readonly settled: boolean;
   /** A successful payment's receipt. */
   readonly receipt: Receipt | undefined;
 }
@@ -52,6 +55,7 @@ export function historyItem(row: HistoryEntry, report: NodeReport | undefined, f
     counterpart: friend?.name ?? row.counterpart ?? '',
     state: row.state,
     stateLabel: STATE_LABELS[row.state] ?? row.state,
+    settled: row.state === 'success' || row.state === 'collected',
     receipt,
   };
 }

@@ -32,7 +32,8 @@ const items = rows.map((r) => historyItem(r, report, new Map([['payment:aa', 3n]
 describe('historyItem', () => {
   it('names friends, decodes a successful payment receipt and labels kinds and states', () => {
     expect(items[0]).toMatchObject({ kindLabel: 'Payment', counterpart: 'Bob, "the builder"', stateLabel: 'paid', fee: 3n, amount: -60n, receipt });
-    expect(items[2]).toMatchObject({ counterpart: toBase64Url(stranger), stateLabel: 'cancelled', fee: undefined, receipt: undefined });
+    expect(items[2]).toMatchObject({ counterpart: toBase64Url(stranger), stateLabel: 'cancelled', fee: undefined, receipt: undefined, settled: false });
+    expect(items.map((i) => i.settled)).toEqual([true, true, false, true]);
     expect(items[1]?.receipt).toBeUndefined();
   });
 
