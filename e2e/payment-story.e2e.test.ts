@@ -4,14 +4,17 @@
  *  Cards become friends by scanning each other's friend QR pictures; Alice invoices 60, Bob scans
  *  the invoice picture, sees the fee, pays and shows the commit QR, Alice scans it and collects;
  *  Bob's receipt verifies with `stregister verify-receipt`. Then Alice pays Carol through
- *  Mediator, who charges a fee (the invoice picture pasted from the clipboard). Then bad input,
+ *  Mediator, who charges a fee (the invoice picture pasted from the clipboard, the commit read by
+ *  Chromium's fake camera). Then bad input,
  *  each refused with a message, nothing changed; and a payment to a public key without invoice. */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatQrPayload, parseCommit } from '../src-core/files/index.ts';
 import { buildRenderer } from '../src-main/build.node.ts';
+import { qrPixels } from '../src-renderer/qr/qr-pixels.ts';
 import { type Background, background, freePort, runBin } from '../src-core/node/it/procs.ts';
 import { artifactPath, launchChromium, startWallet, type RunningWallet } from './support.ts';
 
@@ -22,6 +25,22 @@ const wallets: RunningWallet[] = [];
 const servers: Background[] = [];
 let relayTicket = '';
 let indexTicket = '';
+
+/** What Chromium's fake camera films: a Y4M video of a QR code, centred on white (as in
+ *  camera-scan.e2e.test.ts). Rewritten before each scan; the camera opens the file when it starts. */
+const VIDEO_W = 640;
+const VIDEO_H = 480;
+function filmQr(text: string): void {
+  const { pixels, size } = qrPixels(text, 4);
+  const y = Buffer.alloc(VIDEO_W * VIDEO_H, 235);
+  const ox = Math.floor((VIDEO_W - size) / 2);
+  const oy = Math.floor((VIDEO_H - size) / 2);
+  for (let r = 0; r < size; r++) {
+    for (let c = 0; c < size; c++) if ((pixels[(r * size + c) * 4] as number) < 128) y[(oy + r) * VIDEO_W + ox + c] = 16;
+  }
+  const frame = Buffer.concat([Buffer.from('FRAME\n'), y, Buffer.alloc((VIDEO_W / 2) * (VIDEO_H / 2) * 2, 128)]);
+  writeFileSync(join(dir, 'camera.y4m'), Buffer.concat([Buffer.from(`YUV4MPEG2 W${VIDEO_W} H${VIDEO_H} F10:1 Ip A1:1 C420jpeg\n`), frame, frame, frame]));
+}
 
 async function ok(program: string, args: readonly string[]): Promise<string> {
   const r = await runBin(program, args, dir);
@@ -46,7 +65,8 @@ beforeAll(async () => {
   ]);
   servers.push(relay, index);
   wallets.push(...await Promise.all([startWallet(rendererDir, join(dir, 'alice-wallet')), startWallet(rendererDir, join(dir, 'bob-wallet'))]));
-  browser = await launchChromium();
+  filmQr('nothing to see yet');
+  browser = await launchChromium(['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${join(dir, 'camera.y4m')}`]);
 }, 120_000);
 
 afterAll(async () => {
@@ -169,7 +189,7 @@ async function quoteShown(page: Page): Promise<Locator> {
 }
 
 /** Reads a picture of a QR code into the Pay tab and pays the invoice; returns the commit's PNG. */
-async function payInvoicePicture(page: Page, card: string, invoicePng: Buffer, expectFee: string, how: 'file' | 'clipboard'): Promise<{ commitPng: Buffer; quote: string }> {
+async function payInvoicePicture(page: Page, card: string, invoicePng: Buffer, expectFee: string, how: 'file' | 'clipboard'): Promise<{ commitPng: Buffer; commitFile: string; quote: string }> {
   await show(page, card, 'Pay');
   if (how === 'file') await choosePicture(page, 'Read an invoice QR picture…', 'invoice.png', invoicePng);
   else {
@@ -190,7 +210,8 @@ async function payInvoicePicture(page: Page, card: string, invoicePng: Buffer, e
   await status(page, 'Paid. Give the seller the commit');
   const img = page.getByRole('img', { name: 'Commit as a QR code' }).first();
   await img.waitFor();
-  return { commitPng: await img.screenshot(), quote: text };
+  const file = await download(page, () => page.getByRole('button', { name: 'Save commit file' }).first().click());
+  return { commitPng: await img.screenshot(), commitFile: file.bytes.toString('utf8'), quote: text };
 }
 
 async function balanceWith(page: Page, card: string, friend: string, amount: string): Promise<void> {
@@ -301,7 +322,11 @@ describe('the payment story in Chromium (two wallets in browser mode, real strel
     const bread = a.getByRole('listitem', { name: 'Invoice 30 FST Bread' });
     await bread.getByText("paid: waiting for the buyer's commit").waitFor();
     await bread.getByRole('button', { name: 'Show invoice' }).click();
-    await choosePicture(a, 'Read a commit QR picture…', 'bread-commit.png', second.commitPng);
+    // this commit comes through the camera: Chromium's fake camera films the commit's QR code
+    const commit = parseCommit(second.commitFile);
+    if (!commit.ok) throw new Error(commit.error.message);
+    filmQr(formatQrPayload({ kind: 'commit', commit: commit.value }));
+    await a.getByRole('button', { name: 'Scan with the camera' }).click();
     await a.waitForFunction(() => [...document.querySelectorAll('textarea')].some((t) => t.value.startsWith('offset:commit:')));
     await a.getByRole('button', { name: 'Collect', exact: true }).click();
     await bread.getByText('collected', { exact: true }).waitFor();
