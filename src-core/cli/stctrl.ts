@@ -1,6 +1,7 @@
 /** stctrl: the command-line app (seeds/000, docs/app-protocol.md "stctrl"). Connects to a node
  *  with the app's identity and the node's ticket, over TCP and the secure channel, then runs one
  *  command through the app protocol and prints what the tutorial shows. */
+import { historyCommand, runHistory, runStatement, statementCommand } from './stctrl-history.ts';
 import {
   type AppClient, AppConnectionClosedError, AppRequestError, type AppRequest, AppClient as Client, DEFAULT_CURRENCY,
   type FriendReport, type MessageTransport, type NodeReport, type PaymentPlan, ackPayment, executePayment,
@@ -46,6 +47,8 @@ export const STCTRL_SPEC: CommandSpec = {
         cmd('index', 'list index servers; (*) marks the connected one'),
         cmd('invoices', 'list open invoices (seller)'),
         cmd('payments', 'list open payments (buyer)'),
+        historyCommand,
+        statementCommand,
         cmd('export-ticket', "write this node's friend file", [
           { long: 'output', short: 'o', value: 'FILE', required: true, help: 'the friend file to write' }, force]),
       ],
@@ -247,6 +250,8 @@ async function run(client: AppClient, p: Parsed, io: Io, deps: StctrlDeps): Prom
       case 'index': io.out(formatIndexServers(report)); return;
       case 'invoices': io.out(formatOpenInvoices(report)); return;
       case 'payments': io.out(formatOpenPayments(report)); return;
+      case 'history': await runHistory(client, p, io.out); return;
+      case 'statement': await runStatement(client, p, io.out, Date.now()); return;
       case 'export-ticket': {
         const relays = report.relays.map((r) => ({ publicKey: r.publicKey, address: r.address }));
         await saveFile(get(p, 'output'), 'friend', formatFriend({ publicKey: report.localPublicKey, relays }), p.flags.has('force'));

@@ -8,6 +8,8 @@ import { nodeBackend as crypto } from '../../crypto/backend.node.ts';
 import { executePayment } from '../../app/index.ts';
 import { exportStatement, formatStatement, parseStatement, type Statement } from '../../statement/index.ts';
 import { runBin } from '../../cli/it/spawn.ts';
+import { main as stctrlMain } from '../../cli/stctrl.ts';
+import { formatIdent, formatNodeTicket, identFromSeed } from '../../files/index.ts';
 import { Net, type TestNode, balance, pay, quote, until } from './harness.ts';
 
 let net: Net;
@@ -35,6 +37,8 @@ beforeAll(async () => {
   expect((await b.app.requestClosePayment(paymentId)).kind).toBe('success');
   await until(b.app, () => balance(b.app, s.publicKey) === -32n, 'B to owe S 32');
   await until(s.app, () => balance(s.app, b.publicKey) === 32n, 'S to see 32');
+  await writeFile(join(b.dir, 'app.ident'), formatIdent(identFromSeed(crypto, new Uint8Array(32).fill(92)))); // the harness's app seed n + 1
+  await writeFile(join(b.dir, 'node.ticket'), formatNodeTicket({ publicKey: b.publicKey, address: b.address }));
   const now = Date.now() + 1;
   bought = (await exportStatement(b.app, { friend: s.publicKey, currency: 'FST', from: 0, to: now, now })).statement;
   sold = (await exportStatement(s.app, { friend: b.publicKey, currency: 'FST', from: 0, to: now, now })).statement;
@@ -100,6 +104,27 @@ describe('stverify statement with statements exported from real nodes', () => {
     const balanceLie = await stverify({ ...st, signedBalance: 0n }, 'balance.statement');
     expect(balanceLie.code).toBe(1);
     expect(balanceLie.stdout).toContain('balance: FAILED — the friend signed a balance of -32 FST, the statement says 0');
+  }, 60_000);
+
+  it('stctrl lists the history and writes the same statement, which stverify accepts', async () => {
+    let out = '';
+    let err = '';
+    const io = { out: (x: string) => { out += x.endsWith('\n') ? x : `${x}\n`; }, err: (x: string) => { err += `${x}\n`; } };
+    const cli = ['-I', join(b.dir, 'app.ident'), '-T', join(b.dir, 'node.ticket')];
+    expect(await stctrlMain([...cli, 'info', 'history', '-k', 'payment', '--limit', '2'], io)).toBe(0);
+    const table = out.split('\n');
+    expect(table[0]).toMatch(/\| time \(UTC\) +\| kind +\| currency \| amount \| state +\| counterpart +\|/);
+    expect(out.match(/\| payment \| FST +\| -20 +\| success \|/g)).toHaveLength(1);
+    expect(out.match(/\| payment \| FST +\| -7 +\| success \|/g)).toHaveLength(1);
+    out = '';
+    const file = join(net.dir, 'stctrl.statement');
+    expect(await stctrlMain([...cli, 'info', 'statement', '-n', 'S', '-o', file], io)).toBe(0);
+    expect(out).toBe('Statement written: 3 lines.\n');
+    expect(await stctrlMain([...cli, 'info', 'statement', '-n', 'S', '-o', file], io)).toBe(1);
+    expect(err).toMatch(/exists \(use --force/);
+    const r = await runBin('stverify', ['statement', file], net.dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Statement is valid! (3 lines)');
   }, 60_000);
 
   it('refuses a file that is not a statement in one line', async () => {
