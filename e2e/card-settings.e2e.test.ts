@@ -236,6 +236,8 @@ describe('card settings and history in Chromium (browser mode)', () => {
 
     // command line access off: the same command is refused
     await tab(page, 'Settings');
+    await page.getByRole('button', { name: 'Remove relay' }).click();
+    await page.getByText('No relays yet').waitFor();
     await page.getByRole('button', { name: 'Turn off command line access' }).click();
     await page.getByRole('status').filter({ hasText: 'Command line access is off' }).waitFor();
     expect((await runBin('stctrl', [...bob, 'info', 'friends'], dir)).code).not.toBe(0);

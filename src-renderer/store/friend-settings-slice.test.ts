@@ -116,3 +116,47 @@ describe('settings slice', () => {
     expect(a.getState().cliAccess.get(aliceId)).toBeNull();
   });
 });
+
+describe('resetting an inconsistent channel', () => {
+  it('shows both sides\' terms when the two cards disagree on the starting balance, and resets on the friend\'s terms', async () => {
+    const { startRelayAndIndex } = await import('../../test/servers.ts');
+    const servers = await startRelayAndIndex();
+    cleanups.push(() => servers.close());
+    const { a, b, bobKey } = await aliceWithBob(); // Alice: Bob owes 0
+    const relay = { ticketText: formatRelayTicket(servers.relay), name: 'relay' };
+    expect((await a.getState().addServer('relay', relay)).ok).toBe(true);
+    expect((await b.getState().addServer('relay', relay)).ok).toBe(true);
+    const aliceKey = report(a).localPublicKey;
+    // Bob thinks he owes Alice 5: the two sides disagree
+    expect((await b.getState().addFriend({ fileText: ownFriendText(report(a), 'Alice'), name: '', currency: 'FST', balance: '-5' })).ok).toBe(true);
+    // Alice's friend entry for Bob was made before she had a relay: give it Bob's relays now
+    expect((await a.getState().cardRequest({ kind: 'set-friend-relays', friendPublicKey: bobKey, relays: [servers.relay] })).ok).toBe(true);
+    expect((await a.getState().cardRequest({ kind: 'enable-friend', friendPublicKey: bobKey })).ok).toBe(true);
+    expect((await b.getState().cardRequest({ kind: 'enable-friend', friendPublicKey: aliceKey })).ok).toBe(true);
+    const inconsistent = (s: AppStore, k: Uint8Array) => {
+      const f = findFriend(report(s), k);
+      return f?.online === true && f.channel.kind === 'inconsistent' && f.channel.remoteResetTerms !== undefined;
+    };
+    await until(() => inconsistent(a, bobKey) && inconsistent(b, aliceKey), 'both sides to see the channel inconsistent');
+    const { resetView } = await import('../friend/friend-actions.ts');
+    const v = resetView(findFriend(report(a), bobKey)!);
+    const bobSide = resetView(findFriend(report(b), aliceKey)!);
+    expect(v?.ours).toEqual([{ currency: 'FST', balance: 0n }]);
+    // Bob's own terms, seen from Alice's side: the negation of what Bob's page shows as his
+    expect(v?.theirs).toEqual(bobSide?.ours.map((t) => ({ currency: t.currency, balance: -t.balance })));
+    expect(v?.explanation.join(' ')).toContain('Bob proposes to start again from');
+    expect(await a.getState().resetFriendChannel(bobKey)).toEqual({ ok: true, value: undefined });
+    await until(() => findFriend(report(a), bobKey)?.channel.kind === 'consistent' && findFriend(report(b), aliceKey)?.channel.kind === 'consistent', 'the channel reset');
+    const agreed = v?.theirs?.find((t) => t.currency === 'FST')?.balance ?? 0n;
+    expect(findFriend(report(a), bobKey)?.currencies.find((c) => c.currency === 'FST')?.balance ?? 0n).toBe(agreed);
+    expect(findFriend(report(b), aliceKey)?.currencies.find((c) => c.currency === 'FST')?.balance ?? 0n).toBe(-agreed);
+  }, 60_000);
+});
+
+async function until(cond: () => boolean, what: string, ms = 30_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50)); // bounded poll: the cards talk through a real relay
+  }
+}
