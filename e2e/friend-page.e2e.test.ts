@@ -107,6 +107,9 @@ describe('friend page in Chromium (browser mode)', () => {
     await page.getByRole('button', { name: 'Add currency' }).click();
     await page.getByRole('group', { name: 'Bobby USD' }).waitFor();
     await page.screenshot({ path: artifactPath('21-friend-page.png'), fullPage: true });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: artifactPath('23-friend-page-dark.png'), fullPage: true });
+    await page.emulateMedia({ colorScheme: 'light' });
     await page.getByRole('button', { name: 'Remove USD' }).click();
     await page.getByRole('group', { name: 'Bobby USD' }).waitFor({ state: 'detached' });
     // FST has a balance: it cannot be removed
