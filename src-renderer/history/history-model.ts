@@ -9,7 +9,9 @@ import { formatAmount } from '../format-amount.ts';
 
 export interface HistoryItem {
   readonly id: string;
-  /** payment (we paid), invoice (we were paid against our invoice), received (paid without an invoice). */
+  /** payment (we paid), invoice (we were paid against our invoice), received (paid without an
+   *  invoice), fee-paid (what a part of our payment paid the mediators), fee-earned (what this
+   *  card earned forwarding someone's payment). */
   readonly kind: string;
   readonly kindLabel: string;
   readonly time: number;
@@ -31,10 +33,15 @@ export interface HistoryItem {
   readonly receipt: Receipt | undefined;
 }
 
-const KIND_LABELS: Readonly<Record<string, string>> = { payment: 'Payment', invoice: 'Invoice', received: 'Received' };
-const STATE_LABELS: Readonly<Record<string, string>> = {
-  'in-progress': 'in progress', success: 'paid', canceled: 'cancelled', open: 'open', collected: 'collected',
+const KIND_LABELS: Readonly<Record<string, string>> = {
+  payment: 'Payment', invoice: 'Invoice', received: 'Received', 'fee-paid': 'Fee paid', 'fee-earned': 'Fee earned',
 };
+const STATE_LABELS: Readonly<Record<string, string>> = {
+  'in-progress': 'in progress', success: 'paid', canceled: 'cancelled', open: 'open', collected: 'collected', paid: 'paid', earned: 'earned',
+};
+/** States in which credits moved (src-core/node/history.ts): a payment that succeeded, an invoice
+ *  collected, a fee paid by one of our payments or earned forwarding another's. */
+const SETTLED = new Set(['success', 'collected', 'paid', 'earned']);
 
 export function historyItem(row: HistoryEntry, report: NodeReport | undefined, fees: ReadonlyMap<string, bigint> = new Map()): HistoryItem {
   const friend = row.counterpart === undefined ? undefined : report?.friends.find((f) => toBase64Url(f.publicKey) === row.counterpart);
@@ -55,7 +62,7 @@ export function historyItem(row: HistoryEntry, report: NodeReport | undefined, f
     counterpart: friend?.name ?? row.counterpart ?? '',
     state: row.state,
     stateLabel: STATE_LABELS[row.state] ?? row.state,
-    settled: row.state === 'success' || row.state === 'collected',
+    settled: SETTLED.has(row.state),
     receipt,
   };
 }

@@ -27,6 +27,10 @@ const rows = [
   row({ id: 'payment:cc', kind: 'payment', amount: -5n, counterpart: toBase64Url(stranger), state: 'canceled', currency: 'USD' }),
   row({ id: 'received:dd', kind: 'received', amount: 7n, state: 'collected' }),
 ];
+const feeRows = [
+  row({ id: 'fee:01', kind: 'fee-paid', amount: -2n, counterpart: toBase64Url(bob), state: 'paid' }),
+  row({ id: 'fee:02', kind: 'fee-earned', amount: 3n, counterpart: toBase64Url(stranger), state: 'earned' }),
+];
 const items = rows.map((r) => historyItem(r, report, new Map([['payment:aa', 3n]])));
 
 describe('historyItem', () => {
@@ -35,6 +39,13 @@ describe('historyItem', () => {
     expect(items[2]).toMatchObject({ counterpart: toBase64Url(stranger), stateLabel: 'cancelled', fee: undefined, receipt: undefined, settled: false });
     expect(items.map((i) => i.settled)).toEqual([true, true, false, true]);
     expect(items[1]?.receipt).toBeUndefined();
+  });
+
+  it('labels fees paid and earned as settled rows', () => {
+    expect(feeRows.map((r) => historyItem(r, report)).map((i) => [i.kindLabel, i.stateLabel, i.settled, i.counterpart])).toEqual([
+      ['Fee paid', 'paid', true, 'Bob, "the builder"'],
+      ['Fee earned', 'earned', true, toBase64Url(stranger)],
+    ]);
   });
 
   it('ignores data that is not a receipt', () => {
