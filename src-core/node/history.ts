@@ -5,7 +5,7 @@
 import { encode, toBase64Url } from '../codec/index.ts';
 import { commit as commitCodec, receipt as receiptCodec } from '../app/index.ts';
 import type { CryptoBackend } from '../crypto/index.ts';
-import { type AppResult, type FunderEvent, type FunderState, toHex } from '../funder/index.ts';
+import { type AppResult, type FunderEvent, type FunderState, type PendingTransaction, toHex } from '../funder/index.ts';
 import { type BackwardsOp, type Receipt, type RequestOp, responseHash } from '../proto/index.ts';
 import type { HistoryRow } from '../store/index.ts';
 
@@ -48,7 +48,49 @@ export function historyRows(
       });
     }
   }
+  for (const r of feeRows(before, after, events, now)) put(r);
   return [...rows.values()];
+}
+
+type Friendly = Pick<FunderState, 'friends'>;
+function pendingOf(s: Friendly, friendHex: string, currency: string, side: 'local' | 'remote', requestHex: string): PendingTransaction | undefined {
+  const ch = s.friends.get(friendHex)?.channel;
+  if (ch?.kind !== 'consistent') return undefined;
+  return ch.tc.mutualCredits.get(currency)?.[side].get(requestHex);
+}
+
+/** Fees, when a collect for one of our requests comes back and settles it: what our own payment
+ *  part paid in fees (`fee-paid`, negative, the friend we paid through), or what we earned as a
+ *  mediator (`fee-earned`, positive: what the previous hop pays us minus what we pay the next,
+ *  the friend it came from). Free parts leave no row. */
+function feeRows(before: Friendly, after: Friendly, events: readonly FunderEvent[], now: number): HistoryRow[] {
+  const out: HistoryRow[] = [];
+  for (const e of events) {
+    if (e.kind !== 'friend-message' || e.message.kind !== 'move-token-request') continue;
+    const from = toHex(e.from);
+    for (const { currency, operations } of e.message.moveToken.currenciesOperations) {
+      for (const op of operations) {
+        if (op.kind !== 'collect') continue;
+        const k = toHex(op.requestId);
+        const tx = pendingOf(before, from, currency, 'local', k);
+        if (tx === undefined || pendingOf(after, from, currency, 'local', k) !== undefined) continue;
+        if (tx.origin === undefined) {
+          if (tx.leftFees > 0n) {
+            out.push({ id: `fee:${k}`, kind: 'fee-paid', time: now, currency, amount: -tx.leftFees, counterpart: toBase64Url(e.from), state: 'paid', data: none });
+          }
+          continue;
+        }
+        const inc = pendingOf(before, tx.origin, currency, 'remote', k);
+        if (inc === undefined) continue;
+        const earned = inc.destPayment + inc.leftFees - (tx.destPayment + tx.leftFees);
+        const originKey = before.friends.get(tx.origin)?.remotePublicKey;
+        if (earned > 0n && originKey !== undefined) {
+          out.push({ id: `fee:${k}`, kind: 'fee-earned', time: now, currency, amount: earned, counterpart: toBase64Url(originKey), state: 'earned', data: none });
+        }
+      }
+    }
+  }
+  return out;
 }
 
 /** An auto-collected payment opens and collects its implicit invoice within the one step that

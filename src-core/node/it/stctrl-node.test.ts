@@ -92,4 +92,12 @@ describe('stctrl with real nodes', () => {
     const sold = s.node.queryHistory({ order: 'asc' }).map((r) => [r.kind, r.state, r.amount]);
     expect(sold).toEqual([['received', 'collected', 10n], ['invoice', 'collected', 20n]]);
   });
+
+  it('keeps the fees: what the buyer paid through M, what M earned from B', () => {
+    const paid = b.node.queryHistory({ kind: 'fee-paid', order: 'asc' }).map((r) => [r.amount, r.counterpart, r.state]);
+    expect(paid).toEqual([[-2n, toBase64Url(m.publicKey), 'paid'], [-2n, toBase64Url(m.publicKey), 'paid']]);
+    const earned = m.node.queryHistory({ kind: 'fee-earned', order: 'asc' }).map((r) => [r.amount, r.counterpart, r.state]);
+    expect(earned).toEqual([[2n, toBase64Url(b.publicKey), 'earned'], [2n, toBase64Url(b.publicKey), 'earned']]);
+    expect(s.node.queryHistory({ kind: 'fee-paid' })).toEqual([]);
+  });
 });
