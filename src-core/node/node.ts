@@ -93,6 +93,11 @@ const settled = (a: AckResult): Promise<Pending> => Promise.resolve({ done: Prom
 
 /** Session key of apps attached in-process (never a hex public key). */
 const LOCAL_APP = 'local';
+/** Messages from one friend waiting in the loop. An honest friend has a few at most (a token,
+ *  its answer, terms); past this the friend is flooding and what it sends next is dropped until
+ *  the loop has caught up, so it cannot make the node hold unbounded work. Dropping is safe: the
+ *  funder re-sends unanswered tokens, and terms are informational. */
+export const MAX_QUEUED_FRIEND_MESSAGES = 256;
 
 const appEvent = (requestId: Uint8Array, request: FunderRequest): FunderEvent => ({ kind: 'app-request', requestId, request });
 
@@ -112,6 +117,9 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
 
   const sessions = new Set<Session>();
   const peerTerms = new Map<string, Map<string, CurrencyTerms>>();
+  /** Per friend: its messages waiting in the loop, and how many were dropped while too many waited. */
+  const queuedFrom = new Map<string, number>();
+  const floodDropped = new Map<string, number>();
   const sentTerms = new Map<string, string>();
   let reported = new Map<string, Capacity>();
   let closing = false;
@@ -160,13 +168,28 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
       } else if (e.kind === 'offline') {
         void enqueue(() => runFunder([{ kind: 'friend-offline', friend: e.friend }])).then((r) => r.done).catch(dropped('friend offline'));
       } else {
+        const waiting = queuedFrom.get(k) ?? 0;
+        if (waiting >= MAX_QUEUED_FRIEND_MESSAGES) {
+          const n = (floodDropped.get(k) ?? 0) + 1;
+          floodDropped.set(k, n);
+          if (n === 1 || n % 10_000 === 0) log(`friend ${k.slice(0, 16)}: flooding, ${n} messages dropped (${MAX_QUEUED_FRIEND_MESSAGES} waiting)`);
+          return;
+        }
         const m = decodePeerMessage(e.message);
         if (!m.ok) { log(`friend ${k.slice(0, 16)}: malformed message dropped (${m.error.message})`); return; }
         const msg = m.value;
+        queuedFrom.set(k, waiting + 1);
+        const taken = (): void => {
+          const left = (queuedFrom.get(k) ?? 1) - 1;
+          if (left > 0) queuedFrom.set(k, left);
+          else { queuedFrom.delete(k); floodDropped.delete(k); }
+        };
         if (msg.kind === 'funder') {
-          void enqueue(() => runFunder([{ kind: 'friend-message', from: e.friend, message: msg.message }])).then((r) => r.done).catch(dropped('friend message'));
+          void enqueue(() => { taken(); return runFunder([{ kind: 'friend-message', from: e.friend, message: msg.message }]); })
+            .then((r) => r.done).catch(dropped('friend message'));
         } else {
           void enqueue(async () => {
+            taken();
             if (!state.friends.has(k)) return;
             peerTerms.set(k, new Map(msg.currencies.map((c) => [c.currency, c])));
             const snap = state;
