@@ -9,6 +9,7 @@ import { FriendsTab } from './FriendsTab.tsx';
 import { HistoryTab } from '../history/HistoryTab.tsx';
 import { SettingsTab } from '../settings/SettingsTab.tsx';
 import { StatementTab } from '../statement/StatementTab.tsx';
+import { CounterTab } from '../counter/CounterTab.tsx';
 
 /** What every tab's panel gets: the open card. */
 export interface CardTabProps {
@@ -33,4 +34,5 @@ export const CARD_TABS: readonly CardTab[] = [
   { id: 'statement', label: 'Statement', Panel: StatementTab },
   { id: 'settings', label: 'Settings', Panel: SettingsTab },
   { id: 'exposure', label: 'Exposure', Panel: ExposureTab },
+  { id: 'counter', label: 'Counter', Panel: CounterTab },
 ];

@@ -1,0 +1,225 @@
+/** e2e support for the money features (counter mode, links, fee caps): one wallet in browser mode
+ *  holding several cards, optionally with real `strelay` and `stindex` processes so payments
+ *  find routes, and Chromium (optionally with a fake camera filming a Y4M file the test rewrites). */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { type Background, background, freePort, runBin } from '../src-core/node/it/procs.ts';
+import { buildRenderer } from '../src-main/build.node.ts';
+import { qrPixels, readQrPixels } from '../src-renderer/qr/qr-pixels.ts';
+import { artifactPath, launchChromium, startWallet, type RunningWallet } from './support.ts';
+
+export const PASSWORD = 'money world password';
+const W = 640;
+const H = 480;
+
+/** A few frames of 4:2:0 video: `text`'s QR code centred on white (blank without text). */
+export function y4mOf(text: string | undefined): Buffer {
+  const y = Buffer.alloc(W * H, 235);
+  if (text !== undefined) {
+    const { pixels, size } = qrPixels(text, 4);
+    const ox = Math.floor((W - size) / 2);
+    const oy = Math.floor((H - size) / 2);
+    for (let r = 0; r < size; r++) {
+      for (let c = 0; c < size; c++) if ((pixels[(r * size + c) * 4] as number) < 128) y[(oy + r) * W + ox + c] = 16;
+    }
+  }
+  const chroma = Buffer.alloc((W / 2) * (H / 2) * 2, 128);
+  const frame = Buffer.concat([Buffer.from('FRAME\n'), y, chroma]);
+  return Buffer.concat([Buffer.from(`YUV4MPEG2 W${W} H${H} F10:1 Ip A1:1 C420jpeg\n`), frame, frame, frame]);
+}
+
+export interface World {
+  readonly dir: string;
+  readonly wallet: RunningWallet;
+  readonly browser: Browser;
+  /** The fake camera's video file (with `camera`): rewrite it with `film(text)`. */
+  film(text: string | undefined): void;
+  ok(program: string, args: readonly string[]): Promise<string>;
+  relayTicket: string;
+  indexTicket: string;
+  close(): Promise<void>;
+}
+
+/** `servers`: start a strelay and a stindex (payments need routes). `camera`: Chromium films the
+ *  Y4M file `film` writes (blank at first). */
+export async function startWorld(prefix: string, opts: { readonly servers: boolean; readonly camera: boolean }): Promise<World> {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const procs: Background[] = [];
+  const ok = async (program: string, args: readonly string[]): Promise<string> => {
+    const r = await runBin(program, args, dir);
+    if (r.code !== 0) throw new Error(`${program} ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
+    return r.stdout;
+  };
+  let relayTicket = '';
+  let indexTicket = '';
+  const rendererDir = join(dir, 'renderer');
+  const video = join(dir, 'camera.y4m');
+  writeFileSync(video, y4mOf(undefined));
+  const setup: Promise<unknown>[] = [buildRenderer(rendererDir)];
+  if (opts.servers) {
+    mkdirSync(join(dir, 'trusted'));
+    const [relayPort, clientPort, serverPort] = [await freePort(), await freePort(), await freePort()];
+    await Promise.all([ok('stmgr', ['gen-ident', '--output', 'relay.ident']), ok('stmgr', ['gen-ident', '--output', 'index.ident'])]);
+    await ok('stmgr', ['relay-ticket', '--address', `127.0.0.1:${relayPort}`, '--idfile', 'relay.ident', '--output', 'relay.ticket']);
+    await ok('stmgr', ['index-ticket', '--address', `127.0.0.1:${clientPort}`, '--idfile', 'index.ident', '--output', 'index.ticket']);
+    relayTicket = readFileSync(join(dir, 'relay.ticket'), 'utf8');
+    indexTicket = readFileSync(join(dir, 'index.ticket'), 'utf8');
+    setup.push(
+      background(`strelay --idfile relay.ident --laddr 127.0.0.1:${relayPort}`, dir, /listening/).then((p) => procs.push(p)),
+      background(`stindex --idfile index.ident --lclient 127.0.0.1:${clientPort} --lserver 127.0.0.1:${serverPort} --trusted trusted`, dir, /listening/).then((p) => procs.push(p)),
+    );
+  }
+  await Promise.all(setup);
+  const [wallet, browser] = await Promise.all([
+    startWallet(rendererDir, join(dir, 'wallet')),
+    launchChromium(opts.camera ? ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${video}`] : []),
+  ]);
+  return {
+    dir, wallet, browser, ok, relayTicket, indexTicket,
+    film: (text) => writeFileSync(video, y4mOf(text)),
+    async close() {
+      await browser.close();
+      await wallet.stop();
+      for (const p of procs) await p.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface Window { readonly page: Page; readonly context: BrowserContext; readonly problems: string[] }
+
+/** A window on the wallet; the first one sets the password (later ones find it unlocked). */
+export async function openWindow(world: World, first: boolean, url = world.wallet.url): Promise<Window> {
+  const context = await world.browser.newContext({ colorScheme: 'light', viewport: { width: 1100, height: 900 }, acceptDownloads: true });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+  page.on('pageerror', (e) => problems.push(e.message));
+  await page.goto(url);
+  if (first) {
+    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await page.getByLabel('Confirm password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Set password' }).click();
+  }
+  return { page, context, problems };
+}
+
+export async function createCard(page: Page, name: string): Promise<void> {
+  await page.getByLabel('Card name').fill(name);
+  await page.getByRole('button', { name: 'Create card' }).click();
+  await page.getByRole('list', { name: 'Cards' }).getByRole('button', { name: `Open ${name}` }).waitFor();
+}
+
+/** Shows `card`'s page (from wherever the window is) on `tab`. */
+export async function show(page: Page, card: string, tab: string): Promise<void> {
+  const heading = page.getByRole('heading', { name: card, level: 1 });
+  if (!(await heading.isVisible())) {
+    const back = page.getByRole('button', { name: '← All cards' });
+    if (await back.isVisible()) await back.click();
+    await page.getByRole('button', { name: `Open ${card}` }).click();
+    await heading.waitFor();
+  }
+  await page.getByRole('tab', { name: tab, exact: true }).click();
+  await page.getByRole('tab', { name: tab, exact: true, selected: true }).waitFor();
+}
+
+export const status = (scope: Page | Locator, text: string | RegExp): Promise<void> => scope.getByRole('status').filter({ hasText: text }).first().waitFor();
+export const alert = (scope: Page | Locator, text: string | RegExp): Promise<void> => scope.getByRole('alert').filter({ hasText: text }).first().waitFor();
+
+export async function addServers(world: World, page: Page, card: string): Promise<void> {
+  await show(page, card, 'Settings');
+  await page.getByRole('textbox', { name: 'Relay ticket', exact: true }).fill(world.relayTicket);
+  await page.getByRole('textbox', { name: 'Relay name', exact: true }).fill('relay');
+  await page.getByRole('button', { name: 'Add relay' }).click();
+  await status(page, 'The relay "relay" is added.');
+  await page.getByRole('textbox', { name: 'Index server ticket', exact: true }).fill(world.indexTicket);
+  await page.getByRole('textbox', { name: 'Index server name', exact: true }).fill('index');
+  await page.getByRole('button', { name: 'Add index server' }).click();
+  await status(page, 'The index server "index" is added.');
+}
+
+export async function friendFile(page: Page, card: string): Promise<string> {
+  await show(page, card, 'Friends');
+  const toggle = page.getByRole('button', { name: 'Show my friend file' });
+  if (await toggle.isVisible()) await toggle.click();
+  return (await page.getByLabel('My friend file').textContent()) ?? '';
+}
+
+/** Adds a friend from its file text; with `online`, lets it owe 100, opens requests, enables it. */
+export async function befriend(page: Page, card: string, file: string, friend: string, online = true): Promise<void> {
+  await show(page, card, 'Friends');
+  await page.getByLabel('Friend file', { exact: true }).fill(file);
+  await page.getByRole('button', { name: 'Add friend' }).click();
+  await status(page, 'Friend added');
+  if (!online) return;
+  const item = page.getByRole('listitem', { name: `Friend ${friend}` });
+  await item.getByLabel(`Max debt for ${friend} (FST)`).fill('100');
+  await item.getByRole('button', { name: 'Set max debt' }).click();
+  await item.getByText('lets owe 100').waitFor();
+  await item.getByRole('button', { name: 'Open requests' }).click();
+  await item.getByText('requests open').waitFor();
+  await item.getByRole('button', { name: `Enable ${friend}` }).click();
+  await item.getByText(/^enabled/).waitFor();
+}
+
+export async function friendsOnline(page: Page, card: string, friend: string): Promise<void> {
+  await show(page, card, 'Friends');
+  await page.getByRole('listitem', { name: `Friend ${friend}` }).getByText('enabled · online').waitFor({ timeout: 45_000 });
+}
+
+export async function balanceWith(page: Page, card: string, friend: string, amount: string): Promise<void> {
+  await show(page, card, 'Friends');
+  await page.getByRole('listitem', { name: `Friend ${friend}` }).locator('.balance').filter({ hasText: new RegExp(`^${amount} FST$`) }).waitFor({ timeout: 30_000 });
+}
+
+/** The text of the QR code an <img> on the page shows (read back in node with jsqr). */
+export async function qrTextOf(img: Locator): Promise<string> {
+  await img.waitFor();
+  const pixels = await img.evaluate(async (el: HTMLImageElement) => {
+    await el.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = el.naturalWidth;
+    canvas.height = el.naturalHeight;
+    const g = canvas.getContext('2d');
+    if (g === null) throw new Error('no 2d context');
+    g.drawImage(el, 0, 0);
+    const data = g.getImageData(0, 0, canvas.width, canvas.height).data;
+    let binary = '';
+    for (let i = 0; i < data.length; i += 0x8000) binary += String.fromCharCode(...data.subarray(i, i + 0x8000));
+    return { w: canvas.width, h: canvas.height, base64: btoa(binary) };
+  });
+  const r = readQrPixels(new Uint8ClampedArray(Buffer.from(pixels.base64, 'base64')), pixels.w, pixels.h);
+  if (!r.ok) throw new Error(`no QR code read from the picture: ${r.error.kind}`);
+  return r.value;
+}
+
+/** Clicks "Check invoice and fee" until the quote shows (the index server learns of new
+ *  capacities on its own schedule; bounded). */
+export async function quoteShown(page: Page): Promise<Locator> {
+  const quote = page.getByRole('group', { name: 'Payment quote' });
+  const end = Date.now() + 45_000;
+  for (;;) {
+    await page.getByRole('button', { name: 'Check invoice and fee' }).click();
+    const noRoute = page.getByRole('alert').filter({ hasText: 'No route can carry' });
+    await Promise.race([quote.waitFor(), noRoute.waitFor()]);
+    if (await quote.isVisible()) return quote;
+    if (Date.now() > end) throw new Error(`no quote: ${await noRoute.textContent()}`);
+    await page.waitForTimeout(300); // bounded poll of the index server (see above)
+  }
+}
+
+export async function download(page: Page, click: () => Promise<void>): Promise<{ name: string; bytes: Buffer }> {
+  const [d] = await Promise.all([page.waitForEvent('download'), click()]);
+  return { name: d.suggestedFilename(), bytes: readFileSync(await d.path()) };
+}
+
+export async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: artifactPath(name), fullPage: true });
+}
+
+export function noProblems(...windows: Window[]): void {
+  for (const w of windows) expect(w.problems).toEqual([]);
+}
