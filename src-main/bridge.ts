@@ -203,6 +203,27 @@ export interface OffsetBridge {
 export const IPC_CALL_CHANNEL = 'offset:call';
 export const IPC_EVENT_CHANNEL = 'offset:event';
 
+/** Electron only: the native open and save dialogs, exposed by the preload as `window.offsetFiles`
+ *  (the renderer's file port uses them when present, else the browser's file input and download).
+ *  The main process shows the dialog and reads or writes the file the person chose; the page never
+ *  names a path. `extensions` are like '.invoice'; `name` is a suggested file name. */
+export interface OffsetFiles {
+  openText(extensions: readonly string[]): Promise<NativeOpenResult>;
+  save(name: string, data: Uint8Array): Promise<NativeSaveResult>;
+}
+export type NativeOpenResult =
+  | { readonly kind: 'opened'; readonly name: string; readonly text: string }
+  | { readonly kind: 'cancelled' }
+  | { readonly kind: 'failed'; readonly reason: 'too-large' | 'unreadable' | 'refused' };
+export type NativeSaveResult =
+  | { readonly kind: 'saved'; readonly name: string }
+  | { readonly kind: 'cancelled' }
+  | { readonly kind: 'failed'; readonly message: string };
+export const IPC_FILE_OPEN_CHANNEL = 'offset:file-open';
+export const IPC_FILE_SAVE_CHANNEL = 'offset:file-save';
+/** Files the native dialogs read or write are bounded like card files. */
+export const MAX_NATIVE_FILE_BYTES = 16 * 1024 * 1024;
+
 /** Browser mode: the WebSocket path, the subprotocol both sides speak, and the prefix of the
  *  second subprotocol that carries the per-run token (src-main/browser-host.node.ts). */
 export const BRIDGE_WS_PATH = '/bridge';

@@ -1,13 +1,17 @@
 /** Electron main process (ARCHITECTURE §3): one window on the bundled renderer, served from
  *  app://offset/ with the strict CSP; the bridge on IPC; no remote content, no navigation, no new
- *  windows, only the camera permission; a single instance. Bundled by build.node.ts into
+ *  windows, only the camera permission; native open/save dialogs (native-files.ts); a single instance. Bundled by build.node.ts into
  *  dist/main/electron-main.cjs (the package's `main`). */
 import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, type WebContents } from 'electron';
 import { join } from 'node:path';
-import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from './bridge.ts';
+import {
+  IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL, IPC_FILE_OPEN_CHANNEL, IPC_FILE_SAVE_CHANNEL, MAX_NATIVE_FILE_BYTES, type NativeOpenResult, type NativeSaveResult,
+} from './bridge.ts';
 import { encodeRejection } from './bridge-codec.ts';
 import { openWalletHost } from './host.node.ts';
 import { applicationMenu } from './menu.ts';
+import { checkOpenRequest, checkSaveRequest, dialogFilters, extensionOf } from './native-files.ts';
+import { readChosenFile, saveChosenFile } from './native-files.node.ts';
 import { APP_DIR_NAME } from './app-name.ts';
 import { readStaticFile } from './static-files.node.ts';
 import {
@@ -120,6 +124,30 @@ async function main(): Promise<void> {
     return dispatcher.handle(message);
   });
   events.subscribe((text) => mainWindow?.webContents.send(IPC_EVENT_CHANNEL, text));
+  // native open/save dialogs (preload: window.offsetFiles); the page never names a path
+  ipcMain.handle(IPC_FILE_OPEN_CHANNEL, async (e, extensions: unknown): Promise<NativeOpenResult> => {
+    const checked = checkOpenRequest(extensions);
+    const win = BrowserWindow.fromWebContents(e.sender);
+    if (!isAppUrl(e.senderFrame?.url ?? '') || !checked.ok || win === null) return { kind: 'failed', reason: 'refused' };
+    const r = await dialog.showOpenDialog(win, { properties: ['openFile'], filters: dialogFilters(checked.value) });
+    const path = r.filePaths[0];
+    if (r.canceled || path === undefined) return { kind: 'cancelled' };
+    return readChosenFile(path, MAX_NATIVE_FILE_BYTES);
+  });
+  ipcMain.handle(IPC_FILE_SAVE_CHANNEL, async (e, name: unknown, data: unknown): Promise<NativeSaveResult> => {
+    const win = BrowserWindow.fromWebContents(e.sender);
+    if (!isAppUrl(e.senderFrame?.url ?? '') || win === null) return { kind: 'failed', message: 'Files are saved only from the wallet window.' };
+    const checked = checkSaveRequest(name, data);
+    if (!checked.ok) return { kind: 'failed', message: `The file was not saved: ${checked.error}.` };
+    const ext = extensionOf(checked.value.name);
+    const r = await dialog.showSaveDialog(win, {
+      defaultPath: join(app.getPath('documents'), checked.value.name),
+      filters: dialogFilters(ext === undefined ? [] : [ext]),
+      properties: ['createDirectory', 'showOverwriteConfirmation'],
+    });
+    if (r.canceled || r.filePath === undefined || r.filePath === '') return { kind: 'cancelled' };
+    return saveChosenFile(r.filePath, checked.value.data);
+  });
 
   Menu.setApplicationMenu(Menu.buildFromTemplate(applicationMenu(process.platform, app.getName())));
   mainWindow = createWindow();

@@ -1,11 +1,20 @@
 /** Opening and saving the wallet's files (invoices, commits, receipts, friend files, backups, QR
- *  pictures) with the web platform's own dialogs: the browser's file picker and download in
- *  browser mode, the operating system's native dialogs in Electron (Chromium shows them for a
- *  file input and a download). One code path for both modes; the host never sees a file path. */
+ *  pictures). In Electron the preload's native dialogs (`window.offsetFiles`: file-type filters,
+ *  atomic writes, src-main/native-files.ts) open text files and save files; everywhere else, and
+ *  for pictures, the web platform's own: the browser's file picker and download. The renderer
+ *  never sees or names a file path. */
+import type { OffsetFiles } from '../../src-main/bridge.ts';
+
+/** The Electron preload's native dialogs, when this page runs in the wallet window. */
+export function nativeFiles(doc: Document): OffsetFiles | undefined {
+  const files = (doc.defaultView as (Window & { readonly offsetFiles?: OffsetFiles }) | null)?.offsetFiles;
+  return typeof files?.openText === 'function' && typeof files.save === 'function' ? files : undefined;
+}
 
 export type OpenFileError =
   | { readonly kind: 'too-large'; readonly maxBytes: number }
-  | { readonly kind: 'unreadable' };
+  | { readonly kind: 'unreadable' }
+  | { readonly kind: 'refused' };
 
 /** `value` is undefined when the person cancelled the dialog. */
 export type OpenFileResult<T> = { readonly ok: true; readonly value: T | undefined } | { readonly ok: false; readonly error: OpenFileError };
@@ -42,8 +51,17 @@ export function pickFile(doc: Document, accept: readonly string[], maxBytes = MA
   });
 }
 
-/** pickFile, then the file's text (strict UTF-8: a binary file is `unreadable`). */
+/** pickFile, then the file's text (strict UTF-8: a binary file is `unreadable`). In Electron the
+ *  native open dialog, filtered by the extensions in `accept`. */
 export async function openTextFile(doc: Document, accept: readonly string[], maxBytes = MAX_OPEN_BYTES): Promise<OpenFileResult<{ readonly name: string; readonly text: string }>> {
+  const native = nativeFiles(doc);
+  if (native !== undefined && accept.length > 0 && accept.every((a) => /^\.[a-z0-9-]+$/.test(a))) {
+    const r = await native.openText(accept);
+    if (r.kind === 'cancelled') return { ok: true, value: undefined };
+    if (r.kind === 'failed') return { ok: false, error: r.reason === 'too-large' ? { kind: 'too-large', maxBytes } : { kind: r.reason } };
+    if (new TextEncoder().encode(r.text).length > maxBytes) return { ok: false, error: { kind: 'too-large', maxBytes } };
+    return { ok: true, value: { name: r.name, text: r.text } };
+  }
   const picked = await pickFile(doc, accept, maxBytes);
   if (!picked.ok || picked.value === undefined) return picked as OpenFileResult<never>;
   try {
@@ -55,8 +73,35 @@ export async function openTextFile(doc: Document, accept: readonly string[], max
   }
 }
 
-/** Offers `data` for saving under `name` (a download in the browser, the save dialog in Electron). */
+export type SaveFileResult =
+  /** Saved through the native dialog (Electron) under `name`. */
+  | { readonly kind: 'saved'; readonly name: string }
+  /** Handed to the browser's download: where it went (or whether) only the browser knows. */
+  | { readonly kind: 'downloaded' }
+  | { readonly kind: 'cancelled' }
+  | { readonly kind: 'failed'; readonly message: string };
+
+/** Offers `data` for saving under `name`: the native save dialog in Electron, a download in the
+ *  browser. Fire and forget; `saveFileResult` tells the outcome (a failed native write). */
 export function saveFile(doc: Document, name: string, data: Blob): void {
+  void saveFileResult(doc, name, data);
+}
+
+/** saveFile, telling what happened; never rejects. */
+export async function saveFileResult(doc: Document, name: string, data: Blob): Promise<SaveFileResult> {
+  const native = nativeFiles(doc);
+  if (native !== undefined) {
+    try {
+      return await native.save(name, new Uint8Array(await data.arrayBuffer()));
+    } catch (e) {
+      return { kind: 'failed', message: `The file was not saved: ${e instanceof Error ? e.message : String(e)}` };
+    }
+  }
+  download(doc, name, data);
+  return { kind: 'downloaded' };
+}
+
+function download(doc: Document, name: string, data: Blob): void {
   const url = URL.createObjectURL(data);
   const a = doc.createElement('a');
   a.href = url;
@@ -75,5 +120,7 @@ export function describeOpenFileError(e: OpenFileError): string {
       return `This file is too large for the wallet (at most ${Math.floor(e.maxBytes / (1024 * 1024))} MiB). Choose the right file.`;
     case 'unreadable':
       return 'This file could not be read as text. Choose an Offset file (.invoice, .commit, .receipt, .friend, …).';
+    case 'refused':
+      return 'The wallet refused to open files from this page.';
   }
 }

@@ -1,6 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
 import { MIN_PASSWORD_LENGTH } from '../../../src-main/bridge.ts';
-import { saveFile } from '../../files/file-port.ts';
+import { saveFileResult } from '../../files/file-port.ts';
 import { useAppStore } from '../../useAppStore.ts';
 
 export interface ExportBackupProps {
@@ -40,11 +40,16 @@ export function ExportBackup({ cardId, onExported }: ExportBackupProps) {
       setMessage({ kind: 'error', text: `No backup was made: ${r.error.message}` });
       return;
     }
-    saveFile(document, r.value.fileName, new Blob([r.value.text], { type: 'application/json' }));
+    const saved = await saveFileResult(document, r.value.fileName, new Blob([r.value.text], { type: 'application/json' }));
+    if (saved.kind === 'cancelled' || saved.kind === 'failed') {
+      setMessage({ kind: 'error', text: saved.kind === 'failed' ? saved.message : 'The backup file was not saved (cancelled). Export again to save it.' });
+      return;
+    }
     setPassword('');
     setRepeat('');
-    setMessage({ kind: 'ok', text: `Backup “${r.value.fileName}” made. Keep the file and its password somewhere safe, away from this computer.` });
-    onExported?.(r.value.fileName);
+    const where = saved.kind === 'saved' ? `saved as “${saved.name}”` : `“${r.value.fileName}” made (see your browser’s downloads)`;
+    setMessage({ kind: 'ok', text: `Backup ${where}. Keep the file and its password somewhere safe, away from this computer.` });
+    onExported?.(saved.kind === 'saved' ? saved.name : r.value.fileName);
   }
 
   return (
