@@ -3,7 +3,7 @@ import { toBase64Url } from '../../src-core/codec/index.ts';
 import type { CardTabProps } from '../components/card-tabs.ts';
 import { formatMoney } from '../format-amount.ts';
 import { useAppStore } from '../useAppStore.ts';
-import { type InvoiceRecord, cardCurrencies, describeInvoiceState } from './invoice-model.ts';
+import { EXPIRY_CHOICES, type InvoiceRecord, cardCurrencies, describeInvoiceState } from './invoice-model.ts';
 import { QrShow } from './QrShow.tsx';
 import { ScanInput } from './ScanInput.tsx';
 
@@ -19,6 +19,8 @@ export function GetPaidTab({ cardId, report }: CardTabProps) {
   const [amount, setAmount] = useState('');
   const [currency, setCurrency] = useState('');
   const [description, setDescription] = useState('');
+  const [expiresIn, setExpiresIn] = useState(0);
+  const [expiresAtText, setExpiresAtText] = useState('');
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<Message>(undefined);
   const [selected, setSelected] = useState<string | undefined>(undefined);
@@ -27,7 +29,8 @@ export function GetPaidTab({ cardId, report }: CardTabProps) {
   async function submit(e: FormEvent<HTMLFormElement>): Promise<void> {
     e.preventDefault();
     setBusy(true);
-    const r = await createInvoice({ amount, currency: chosen, description });
+    const at = expiresIn < 0 ? Math.floor(new Date(expiresAtText).getTime() / 1000) : undefined;
+    const r = await createInvoice({ amount, currency: chosen, description, ...(at === undefined ? { expiresInSeconds: expiresIn } : { expiresAtSeconds: Number.isNaN(at) ? -1 : at }) });
     setBusy(false);
     if (!r.ok) return setMessage({ kind: 'error', text: r.error });
     setMessage({ kind: 'ok', text: `Invoice for ${formatMoney(r.value.invoice.totalDestPayment, r.value.invoice.currency)} made. Show its QR code or give its file to the buyer.` });
@@ -60,6 +63,15 @@ export function GetPaidTab({ cardId, report }: CardTabProps) {
             <div className="field card-form">
               <label htmlFor={`${id}-description`}>Description (what it is for)</label>
               <input id={`${id}-description`} value={description} onChange={(e) => setDescription(e.target.value)} />
+            </div>
+            <div className="field card-form">
+              <label htmlFor={`${id}-expires`}>Expires</label>
+              <select id={`${id}-expires`} value={expiresIn} onChange={(e) => setExpiresIn(Number(e.target.value))}>
+                {EXPIRY_CHOICES.map((c) => <option key={c.seconds} value={c.seconds}>{c.label}</option>)}
+              </select>
+              {expiresIn < 0 && (
+                <input type="datetime-local" step={1} aria-label="Expiry time" value={expiresAtText} onChange={(e) => setExpiresAtText(e.target.value)} />
+              )}
             </div>
             <button type="submit" disabled={busy}>Create invoice</button>
           </form>
@@ -120,6 +132,7 @@ function InvoiceDetail({ record, onClose }: { readonly record: InvoiceRecord; re
     <section className="panel" aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>Invoice for {formatMoney(inv.totalDestPayment, inv.currency)}</h2>
       {inv.description !== undefined && <p className="lead">{inv.description}</p>}
+      {inv.expiresAt !== undefined && <p className="card-meta">Expires {new Date(inv.expiresAt * 1000).toLocaleString()}: this wallet cancels it then, even with no window open.</p>}
       <p className={`invoice-state state-${record.state}`} aria-label="Invoice state">{describeInvoiceState(record)}</p>
       {live && (
         <>

@@ -91,3 +91,16 @@ describe('a commit for an invoice', () => {
     expect(checkCommit({ ...commit, totalDestPayment: 61n, destPayment: 61n }, invoice)).toMatchObject({ ok: false, error: 'This commit pays 61 FST, but the invoice asks for 60 FST.' });
   });
 });
+
+describe('invoice expiry', () => {
+  it('sets expiresAt from a duration or a later time, and refuses a past or unreadable time', () => {
+    const input = { amount: '5', currency: 'FST', description: '' };
+    expect(invoiceFromInput({ ...input, expiresInSeconds: 900 }, withFst, id(5), 1000)).toMatchObject({ ok: true, value: { expiresAt: 1900 } });
+    const never = invoiceFromInput({ ...input, expiresInSeconds: 0 }, withFst, id(5), 1000);
+    expect(never.ok && !('expiresAt' in never.value)).toBe(true);
+    expect(invoiceFromInput({ ...input, expiresAtSeconds: 1001 }, withFst, id(5), 1000)).toMatchObject({ ok: true, value: { expiresAt: 1001 } });
+    expect(invoiceFromInput({ ...input, expiresAtSeconds: 1000 }, withFst, id(5), 1000)).toMatchObject({ ok: false, error: expect.stringMatching(/has passed/) });
+    expect(invoiceFromInput({ ...input, expiresAtSeconds: -1 }, withFst, id(5), 1000)).toMatchObject({ ok: false });
+    expect(invoiceFromInput({ ...input, expiresAtSeconds: Number.NaN }, withFst, id(5), 1000)).toMatchObject({ ok: false, error: expect.stringMatching(/cannot be read/) });
+  });
+});

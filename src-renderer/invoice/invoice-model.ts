@@ -30,14 +30,30 @@ export interface InvoiceInput {
   readonly amount: string;
   readonly currency: string;
   readonly description: string;
+  /** The invoice expires this many seconds after it is made (absent: never); the seller's wallet
+   *  cancels it then (docs/wallet.md "Invoice expiry"). */
+  readonly expiresInSeconds?: number;
+  /** Or at this time (seconds since the epoch), which must be later than now. */
+  readonly expiresAtSeconds?: number;
 }
+
+/** The expiry choices the Get paid form offers, in seconds (0: never). */
+export const EXPIRY_CHOICES: readonly { readonly label: string; readonly seconds: number }[] = [
+  { label: 'never', seconds: 0 },
+  { label: 'in 15 minutes', seconds: 15 * 60 },
+  { label: 'in 1 hour', seconds: 3600 },
+  { label: 'in 1 day', seconds: 24 * 3600 },
+  { label: 'at a chosen time', seconds: -1 },
+];
+
+const nowSecondsOfSystem = (): number => Math.floor(Date.now() / 1000);
 
 /** The currencies this card has with any friend, sorted: the only ones it can be paid in. */
 export function cardCurrencies(report: NodeReport): string[] {
   return [...new Set(report.friends.flatMap((f) => f.currencies.map((c) => c.currency)))].sort();
 }
 
-export function invoiceFromInput(input: InvoiceInput, report: NodeReport, invoiceId: Uint8Array): Result<Invoice, string> {
+export function invoiceFromInput(input: InvoiceInput, report: NodeReport, invoiceId: Uint8Array, nowSeconds: number = nowSecondsOfSystem()): Result<Invoice, string> {
   const currencies = cardCurrencies(report);
   if (currencies.length === 0) return { ok: false, error: 'This card has no friends yet: add a friend first, then it can be paid through them.' };
   if (!currencies.includes(input.currency)) return { ok: false, error: `Choose one of this card's currencies: ${currencies.join(', ')}.` };
@@ -47,7 +63,14 @@ export function invoiceFromInput(input: InvoiceInput, report: NodeReport, invoic
   const description = input.description.trim();
   if (new TextEncoder().encode(description).length > MAX_DESCRIPTION_BYTES) return { ok: false, error: `The description has at most ${MAX_DESCRIPTION_BYTES} bytes.` };
   const base = { invoiceId, currency: input.currency, destPublicKey: report.localPublicKey, totalDestPayment: a.value };
-  return { ok: true, value: description === '' ? base : { ...base, description } };
+  const described = description === '' ? base : { ...base, description };
+  if (input.expiresAtSeconds !== undefined) {
+    if (!Number.isSafeInteger(input.expiresAtSeconds) || input.expiresAtSeconds > 253_402_300_799) return { ok: false, error: 'The expiry time cannot be read: choose a date and time.' };
+    if (input.expiresAtSeconds <= nowSeconds) return { ok: false, error: 'The expiry time has passed: choose a later time.' };
+    return { ok: true, value: { ...described, expiresAt: input.expiresAtSeconds } };
+  }
+  const seconds = input.expiresInSeconds ?? 0;
+  return { ok: true, value: seconds > 0 ? { ...described, expiresAt: nowSeconds + seconds } : described };
 }
 
 export function invoiceRecord(invoice: Invoice, rebuilt = false): InvoiceRecord {

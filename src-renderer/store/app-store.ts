@@ -28,7 +28,7 @@ export function createAppStore(bridge: Bridge, opts: { readonly theme?: Theme; r
     ...createFriendSlice()(...a),
     ...createSettingsSlice(bridge)(...a),
     ...createHistorySlice()(...a),
-    ...createInvoiceSlice()(...a),
+    ...createInvoiceSlice(undefined, bridge)(...a),
     ...createPaySlice()(...a),
     ...createPairingSlice(bridge)(...a),
   }));

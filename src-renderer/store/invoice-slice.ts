@@ -3,7 +3,7 @@
 import type { StateCreator } from 'zustand/vanilla';
 import type { AppClient } from '../../src-core/app/index.ts';
 import { bytesEqual } from '../../src-core/crypto/index.ts';
-import type { Result } from '../../src-main/bridge.ts';
+import type { Bridge, Result } from '../../src-main/bridge.ts';
 import {
   type InvoiceInput, type InvoiceRecord, advance, applyInvoiceEvent, checkCommit, invoiceFromInput, invoiceRecord, reconcile,
 } from '../invoice/invoice-model.ts';
@@ -23,7 +23,9 @@ export interface InvoiceSlice {
 const platformRandom = (n: number): Uint8Array => globalThis.crypto.getRandomValues(new Uint8Array(n));
 const refused = (e: unknown): string => `The card refused: ${e instanceof Error ? e.message : String(e)}`;
 
-export const createInvoiceSlice = (random: (n: number) => Uint8Array = platformRandom): StateCreator<AppState, [], [], InvoiceSlice> => (set, get, api) => {
+/** `bridge`: where an expiring invoice's time is registered (`invoices.setExpiry`), so the host
+ *  cancels it even with no window open; without it invoices with an expiry are refused. */
+export const createInvoiceSlice = (random: (n: number) => Uint8Array = platformRandom, bridge?: Bridge): StateCreator<AppState, [], [], InvoiceSlice> => (set, get, api) => {
   let watched: AppClient | undefined;
 
   function open(): { cardId: string; client: AppClient } | undefined {
@@ -74,6 +76,13 @@ export const createInvoiceSlice = (random: (n: number) => Uint8Array = platformR
       if (o === undefined || s.kind !== 'open') return { ok: false, error: 'No card is open.' };
       const inv = invoiceFromInput(input, s.report, random(32));
       if (!inv.ok) return inv;
+      if (inv.value.expiresAt !== undefined) {
+        // registered before the node has the invoice, so no window exists in which it is payable
+        // but would never be cancelled
+        if (bridge === undefined) return { ok: false, error: 'This window cannot set an expiry.' };
+        const r = await bridge.call('invoices.setExpiry', { cardId: o.cardId, invoiceId: inv.value.invoiceId, expiresAt: inv.value.expiresAt });
+        if (!r.ok) return { ok: false, error: `The wallet could not set the expiry: ${r.error.message} No invoice was made.` };
+      }
       const record = invoiceRecord(inv.value);
       // listed first, so the report's set-open-invoice finds it (and keeps its description)
       update(o.cardId, (list) => [record, ...list]);
