@@ -3,9 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createStore } from 'zustand/vanilla';
-import { ManualClock } from '../../src-core/net/index.ts';
 import { inProcessTransport } from '../../src-main/dispatcher.ts';
-import { openWalletHost } from '../../src-main/host.node.ts';
+import { type HostOptions, openWalletHost } from '../../src-main/host.node.ts';
 import { createBridgeClient } from '../bridge-client.ts';
 import { type AppState, createAppStore } from '../store/app-store.ts';
 import { createWalletSlice } from '../store/wallet-slice.ts';
@@ -18,11 +17,37 @@ afterEach(async () => {
 
 const PW = 'safety slice password';
 
+/** The host's clock, moved by the test (the renderer may not import src-core/net's ManualClock). */
+function manualClock(start: number) {
+  let time = start;
+  let timers: Array<{ at: number; fn: () => void }> = [];
+  const clock: NonNullable<HostOptions['clock']> & { advance(ms: number): void } = {
+    now: () => time,
+    after(ms, fn) {
+      const t = { at: time + ms, fn };
+      timers.push(t);
+      return { cancel: () => { timers = timers.filter((x) => x !== t); } };
+    },
+    advance(ms) {
+      const end = time + ms;
+      for (;;) {
+        const due = timers.filter((t) => t.at <= end).sort((a, b) => a.at - b.at)[0];
+        if (due === undefined) break;
+        timers = timers.filter((t) => t !== due);
+        time = due.at;
+        due.fn();
+      }
+      time = end;
+    },
+  };
+  return clock;
+}
+
 /** A real host (temp folder) on a manual clock; windows are stores over in-process bridges. */
 async function host() {
   const tmp = mkdtempSync(join(tmpdir(), 'offset-safety-slice-'));
   cleanups.push(() => rmSync(tmp, { recursive: true, force: true }));
-  const clock = new ManualClock(5_000_000);
+  const clock = manualClock(5_000_000);
   const h = await openWalletHost(join(tmp, 'data'), (e) => { throw e; }, { cost: { logN: 4, r: 8, p: 1 }, clock });
   cleanups.push(() => h.close());
   const bridge = () => createBridgeClient(inProcessTransport(h.dispatcher, h.events));
