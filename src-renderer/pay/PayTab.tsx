@@ -29,7 +29,9 @@ export function PayTab({ cardId, report }: CardTabProps) {
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<Message>(undefined);
   const safety = useAppStore((s) => s.safety);
-  const [confirming, setConfirming] = useState(false); // the wallet password is asked first (safety/)
+  // the wallet password is asked first (safety/), for this very quote: a new quote asks anew
+  const [confirmFor, setConfirmFor] = useState<object | undefined>(undefined);
+  const confirming = draft.kind === 'quoted' && confirmFor === draft;
   const readKeyToPay = useAppStore((s) => s.readKeyToPay);
   const [keyInput, setKeyInput] = useState<KeyPaymentInput>({ publicKey: '', amount: '', currency: '' });
   const currencies = cardCurrencies(report);
@@ -44,11 +46,11 @@ export function PayTab({ cardId, report }: CardTabProps) {
   const quoteView = draft.kind === 'quoted' && (
     <>
       <QuoteView invoice={draft.invoice} quote={draft.quote} report={report} notice={draft.notice} busy={busy}
-        onPay={() => (needsPassword(draft.invoice.totalDestPayment + draft.quote.totalFees, draft.invoice.currency, safety) ? setConfirming(true) : void pay())}
-        onCancel={() => { setConfirming(false); clearPayDraft(); setMessage(undefined); }} />
+        onPay={() => (needsPassword(draft.invoice.totalDestPayment + draft.quote.totalFees, draft.invoice.currency, safety) ? setConfirmFor(draft) : void pay())}
+        onCancel={() => { setConfirmFor(undefined); clearPayDraft(); setMessage(undefined); }} />
       {confirming && (
         <ConfirmWithPassword action={`Pay ${formatMoney(draft.invoice.totalDestPayment + draft.quote.totalFees, draft.invoice.currency)}, fees included.`} confirmLabel="Confirm and pay"
-          onConfirmed={() => { setConfirming(false); void pay(); }} onCancel={() => setConfirming(false)} />
+          onConfirmed={() => { setConfirmFor(undefined); void pay(); }} onCancel={() => setConfirmFor(undefined)} />
       )}
     </>
   );
