@@ -5,7 +5,8 @@
  *  the invoice picture, sees the fee, pays and shows the commit QR, Alice scans it and collects;
  *  Bob's receipt verifies with `stregister verify-receipt`. Then Alice pays Carol through
  *  Mediator, who charges a fee (the invoice picture pasted from the clipboard, the commit read by
- *  Chromium's fake camera). Then bad input,
+ *  Chromium's fake camera; the mediator raises its fee between quote and payment, and the stale
+ *  quote is caught before anything is paid). Then bad input,
  *  each refused with a message, nothing changed; and a payment to a public key without invoice. */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -189,7 +190,9 @@ async function quoteShown(page: Page): Promise<Locator> {
 }
 
 /** Reads a picture of a QR code into the Pay tab and pays the invoice; returns the commit's PNG. */
-async function payInvoicePicture(page: Page, card: string, invoicePng: Buffer, expectFee: string, how: 'file' | 'clipboard'): Promise<{ commitPng: Buffer; commitFile: string; quote: string }> {
+async function payInvoicePicture(
+  page: Page, card: string, invoicePng: Buffer, expectFee: string, how: 'file' | 'clipboard', beforePay: (quote: Locator) => Promise<void> = async () => {},
+): Promise<{ commitPng: Buffer; commitFile: string; quote: string }> {
   await show(page, card, 'Pay');
   if (how === 'file') await choosePicture(page, 'Read an invoice QR picture…', 'invoice.png', invoicePng);
   else {
@@ -206,12 +209,36 @@ async function payInvoicePicture(page: Page, card: string, invoicePng: Buffer, e
   await expect.poll(() => quote.getByLabel('Fee').textContent()).toBe(expectFee);
   const text = (await quote.textContent()) ?? '';
   await page.screenshot({ path: artifactPath(`pay-${card.toLowerCase()}-quote.png`), fullPage: true });
+  await beforePay(quote);
   await quote.getByRole('button', { name: /^Pay / }).click();
   await status(page, 'Paid. Give the seller the commit');
   const img = page.getByRole('img', { name: 'Commit as a QR code' }).first();
   await img.waitFor();
   const file = await download(page, () => page.getByRole('button', { name: 'Save commit file' }).first().click());
   return { commitPng: await img.screenshot(), commitFile: file.bytes.toString('utf8'), quote: text };
+}
+
+async function setFee(page: Page, card: string, friend: string, fee: string): Promise<void> {
+  await show(page, card, 'Friends');
+  await page.getByRole('button', { name: `${friend}'s page` }).click();
+  await page.getByLabel('Fixed fee (FST)').fill(fee);
+  await page.getByRole('button', { name: 'Set fee' }).click();
+  await status(page, `The fee for ${friend} in FST is set.`);
+}
+
+/** Reads the invoice picture on `card`'s Pay tab and checks it until its quote shows `fee` (the
+ *  index server hears of a new rate on its own schedule; bounded), then leaves it unpaid. */
+async function quoteUntilFee(page: Page, card: string, invoicePng: Buffer, fee: string): Promise<void> {
+  await show(page, card, 'Pay');
+  await choosePicture(page, 'Read an invoice QR picture…', 'invoice.png', invoicePng);
+  const end = Date.now() + 45_000;
+  for (;;) {
+    const quote = await quoteShown(page);
+    if ((await quote.getByLabel('Fee').textContent()) === fee) break;
+    if (Date.now() > end) throw new Error(`the quote never showed a fee of ${fee}`);
+    await page.waitForTimeout(300); // bounded poll of the index server
+  }
+  await page.getByRole('button', { name: "Don't pay" }).click();
 }
 
 async function balanceWith(page: Page, card: string, friend: string, amount: string): Promise<void> {
@@ -301,11 +328,7 @@ describe('the payment story in Chromium (two wallets in browser mode, real strel
     await b.screenshot({ path: artifactPath('pay-11-bob-balance.png'), fullPage: true });
 
     // three cards: Mediator charges Alice a fixed fee of 2; Carol invoices 30; Alice pays through Mediator
-    await show(b, 'Mediator', 'Friends');
-    await b.getByRole('button', { name: "Alice's page" }).click();
-    await b.getByLabel('Fixed fee (FST)').fill('2');
-    await b.getByRole('button', { name: 'Set fee' }).click();
-    await status(b, 'The fee for Alice in FST is set.');
+    await setFee(b, 'Mediator', 'Alice', '2');
     await b.screenshot({ path: artifactPath('pay-12-mediator-fee.png'), fullPage: true });
     await b.getByRole('button', { name: '← All friends' }).click();
     await friendsOnline(a, 'Carol', 'Mediator');
@@ -315,7 +338,18 @@ describe('the payment story in Chromium (two wallets in browser mode, real strel
     await a.getByRole('button', { name: 'Create invoice' }).click();
     await status(a, 'Invoice for 30 FST made');
     const breadPng = await download(a, () => a.getByRole('button', { name: 'Save QR picture' }).click());
-    const second = await payInvoicePicture(a, 'Alice', breadPng.bytes, '2 FST', 'clipboard');
+    const second = await payInvoicePicture(a, 'Alice', breadPng.bytes, '2 FST', 'clipboard', async (quote) => {
+      // the quote goes stale before Alice confirms: Mediator raises its fee to 3; once the index
+      // server knows (Bob's quote for the same invoice, through Alice and Mediator, shows it),
+      // Alice's Pay re-checks, pays nothing and shows the new fee to confirm again
+      await setFee(b, 'Mediator', 'Alice', '3');
+      await b.getByRole('button', { name: '← All friends' }).click();
+      await quoteUntilFee(b, 'Bob', breadPng.bytes, '3 FST');
+      await quote.getByRole('button', { name: 'Pay 32 FST' }).click();
+      await alert(a, 'The fee changed from 2 FST to 3 FST. Nothing was paid');
+      await expect.poll(() => quote.getByLabel('Fee').textContent()).toBe('3 FST');
+      await a.screenshot({ path: artifactPath('pay-13a-alice-fee-changed.png'), fullPage: true });
+    });
     expect(second.quote).toContain('30 FST through Mediator: fee 2 FST (rate 2, 2 hops)');
     expect(second.quote).toContain('32 FST');
     await show(a, 'Carol', 'Get paid');
@@ -331,9 +365,9 @@ describe('the payment story in Chromium (two wallets in browser mode, real strel
     await a.getByRole('button', { name: 'Collect', exact: true }).click();
     await bread.getByText('collected', { exact: true }).waitFor();
     await a.screenshot({ path: artifactPath('pay-13-carol-collected.png'), fullPage: true });
-    await balanceWith(a, 'Alice', 'Mediator', '-32');
+    await balanceWith(a, 'Alice', 'Mediator', '-33');
     await balanceWith(a, 'Carol', 'Mediator', '30');
-    await balanceWith(b, 'Mediator', 'Alice', '32');
+    await balanceWith(b, 'Mediator', 'Alice', '33');
     await balanceWith(b, 'Mediator', 'Carol', '-30');
     await b.screenshot({ path: artifactPath('pay-14-mediator-balances.png'), fullPage: true });
     await show(a, 'Alice', 'Pay');
@@ -395,6 +429,10 @@ describe('the payment story in Chromium (two wallets in browser mode, real strel
     await balanceWith(b, 'Bob', 'Alice', '-65');
     await balanceWith(a, 'Alice', 'Bob', '65');
     await b.screenshot({ path: artifactPath('pay-20-bob-balance-after-key-payment.png'), fullPage: true });
+    await show(b, 'Bob', 'Pay');
+    await b.getByLabel('Theme').selectOption('dark');
+    await b.getByRole('listitem', { name: 'Payment 60 FST Two concert tickets' }).getByRole('button', { name: 'View receipt' }).click();
+    await b.screenshot({ path: artifactPath('pay-21-bob-pay-dark.png'), fullPage: true });
 
     expect(alice.problems).toEqual([]);
     expect(bob.problems).toEqual([]);

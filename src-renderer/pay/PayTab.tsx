@@ -45,7 +45,7 @@ export function PayTab({ cardId, report }: CardTabProps) {
   const forKey = draft.kind !== 'empty' && draft.autoCollect;
   const quoteView = draft.kind === 'quoted' && (
     <>
-      <QuoteView invoice={draft.invoice} quote={draft.quote} report={report} notice={draft.notice} busy={busy}
+      <QuoteView invoice={draft.invoice} quote={draft.quote} report={report} busy={busy}
         onPay={() => (needsPassword(draft.invoice.totalDestPayment + draft.quote.totalFees, draft.invoice.currency, safety) ? setConfirmFor(draft) : void pay())}
         onCancel={() => { setConfirmFor(undefined); clearPayDraft(); setMessage(undefined); }} />
       {confirming && (
@@ -145,8 +145,8 @@ export function PayTab({ cardId, report }: CardTabProps) {
   );
 }
 
-function QuoteView({ invoice, quote, report, notice, busy, onPay, onCancel }: {
-  readonly invoice: Invoice; readonly quote: Quote; readonly report: NodeReport; readonly notice: string | undefined;
+function QuoteView({ invoice, quote, report, busy, onPay, onCancel }: {
+  readonly invoice: Invoice; readonly quote: Quote; readonly report: NodeReport;
   readonly busy: boolean; readonly onPay: () => void; readonly onCancel: () => void;
 }) {
   const cur = invoice.currency;
@@ -175,7 +175,6 @@ function QuoteView({ invoice, quote, report, notice, busy, onPay, onCancel }: {
         </ol>
         <p className="card-meta">Each mediator charges its rate on the part it carries; the route's rate is theirs added up. A quote reserves no credit: it is checked again when you pay.</p>
       </details>
-      {notice !== undefined && <p role="alert" className="message error">{notice}</p>}
       <div className="card-actions">
         <button type="button" disabled={busy} onClick={onPay}>Pay {m(invoice.totalDestPayment + quote.totalFees)}</button>
         <button type="button" className="secondary" disabled={busy} onClick={onCancel}>Don't pay</button>
@@ -195,7 +194,7 @@ function PaymentItem({ payment, report }: { readonly payment: PaymentRecord; rea
   return (
     <li className="card-item" aria-label={`Payment ${m(inv.totalDestPayment)}${inv.description === undefined ? '' : ` ${inv.description}`}`}>
       <div className="card-name balance">{m(inv.totalDestPayment)} to {nodeName(inv.destPublicKey, report, inv)}</div>
-      <div className="card-meta">{inv.description ?? '(no description)'} · fee {m(payment.fees)}</div>
+      <div className="card-meta">{inv.description ?? (s.kind === 'paid' && s.commit === undefined ? 'sent to the public key, no invoice' : '(no description)')} · fee {m(payment.fees)}</div>
       <div className={`invoice-state state-${s.kind}`}>{state}</div>
       {(s.kind === 'committed' || s.kind === 'paid') && s.commit !== undefined && (
         <details open={s.kind === 'committed'}>
