@@ -121,6 +121,8 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
   const queuedFrom = new Map<string, number>();
   const floodDropped = new Map<string, number>();
   const sentTerms = new Map<string, string>();
+  /** The currency configurations the terms in sentTerms were made from. */
+  const termsFrom = new Map<string, unknown>();
   let reported = new Map<string, Capacity>();
   let closing = false;
   let failed: Error | undefined;
@@ -283,6 +285,10 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
     }
     reported = caps;
     for (const k of s.online) {
+      // terms derive from the friend's currency configurations alone: unchanged object, same terms
+      const configs = s.friends.get(k)?.currencyConfigs;
+      if (sentTerms.has(k) && termsFrom.get(k) === configs) continue;
+      termsFrom.set(k, configs);
       const terms = termsFor(s, k);
       const bytes = encodePeerMessage({ kind: 'terms', currencies: terms });
       const h = hexOf(bytes);

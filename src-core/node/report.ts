@@ -3,10 +3,10 @@
 import { encode } from '../codec/index.ts';
 import {
   type FriendCurrencyReport, type FriendReport, type NodeReport, type OpenInvoiceReport, type OpenPaymentReport,
-  type ReportMutation, compareCurrencies, friendReport, hexOf, namedIndexServerAddress, namedRelayAddress,
+  type ReportMutation, compareCurrencies, friendReport, namedIndexServerAddress, namedRelayAddress,
   openInvoiceReport, openPaymentReport,
 } from '../app/index.ts';
-import { type FriendState, type FunderState, fromHex } from '../funder/index.ts';
+import { type FriendState, type FunderState, fromHex, toHex as hexOf } from '../funder/index.ts';
 import type { CurrencyTerms, NodeConfig } from './wire.ts';
 
 /** What each friend last told us it grants us, by friend (hex) and currency. */
@@ -79,9 +79,12 @@ function cached<K extends object, V>(map: WeakMap<K, V>, key: K, make: () => V):
   return v;
 }
 
+/** Ranks by friend order, made once per (immutable) order. */
+const ranks = new WeakMap<readonly Uint8Array[], ReadonlyMap<string, number>>();
+
 /** Friends in the order they were added (config.friendOrder), any not listed after them. */
 function ordered(state: FunderState, config: NodeConfig): [string, FriendState][] {
-  const rank = new Map(config.friendOrder.map((k, i) => [hexOf(k), i]));
+  const rank = cached(ranks, config.friendOrder, () => new Map(config.friendOrder.map((k, i) => [hexOf(k), i])));
   const n = rank.size;
   return [...state.friends].sort(([a], [b]) => (rank.get(a) ?? n) - (rank.get(b) ?? n));
 }
