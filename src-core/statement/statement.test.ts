@@ -52,6 +52,8 @@ function friendToken(balance: bigint): SignedFriendToken {
 const T0 = Date.UTC(2026, 10, 1);
 const history: HistoryEntry[] = [
   { id: 'payment:01', kind: 'payment', time: T0 + 1000, currency: 'FST', amount: -5n, counterpart: toBase64Url(seller.publicKey), state: 'success', data: encode(receiptCodec, signedReceipt(seller, 5n, 10)) },
+  { id: 'fee:01', kind: 'fee-paid', time: T0 + 1500, currency: 'FST', amount: -1n, counterpart: toBase64Url(friend.publicKey), state: 'paid', data: new Uint8Array(0) },
+  { id: 'fee:09', kind: 'fee-earned', time: T0 + 1600, currency: 'FST', amount: 2n, counterpart: toBase64Url(signer(5).publicKey), state: 'earned', data: new Uint8Array(0) },
   { id: 'invoice:02', kind: 'invoice', time: T0 + 2000, currency: 'FST', amount: 20n, counterpart: undefined, state: 'collected', data: encode(commitCodec, signedCommit(card, 20n, 20)) },
   { id: 'invoice:03', kind: 'received', time: T0 + 3000, currency: 'FST', amount: 7n, counterpart: undefined, state: 'collected', data: encode(receiptCodec, signedReceipt(card, 7n, 30)) },
   // not on the statement: canceled, open, another currency, outside the period
@@ -80,8 +82,9 @@ describe('a statement', () => {
     expect(s.csv.split('\n')).toEqual([
       'line,time,kind,id,counterpart,currency,amount,state,artifact',
       `1,2026-11-01T00:00:01.000Z,payment,payment:01,${toBase64Url(seller.publicKey)},FST,-5,success,1`,
-      '2,2026-11-01T00:00:02.000Z,invoice,invoice:02,,FST,20,collected,2',
-      '3,2026-11-01T00:00:03.000Z,received,invoice:03,,FST,7,collected,3',
+      `2,2026-11-01T00:00:01.500Z,fee-paid,fee:01,${toBase64Url(friend.publicKey)},FST,-1,paid,`,
+      '3,2026-11-01T00:00:02.000Z,invoice,invoice:02,,FST,20,collected,2',
+      '4,2026-11-01T00:00:03.000Z,received,invoice:03,,FST,7,collected,3',
       '',
     ]);
     expect(s.artifacts.map((a) => a.kind)).toEqual(['receipt', 'commit', 'receipt']);
@@ -93,10 +96,11 @@ describe('a statement', () => {
     expect(c.ok).toBe(true);
     expect(formatStatementCheck(c)).toEqual([
       'line 1: OK payment -5 FST — receipt signed by the seller',
-      'line 2: OK invoice 20 FST — commit signed by this card',
-      'line 3: OK received 7 FST — receipt signed by this card',
+      "line 2: OK (unsigned) fee-paid -1 FST — a fee: no signature of its own; the friend's signed balance includes it",
+      'line 3: OK invoice 20 FST — commit signed by this card',
+      'line 4: OK received 7 FST — receipt signed by this card',
       'balance: OK — balance 22 FST as the friend last signed it (move 7)',
-      'Statement is valid! (3 lines)',
+      'Statement is valid! (4 lines)',
     ]);
   });
 
@@ -117,23 +121,27 @@ describe('a statement', () => {
     const b = a.bytes.slice();
     b[b.length - 1] = (b[b.length - 1] as number) ^ 1;
     const flipped = { ...s, artifacts: [s.artifacts[0], { ...a, bytes: b }, s.artifacts[2]] } as Statement;
-    expect(reasons(flipped)).toEqual(["line 2: the commit's signature is not this card's"]);
+    expect(reasons(flipped)).toEqual(["line 3: the commit's signature is not this card's"]);
   });
 
   it('rejects an added line, whether it reuses an artifact or brings a forged one', () => {
-    const reuse = withCsv(sample(), (c) => `${c}4,2026-11-01T00:00:04.000Z,received,x,,FST,7,collected,3\n`);
-    expect(reasons(reuse)).toEqual(['line 4: artifact 3 already backs line 3']);
+    const reuse = withCsv(sample(), (c) => `${c}5,2026-11-01T00:00:04.000Z,received,x,,FST,7,collected,3\n`);
+    expect(reasons(reuse)).toEqual(['line 5: artifact 3 already backs line 4']);
     const forged = signedReceipt(signer(66), 50n, 40);
     const s = sample();
     const added = {
-      ...withCsv(s, (c) => `${c}4,2026-11-01T00:00:04.000Z,received,x,,FST,50,collected,4\n`),
+      ...withCsv(s, (c) => `${c}5,2026-11-01T00:00:04.000Z,received,x,,FST,50,collected,4\n`),
       artifacts: [...s.artifacts, { kind: 'receipt' as const, bytes: encode(receiptCodec, forged) }],
     };
-    expect(reasons(added)).toEqual(["line 4: the receipt's signature is not this card's"]);
+    expect(reasons(added)).toEqual(["line 5: the receipt's signature is not this card's"]);
+    const fee = withCsv(s, (c) => `${c}5,2026-11-01T00:00:04.000Z,fee-paid,fee:01,${s.friend},FST,-1,paid,\n`);
+    expect(reasons(fee)).toEqual(['line 5: the same fee as line 2']);
+    const feeWithArtifact = withCsv(s, (c) => c.replace(',-1,paid,\n', ',-1,paid,1\n'));
+    expect(reasons(feeWithArtifact)).toEqual(['line 2: a fee line names no artifact']);
   });
 
   it('rejects a removed line (its artifact backs nothing), a line outside the period, and a signed balance the friend did not sign', () => {
-    expect(reasons(withCsv(sample(), (c) => c.split('\n').filter((l) => !l.startsWith('2,')).join('\n').replace(/^3,/m, '2,')))).toEqual(['artifact 2 backs no line']);
+    expect(reasons(withCsv(sample(), (c) => c.split('\n').filter((l) => !l.startsWith('3,')).join('\n').replace(/^4,/m, '3,')))).toEqual(['artifact 2 backs no line']);
     expect(reasons(withCsv(sample(), (c) => c.replace('2026-11-01T00:00:01.000Z', '2026-10-01T00:00:01.000Z')))).toEqual(['line 1: outside the statement period']);
     expect(reasons({ ...sample(), signedBalance: 23n })).toEqual(['the friend signed a balance of 22 FST, the statement says 23']);
     const other = buildStatement({

@@ -20,13 +20,15 @@ export interface StatementArtifact {
   readonly bytes: Uint8Array;
 }
 
-/** One CSV line. `artifact` is the 1-based index into the statement's artifacts. */
+/** One CSV line. `artifact` is the 1-based index into the statement's artifacts; 0 (an empty
+ *  cell) for a fee, which has no signed artifact of its own. */
 export interface StatementLine {
   readonly line: number;
   readonly time: number;
-  readonly kind: 'payment' | 'invoice' | 'received';
+  readonly kind: 'payment' | 'invoice' | 'received' | 'fee-paid' | 'fee-earned';
   readonly id: string;
-  /** The payment's destination (base64url key); empty for invoices (the history does not record the buyer). */
+  /** The payment's destination, or for a fee the friend it was paid through / earned from
+   *  (base64url key); empty for invoices (the history does not record the buyer). */
   readonly counterpart: string;
   readonly currency: string;
   /** Negative: we paid. Positive: we were paid. */
@@ -70,6 +72,9 @@ export interface StatementInput {
 }
 
 /** Which rows a statement lists, and the artifact each must carry. */
+const FEE_KINDS = new Set(['fee-paid', 'fee-earned']);
+export const isFeeKind = (kind: string): boolean => FEE_KINDS.has(kind);
+
 export function artifactKindOf(r: HistoryEntry): ArtifactKind | undefined {
   if (r.kind === 'payment' && r.state === 'success') return 'receipt';
   if (r.kind === 'received' && r.state === 'collected') return 'receipt';
@@ -83,19 +88,22 @@ export function buildStatement(input: StatementInput): { statement: Statement; u
   const friendKey = toBase64Url(input.friend);
   const rows = input.history
     .filter((r) => r.currency === input.currency && r.time >= input.from && r.time < input.to)
-    .filter((r) => artifactKindOf(r) !== undefined)
-    // payments go through some friend; we list those whose destination is this friend, and every invoice
-    .filter((r) => r.kind !== 'payment' || r.counterpart === friendKey)
+    .filter((r) => artifactKindOf(r) !== undefined || isFeeKind(r.kind))
+    // payments go through some friend; we list those whose destination is this friend, and every
+    // invoice; fees paid through or earned from this friend
+    .filter((r) => (r.kind !== 'payment' && !isFeeKind(r.kind)) || r.counterpart === friendKey)
     .slice()
     .sort((a, b) => a.time - b.time || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const unbacked = rows.filter((r) => r.data.length === 0);
-  const backed = rows.filter((r) => r.data.length > 0).slice(0, MAX_STATEMENT_LINES);
+  const unbacked = rows.filter((r) => r.data.length === 0 && !isFeeKind(r.kind));
+  const backed = rows.filter((r) => r.data.length > 0 || isFeeKind(r.kind)).slice(0, MAX_STATEMENT_LINES);
   const artifacts: StatementArtifact[] = [];
   const lines: StatementLine[] = backed.map((r, i) => {
-    artifacts.push({ kind: artifactKindOf(r) as ArtifactKind, bytes: r.data });
+    const kind = artifactKindOf(r);
+    if (kind !== undefined) artifacts.push({ kind, bytes: r.data });
     return {
-      line: i + 1, time: r.time, kind: r.kind as StatementLine['kind'], id: r.id, counterpart: r.kind === 'payment' ? r.counterpart ?? '' : '',
-      currency: r.currency, amount: r.amount, state: r.state, artifact: i + 1,
+      line: i + 1, time: r.time, kind: r.kind as StatementLine['kind'], id: r.id,
+      counterpart: r.kind === 'payment' || isFeeKind(r.kind) ? r.counterpart ?? '' : '',
+      currency: r.currency, amount: r.amount, state: r.state, artifact: kind === undefined ? 0 : artifacts.length,
     };
   });
   const balance = input.friendToken?.tokenInfo.balances.find((b) => b.currency === input.currency)?.balance;
@@ -116,7 +124,7 @@ function cell(s: string): string {
 export function formatCsvLine(l: StatementLine): string {
   return [
     String(l.line), new Date(l.time).toISOString(), l.kind, cell(l.id), cell(l.counterpart), cell(l.currency),
-    l.amount.toString(), cell(l.state), String(l.artifact),
+    l.amount.toString(), cell(l.state), l.artifact === 0 ? '' : String(l.artifact),
   ].join(',');
 }
 

@@ -7,7 +7,7 @@ import { decodeExact, fromBase64Url } from '../codec/index.ts';
 import type { CryptoBackend } from '../crypto/index.ts';
 import { commit as commitCodec, receipt as receiptCodec, signedFriendToken, verifySignedFriendToken } from '../app/index.ts';
 import { type Commit, type Receipt, verifyCommit, verifyReceipt } from '../proto/index.ts';
-import { CSV_HEADER, type Statement, type StatementLine } from './statement.ts';
+import { CSV_HEADER, type Statement, type StatementLine, isFeeKind } from './statement.ts';
 
 export interface LineCheck {
   /** 1-based line number of the CSV body (the header is line 0). */
@@ -16,6 +16,8 @@ export interface LineCheck {
   readonly text: string;
   readonly parsed: StatementLine | undefined;
   readonly ok: boolean;
+  /** False for a fee line: consistent, but with no signature of its own (ok stays true). */
+  readonly signed: boolean;
   /** What was checked (ok) or why it failed. */
   readonly reason: string;
 }
@@ -35,7 +37,7 @@ export interface StatementCheck {
 }
 
 const hexOf = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
-const KINDS = new Set(['payment', 'invoice', 'received']);
+const KINDS = new Set(['payment', 'invoice', 'received', 'fee-paid', 'fee-earned']);
 const DECIMAL = /^-?(0|[1-9][0-9]{0,39})$/;
 
 /** Splits one CSV record (RFC 4180 quoting, no embedded newlines). */
@@ -80,10 +82,12 @@ function parseLine(text: string, n: number): StatementLine | string {
   if (!Number.isSafeInteger(t) || t < 0 || new Date(t).toISOString() !== time) return `bad time ${JSON.stringify(time)}`;
   if (!KINDS.has(kind)) return `unknown kind ${JSON.stringify(kind)}`;
   if (!DECIMAL.test(amount) || amount === '-0') return `bad amount ${JSON.stringify(amount)}`;
-  if (!/^[1-9][0-9]{0,5}$/.test(artifact)) return `bad artifact number ${JSON.stringify(artifact)}`;
+  if (isFeeKind(kind) ? artifact !== '' : !/^[1-9][0-9]{0,5}$/.test(artifact)) {
+    return isFeeKind(kind) ? 'a fee line names no artifact' : `bad artifact number ${JSON.stringify(artifact)}`;
+  }
   return {
     line: n, time: t, kind: kind as StatementLine['kind'], id, counterpart, currency, amount: BigInt(amount), state,
-    artifact: Number(artifact),
+    artifact: artifact === '' ? 0 : Number(artifact),
   };
 }
 
@@ -158,6 +162,16 @@ function checkBalance(crypto: CryptoBackend, s: Statement, card: Uint8Array, fri
   return { ok: true, reason: `balance ${s.signedBalance} ${s.currency} as the friend last signed it (move ${t.value.tokenInfo.moveTokenCounter})` };
 }
 
+/** A fee has no signature of its own: its line must only be consistent (currency, period, sign,
+ *  the statement's friend); the friend's signed balance includes it. */
+function checkFee(s: Statement, l: StatementLine): string | undefined {
+  if (l.currency !== s.currency) return `currency ${JSON.stringify(l.currency)}, the statement is in ${JSON.stringify(s.currency)}`;
+  if (l.time < s.from || l.time >= s.to) return 'outside the statement period';
+  if (l.kind === 'fee-paid' ? l.amount >= 0n : l.amount <= 0n) return `a ${l.kind} line must have a ${l.kind === 'fee-paid' ? 'negative' : 'positive'} amount`;
+  if (l.counterpart !== s.friend) return 'a fee of another friend';
+  return undefined;
+}
+
 export function verifyStatement(crypto: CryptoBackend, s: Statement): StatementCheck {
   const problems: string[] = [];
   const card = keyOf(s.card);
@@ -173,18 +187,26 @@ export function verifyStatement(crypto: CryptoBackend, s: Statement): StatementC
   rows.slice(1).forEach((text, i) => {
     const n = i + 1;
     const parsed = parseLine(text.replace(/\r$/, ''), n);
-    if (typeof parsed === 'string') { lines.push({ line: n, text, parsed: undefined, ok: false, reason: parsed }); return; }
-    if (card === undefined) { lines.push({ line: n, text, parsed, ok: false, reason: 'the card is not a public key' }); return; }
+    if (typeof parsed === 'string') { lines.push({ line: n, text, parsed: undefined, ok: false, signed: false, reason: parsed }); return; }
+    if (card === undefined) { lines.push({ line: n, text, parsed, ok: false, signed: false, reason: 'the card is not a public key' }); return; }
+    if (isFeeKind(parsed.kind)) {
+      const why = checkFee(s, parsed);
+      const dup = seenPayments.get(`fee:${parsed.id}`);
+      if (why !== undefined || dup !== undefined) { lines.push({ line: n, text, parsed, ok: false, signed: false, reason: why ?? `the same fee as line ${dup}` }); return; }
+      seenPayments.set(`fee:${parsed.id}`, n);
+      lines.push({ line: n, text, parsed, ok: true, signed: false, reason: 'a fee: no signature of its own; the friend\'s signed balance includes it' });
+      return;
+    }
     const prev = usedArtifacts.get(parsed.artifact);
-    if (prev !== undefined) { lines.push({ line: n, text, parsed, ok: false, reason: `artifact ${parsed.artifact} already backs line ${prev}` }); return; }
+    if (prev !== undefined) { lines.push({ line: n, text, parsed, ok: false, signed: false, reason: `artifact ${parsed.artifact} already backs line ${prev}` }); return; }
     usedArtifacts.set(parsed.artifact, n);
     const c = checkArtifact(crypto, s, card, parsed);
-    if (!c.ok) { lines.push({ line: n, text, parsed, ok: false, reason: c.why }); return; }
+    if (!c.ok) { lines.push({ line: n, text, parsed, ok: false, signed: false, reason: c.why }); return; }
     const key = `${parsed.kind === 'payment' ? 'paid' : 'got'}:${c.invoiceId}`;
     const dup = seenPayments.get(key);
-    if (dup !== undefined) { lines.push({ line: n, text, parsed, ok: false, reason: `the same payment as line ${dup}` }); return; }
+    if (dup !== undefined) { lines.push({ line: n, text, parsed, ok: false, signed: false, reason: `the same payment as line ${dup}` }); return; }
     seenPayments.set(key, n);
-    lines.push({ line: n, text, parsed, ok: true, reason: c.what });
+    lines.push({ line: n, text, parsed, ok: true, signed: true, reason: c.what });
   });
   s.artifacts.forEach((_, i) => { if (!usedArtifacts.has(i + 1)) problems.push(`artifact ${i + 1} backs no line`); });
   const balance = card === undefined ? undefined : checkBalance(crypto, s, card, friend);
@@ -197,7 +219,7 @@ export function formatStatementCheck(c: StatementCheck): string[] {
   const out = c.lines.map((l) => {
     const p = l.parsed;
     const what = p === undefined ? l.text.slice(0, 60) : `${p.kind} ${p.amount} ${p.currency}`;
-    return `line ${l.line}: ${l.ok ? 'OK' : 'FAILED'} ${what} — ${l.reason}`;
+    return `line ${l.line}: ${l.ok ? (l.signed ? 'OK' : 'OK (unsigned)') : 'FAILED'} ${what} — ${l.reason}`;
   });
   if (c.balance !== undefined) out.push(`balance: ${c.balance.ok ? 'OK' : 'FAILED'} — ${c.balance.reason}`);
   for (const p of c.problems) out.push(`statement: FAILED — ${p}`);

@@ -26,15 +26,18 @@ describe('the statement period', () => {
 });
 
 describe('what the tab says', () => {
-  const line = (ok: boolean, reason: string) => ({ line: 1, text: '', parsed: undefined, ok, reason });
+  const line = (ok: boolean, reason: string, signed = ok) => ({ line: 1, text: '', parsed: undefined, ok, signed, reason });
   it('says verified, or FAILED with the reason', () => {
     expect(lineVerdict(line(true, 'receipt signed by the seller'))).toBe('verified');
     expect(lineVerdict(line(false, 'the receipt is for 12, the line says 2'))).toBe('FAILED: the receipt is for 12, the line says 2');
+    expect(lineVerdict(line(true, 'a fee', false))).toBe('consistent (a fee: unsigned)');
   });
 
   it('sums up the statement', () => {
     const ok: StatementCheck = { ok: true, problems: [], lines: [line(true, ''), line(true, '')], balance: { ok: true, reason: '' } };
     expect(statementVerdict(ok)).toBe('Verified: all 2 lines are backed by valid signatures, and the balance is signed by the friend.');
+    const withFee: StatementCheck = { ok: true, problems: [], lines: [line(true, ''), line(true, '', false)], balance: undefined };
+    expect(statementVerdict(withFee)).toBe('Verified: 1 line is backed by valid signatures, 1 fee is consistent.');
     const bad: StatementCheck = { ok: false, problems: ['artifact 3 backs no line'], lines: [line(false, 'x'), line(true, '')], balance: { ok: false, reason: 'y' } };
     expect(statementVerdict(bad)).toBe('Not valid: 1 of 2 lines failed; the balance does not check; artifact 3 backs no line.');
   });

@@ -44,12 +44,16 @@ export function statementFileName(card: string, friend: string, currency: string
 
 /** What the Check column says for one line. */
 export function lineVerdict(l: LineCheck): string {
-  return l.ok ? 'verified' : `FAILED: ${l.reason}`;
+  if (!l.ok) return `FAILED: ${l.reason}`;
+  return l.signed ? 'verified' : 'consistent (a fee: unsigned)';
 }
 
 /** One sentence for the whole statement. */
 export function statementVerdict(c: StatementCheck): string {
-  if (c.ok) return `Verified: all ${c.lines.length} ${c.lines.length === 1 ? 'line is' : 'lines are'} backed by valid signatures${c.balance?.ok === true ? ', and the balance is signed by the friend' : ''}.`;
+  const signed = c.lines.filter((l) => l.signed).length;
+  const fees = c.lines.length - signed;
+  if (c.ok && fees === 0) return `Verified: all ${c.lines.length} ${c.lines.length === 1 ? 'line is' : 'lines are'} backed by valid signatures${c.balance?.ok === true ? ', and the balance is signed by the friend' : ''}.`;
+  if (c.ok) return `Verified: ${signed} ${signed === 1 ? 'line is' : 'lines are'} backed by valid signatures, ${fees} ${fees === 1 ? 'fee is' : 'fees are'} consistent${c.balance?.ok === true ? ', and the balance is signed by the friend' : ''}.`;
   const bad = c.lines.filter((l) => !l.ok).length;
   const parts = [
     ...(bad > 0 ? [`${bad} of ${c.lines.length} lines failed`] : []),
