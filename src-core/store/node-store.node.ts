@@ -3,7 +3,7 @@
  *  cost of one event does not grow with the database (bench figure store.event_cost_ratio_1m_1k). */
 import { type FileHandle, open, readFile, rename, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { Database, SqlJsStatic } from 'sql.js';
+import type { Database, SqlJsStatic, Statement } from 'sql.js';
 import { fsyncDir, isCode, replaceFile } from './atomic-file.node.ts';
 import { type CheckpointPolicy, DEFAULT_CHECKPOINT_POLICY, dueThresholdBytes } from './checkpoint-policy.ts';
 import { StoreError } from './errors.ts';
@@ -182,18 +182,25 @@ function loadImage(SQL: SqlJsStatic, image: Uint8Array, path: string): Database 
   }
 }
 
-function applyHistory(db: Database, rows: readonly HistoryRow[]): void {
+/** Upserts `rows` in one transaction (a single row needs none: one statement is atomic). The
+ *  statement is prepared once per store (`stmt`), or per call when none is given. */
+function applyHistory(db: Database, rows: readonly HistoryRow[], stmt?: Statement): void {
   if (rows.length === 0) return;
-  db.exec('BEGIN');
-  const stmt = db.prepare(UPSERT_HISTORY_SQL);
+  const own = stmt === undefined;
+  const st = stmt ?? db.prepare(UPSERT_HISTORY_SQL);
+  const many = rows.length > 1;
   try {
-    for (const r of rows) stmt.run(historyParams(r));
-    stmt.free();
-    db.exec('COMMIT');
-  } catch (e) {
-    stmt.free();
-    db.exec('ROLLBACK');
-    throw e;
+    if (many) db.exec('BEGIN');
+    try {
+      for (const r of rows) st.run(historyParams(r));
+      if (many) db.exec('COMMIT');
+    } catch (e) {
+      st.reset();
+      if (many) db.exec('ROLLBACK');
+      throw e;
+    }
+  } finally {
+    if (own) st.free();
   }
 }
 
@@ -218,6 +225,9 @@ class SqlNodeStore implements NodeStore {
   private background: Promise<void> = Promise.resolve();
   private checkpoints = 0;
   private flushes = 0;
+  /** The history upsert, prepared at the first flush that has rows (sql.js 1.16 keeps prepared
+   *  statements across export(); db.close() frees it). */
+  private upsertHistory: Statement | undefined;
 
   constructor(
     readonly path: string,
@@ -414,7 +424,7 @@ class SqlNodeStore implements NodeStore {
       this.flushes++;
       // durable: now visible
       try {
-        applyHistory(this.db, batch.events.flatMap((e) => e.history));
+        applyHistory(this.db, batch.events.flatMap((e) => e.history), this.upsertHistory ??= this.db.prepare(UPSERT_HISTORY_SQL));
       } catch (e) {
         throw this.fail('history update', e);
       }
