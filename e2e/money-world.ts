@@ -149,11 +149,13 @@ export async function friendFile(page: Page, card: string): Promise<string> {
 }
 
 /** Adds a friend from its file text; with `online`, lets it owe 100, opens requests, enables it. */
-export async function befriend(page: Page, card: string, file: string, friend: string, online = true): Promise<void> {
+export async function befriend(page: Page, card: string, file: string | undefined, friend: string, online = true): Promise<void> {
   await show(page, card, 'Friends');
-  await page.getByLabel('Friend file', { exact: true }).fill(file);
-  await page.getByRole('button', { name: 'Add friend' }).click();
-  await status(page, 'Friend added');
+  if (file !== undefined) { // undefined: added already (from a link)
+    await page.getByLabel('Friend file', { exact: true }).fill(file);
+    await page.getByRole('button', { name: 'Add friend' }).click();
+    await status(page, 'Friend added');
+  }
   if (!online) return;
   const item = page.getByRole('listitem', { name: `Friend ${friend}` });
   await item.getByLabel(`Max debt for ${friend} (FST)`).fill('100');

@@ -9,6 +9,7 @@ import {
 } from './bridge.ts';
 import { encodeRejection } from './bridge-codec.ts';
 import { openWalletHost } from './host.node.ts';
+import { checkLink, linkFromArgv, OFFSET_SCHEME } from './protocol-link.ts';
 import { applicationMenu } from './menu.ts';
 import { checkOpenRequest, checkSaveRequest, dialogFilters, extensionOf } from './native-files.ts';
 import { readChosenFile, saveChosenFile } from './native-files.node.ts';
@@ -56,6 +57,18 @@ function createWindow(): BrowserWindow {
   return win;
 }
 
+const pendingLinks: string[] = [];
+let rendererReady = false;
+let publishLink: ((link: string) => void) | undefined;
+function flushLinks(): void {
+  if (!rendererReady || publishLink === undefined) return;
+  for (const link of pendingLinks.splice(0)) publishLink(link);
+}
+function deliverLink(link: string): void {
+  pendingLinks.push(link);
+  flushLinks();
+}
+
 async function main(): Promise<void> {
   // one data folder for Electron and browser mode (paths.node.ts defaultDataDir)
   app.setName(APP_DIR_NAME);
@@ -64,7 +77,20 @@ async function main(): Promise<void> {
     app.quit();
     return;
   }
-  app.on('second-instance', () => {
+  // offset: links (docs/wallet.md "offset: links"): the OS opens them with this app; each is
+  // forwarded to the renderer as a `link.open` event once it has made its first bridge call
+  if (process.defaultApp && process.argv[1] !== undefined) app.setAsDefaultProtocolClient(OFFSET_SCHEME, process.execPath, [process.argv[1]]);
+  else app.setAsDefaultProtocolClient(OFFSET_SCHEME);
+  app.on('open-url', (e, url) => { // macOS
+    e.preventDefault();
+    const link = checkLink(url);
+    if (link !== undefined) deliverLink(link);
+  });
+  const startLink = linkFromArgv(process.argv.slice(1)); // Windows, Linux: the first start
+  if (startLink !== undefined) deliverLink(startLink);
+  app.on('second-instance', (_e, argv) => {
+    const link = linkFromArgv(argv.slice(1)); // Windows, Linux: a link opened while running
+    if (link !== undefined) deliverLink(link);
     if (mainWindow === undefined) return;
     if (mainWindow.isMinimized()) mainWindow.restore();
     mainWindow.focus();
@@ -87,6 +113,7 @@ async function main(): Promise<void> {
     return;
   }
   const { dispatcher, events } = opened;
+  publishLink = (link) => events.publish('link.open', { link });
   // the cards' nodes checkpoint and close their databases before the process ends
   let closed = false;
   app.on('will-quit', (e) => {
@@ -121,7 +148,10 @@ async function main(): Promise<void> {
     if (!isAppUrl(e.senderFrame?.url ?? '')) {
       return encodeRejection({ id: null, error: { code: 'bad-message', message: 'calls come only from the wallet window' } });
     }
-    return dispatcher.handle(message);
+    const answer = await dispatcher.handle(message);
+    rendererReady = true; // its store listens for events by now
+    flushLinks();
+    return answer;
   });
   events.subscribe((text) => mainWindow?.webContents.send(IPC_EVENT_CHANNEL, text));
   // native open/save dialogs (preload: window.offsetFiles); the page never names a path
@@ -151,6 +181,9 @@ async function main(): Promise<void> {
 
   Menu.setApplicationMenu(Menu.buildFromTemplate(applicationMenu(process.platform, app.getName())));
   mainWindow = createWindow();
+  mainWindow.webContents.on('did-start-loading', () => {
+    rendererReady = false; // a reload: wait for the new page's first call
+  });
   app.on('activate', () => {
     if (mainWindow === undefined) mainWindow = createWindow();
   });

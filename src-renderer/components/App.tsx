@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { AlertCenter } from '../alerts/AlertCenter.tsx';
 import { BackupReminders } from '../safety/BackupReminder.tsx';
 import { SafetyWatch } from '../safety/SafetyWatch.tsx';
+import { useLinkHash } from '../links/useLinkHash.ts';
 import { useAppStore } from '../useAppStore.ts';
 import { CardScreen } from './CardScreen.tsx';
 import { CardsScreen } from './CardsScreen.tsx';
@@ -20,6 +21,7 @@ export function App() {
   const cardOpen = useAppStore((s) => s.cardSession.kind !== 'closed');
   const closeCard = useAppStore((s) => s.closeCard);
   const locked = wallet === undefined || wallet.locked;
+  useLinkHash();
   useEffect(() => {
     if (locked) closeCard(); // a locked card's node is stopped: its page would be stale
   }, [locked, closeCard]);

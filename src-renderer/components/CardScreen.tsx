@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { LinkBanner } from '../links/LinkBanner.tsx';
 import { useAppStore } from '../useAppStore.ts';
 import { CARD_TABS } from './card-tabs.ts';
 import { CardTabList } from './CardTabList.tsx';
@@ -9,7 +10,8 @@ export function CardScreen() {
   const cards = useAppStore((s) => s.cards);
   const closeCard = useAppStore((s) => s.closeCard);
   const openCard = useAppStore((s) => s.openCard);
-  const [tabId, setTabId] = useState<string>('friends');
+  const linkTab = useAppStore((s) => s.cardLink?.tab); // opened from an offset: link
+  const [tabId, setTabId] = useState<string>(linkTab ?? 'friends');
   if (session.kind === 'closed') return null;
   const name = cards.find((c) => c.id === session.cardId)?.name ?? 'Card';
 
@@ -32,6 +34,7 @@ export function CardScreen() {
         const { Panel } = tab;
         return (
           <>
+            <LinkBanner cardId={session.cardId} />
             <CardTabList tabs={CARD_TABS} selected={tab.id} onSelect={setTabId} />
             <div role="tabpanel" id={`panel-${tab.id}`} aria-labelledby={`tab-${tab.id}`}>
               <Panel cardId={session.cardId} cardName={name} report={session.report} />

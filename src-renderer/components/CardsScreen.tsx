@@ -4,6 +4,7 @@ import { CardList } from './CardList.tsx';
 import { ChangePasswordForm } from './ChangePasswordForm.tsx';
 import { CreateCardForm } from './CreateCardForm.tsx';
 import { ImportCardForm } from './cards/ImportCardForm.tsx';
+import { LinkBox } from '../links/LinkBox.tsx';
 
 /** The first screen: the person's cards, or a first-run invitation to create one. */
 export function CardsScreen() {
@@ -38,6 +39,7 @@ export function CardsScreen() {
           <CardList cards={cards} onRename={renameCard} onRemove={removeCard} onOpen={(id) => void openCard(id)} />
         )}
       </section>
+      <LinkBox />
       <section className="panel" aria-labelledby="create-card">
         <h2 id="create-card">Create a card</h2>
         <CreateCardForm onCreate={createCard} />

@@ -1,0 +1,22 @@
+/** The `offset:` protocol handler's input (Electron): the link the operating system hands the
+ *  wallet — as the URL of macOS's `open-url`, or among the command line arguments of a second
+ *  start on Windows and Linux. Browser-safe and pure, so it is unit-tested without Electron. */
+import { MAX_LINK_CHARS } from './bridge.ts';
+
+export const OFFSET_SCHEME = 'offset';
+
+/** The first argument that is an offset: link (a second instance's argv), else undefined. */
+export function linkFromArgv(argv: readonly string[]): string | undefined {
+  for (const a of argv) {
+    const link = checkLink(a);
+    if (link !== undefined) return link;
+  }
+  return undefined;
+}
+
+/** The link itself when `text` is an offset: link of acceptable size (quotes stripped). */
+export function checkLink(text: string): string | undefined {
+  const t = text.trim().replace(/^"(.*)"$/, '$1');
+  if (t.length > MAX_LINK_CHARS || !/^offset:[A-Za-z]+:[A-Za-z0-9_%=-]+$/i.test(t)) return undefined;
+  return t;
+}
