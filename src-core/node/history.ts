@@ -33,6 +33,9 @@ export function historyRows(
       const k = toHex(r.paymentId);
       const p = after.payments.get(k) ?? before.payments.get(k);
       if (p === undefined) continue;
+      // the same status again (request-close-payment of a closed payment): its row was written in
+      // the step that closed it (payment-stage.ts reports every close), and keeps that time
+      if (before.payments.get(k)?.stage.kind === r.status.kind) continue;
       put({
         id: `payment:${k}`, kind: 'payment', time: now, currency: p.currency, amount: -p.totalDestPayment,
         counterpart: toBase64Url(p.destPublicKey), state: r.status.kind,

@@ -132,3 +132,16 @@ describe('query-friend-token on a real node', () => {
     await expect(b.app.queryFriendToken(new Uint8Array(32).fill(3))).rejects.toMatchObject({ code: 'friend-does-not-exist' });
   });
 });
+
+describe('history row times', () => {
+  it("keep the time a payment closed when the app asks for its status again", async () => {
+    const before = (await b.app.queryHistory({ kind: 'payment', limit: 3 })).rows;
+    const [last] = before;
+    if (last === undefined) throw new Error('no payment');
+    const id = last.id.slice('payment:'.length);
+    const paymentId = Uint8Array.from(id.match(/../g) as string[], (h) => parseInt(h, 16));
+    expect((await b.app.requestClosePayment(paymentId)).kind).toBe('success');
+    const after = (await b.app.queryHistory({ kind: 'payment', limit: 3 })).rows;
+    expect(after).toEqual(before);
+  });
+});
