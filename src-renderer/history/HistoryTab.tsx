@@ -100,11 +100,11 @@ export function HistoryTab({ cardId, cardName, report }: HistoryTabProps) {
   );
 }
 
-function feesById(payments: readonly { readonly id: string; readonly fees: bigint }[]): Map<string, bigint> {
+function feesById(payments: readonly { readonly id: string; readonly fees: bigint | undefined }[]): Map<string, bigint> {
   const out = new Map<string, bigint>();
   for (const p of payments) {
     const id = fromBase64Url(p.id);
-    if (id !== undefined) out.set(`payment:${hexOf(id)}`, p.fees);
+    if (id !== undefined && p.fees !== undefined) out.set(`payment:${hexOf(id)}`, p.fees);
   }
   return out;
 }
