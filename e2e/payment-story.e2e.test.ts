@@ -206,7 +206,7 @@ async function payInvoicePicture(
   }
   await page.waitForFunction(() => [...document.querySelectorAll('textarea')].some((t) => t.value.startsWith('offset:invoice:')));
   const quote = await quoteShown(page);
-  await expect.poll(() => quote.getByLabel('Fee').textContent()).toBe(expectFee);
+  await expect.poll(() => quote.getByLabel('Fee', { exact: true }).textContent()).toBe(expectFee);
   const text = (await quote.textContent()) ?? '';
   await page.screenshot({ path: artifactPath(`pay-${card.toLowerCase()}-quote.png`), fullPage: true });
   await beforePay(quote);
@@ -234,7 +234,7 @@ async function quoteUntilFee(page: Page, card: string, invoicePng: Buffer, fee: 
   const end = Date.now() + 45_000;
   for (;;) {
     const quote = await quoteShown(page);
-    if ((await quote.getByLabel('Fee').textContent()) === fee) break;
+    if ((await quote.getByLabel('Fee', { exact: true }).textContent()) === fee) break;
     if (Date.now() > end) throw new Error(`the quote never showed a fee of ${fee}`);
     await page.waitForTimeout(300); // bounded poll of the index server
   }
@@ -347,7 +347,7 @@ describe('the payment story in Chromium (two wallets in browser mode, real strel
       await quoteUntilFee(b, 'Bob', breadPng.bytes, '3 FST');
       await quote.getByRole('button', { name: 'Pay 32 FST' }).click();
       await alert(a, 'The fee changed from 2 FST to 3 FST. Nothing was paid');
-      await expect.poll(() => quote.getByLabel('Fee').textContent()).toBe('3 FST');
+      await expect.poll(() => quote.getByLabel('Fee', { exact: true }).textContent()).toBe('3 FST');
       await a.screenshot({ path: artifactPath('pay-13a-alice-fee-changed.png'), fullPage: true });
     });
     expect(second.quote).toContain('30 FST through Mediator: fee 2 FST (rate 2, 2 hops)');
@@ -421,7 +421,7 @@ describe('the payment story in Chromium (two wallets in browser mode, real strel
     await b.getByLabel('Amount to send').fill('5');
     await b.getByRole('button', { name: 'Check the fee' }).click();
     const keyQuote = b.getByRole('group', { name: 'Payment quote' });
-    await expect.poll(() => keyQuote.getByLabel('Fee').textContent()).toBe('0 FST');
+    await expect.poll(() => keyQuote.getByLabel('Fee', { exact: true }).textContent()).toBe('0 FST');
     await b.screenshot({ path: artifactPath('pay-19-bob-pay-a-key-quote.png'), fullPage: true });
     await keyQuote.getByRole('button', { name: 'Pay 5 FST' }).click();
     await status(b, 'Paid: the receipt is kept below.');

@@ -84,7 +84,7 @@ async function friends() {
   };
   await until(a, ready(a, keyB), 'Alice to see Bob ready');
   await until(b, ready(b, keyA), 'Bob to see Alice ready');
-  return { a, b, keyA, keyB };
+  return { a, b, keyA, keyB, bridge };
 }
 
 /** Reads the invoice until the index server knows a route (it hears capacities on its own schedule). */
@@ -100,7 +100,7 @@ async function readUntilQuoted(s: AppStore, text: string): Promise<void> {
 
 describe('invoice and pay slices', () => {
   it('A invoices 60, B pays it after the quote, A collects with the commit, B keeps the receipt', async () => {
-    const { a, b, keyA, keyB } = await friends();
+    const { a, b, keyA, keyB, bridge } = await friends();
     const inv = await ok(a.getState().createInvoice({ amount: '60', currency: 'FST', description: 'two tickets' }));
     expect(inv).toMatchObject({ state: 'open', invoice: { totalDestPayment: 60n, currency: 'FST', description: 'two tickets' } });
     expect(report(a).openInvoices).toHaveLength(1);
@@ -110,25 +110,32 @@ describe('invoice and pay slices', () => {
     expect(draft).toMatchObject({ kind: 'quoted', invoice: { totalDestPayment: 60n }, quote: { totalFees: 0n, amount: 60n } });
     const paid = await ok(b.getState().confirmPayment());
     expect(paid.state.kind).toBe('committed');
-    if (paid.state.kind !== 'committed') throw new Error('no commit');
+    if (paid.state.kind !== 'committed' || paid.state.commit === undefined) throw new Error('no commit');
+    const commit = paid.state.commit;
     await until(a, () => a.getState().invoices[cardId(a)]?.[0]?.state === 'paid', "Alice's invoice to be paid");
 
     // a commit of another invoice, garbage and an invoice instead of a commit change nothing
-    const other = { ...paid.state.commit.commit, invoiceId: new Uint8Array(32).fill(9) };
+    const other = { ...commit.commit, invoiceId: new Uint8Array(32).fill(9) };
     const id = inv.invoice.invoiceId;
     expect(await a.getState().collectInvoice(id, formatCommit(other))).toMatchObject({ ok: false, error: expect.stringMatching(/another invoice/) });
     expect(await a.getState().collectInvoice(id, 'garbage')).toMatchObject({ ok: false, error: expect.stringMatching(/not an Offset commit/) });
     expect(await a.getState().collectInvoice(id, inv.fileText)).toMatchObject({ ok: false, error: 'This is an invoice, not a commit.' });
     expect(a.getState().invoices[cardId(a)]?.[0]?.state).toBe('paid');
 
-    // Bob's window leaves his card before Alice collects: reopened, it asks the node for the receipt
+    // Bob's window leaves his card before Alice collects: reopened, it asks the node for the receipt.
+    // A second window (a reload) rebuilds the payment from the node's report and gets it too.
     const bobCard = cardId(b);
     b.getState().closeCard();
-    await ok(a.getState().collectInvoice(id, paid.state.commit.commitQr));
+    const b2 = createAppStore(bridge());
+    cleanups.push(() => b2.getState().closeCard());
+    await b2.getState().openCard(bobCard);
+    expect(b2.getState().payments[bobCard]).toMatchObject([{ id: paid.id, fees: undefined, state: { kind: 'committed', commit: undefined }, invoice: { totalDestPayment: 60n } }]);
+    await ok(a.getState().collectInvoice(id, commit.commitQr));
     await until(a, () => a.getState().invoices[cardId(a)]?.[0]?.state === 'collected', 'collected');
     expect(b.getState().payments[bobCard]?.[0]?.state.kind).toBe('committed');
     await b.getState().openCard(bobCard);
     await until(b, () => b.getState().payments[cardId(b)]?.[0]?.state.kind === 'paid', "Bob's receipt");
+    await until(b2, () => b2.getState().payments[bobCard]?.[0]?.state.kind === 'paid', "the second window's receipt");
     const done = b.getState().payments[cardId(b)]?.[0];
     if (done?.state.kind !== 'paid') throw new Error('not paid');
     const receipt = parseReceipt(done.state.receiptText);
@@ -136,7 +143,7 @@ describe('invoice and pay slices', () => {
     await until(a, () => findFriend(report(a), keyB)?.currencies[0]?.balance === 60n, 'Bob to owe Alice 60');
     await until(b, () => findFriend(report(b), keyA)?.currencies[0]?.balance === -60n, 'Bob to owe 60');
     expect(report(a).openInvoices).toEqual([]);
-    expect(await a.getState().collectInvoice(id, paid.state.commit.commitText)).toMatchObject({ ok: false, error: expect.stringMatching(/already collected/) });
+    expect(await a.getState().collectInvoice(id, commit.commitText)).toMatchObject({ ok: false, error: expect.stringMatching(/already collected/) });
 
     // a payment to Alice's public key, no invoice: Alice's card collects by itself, Bob gets the receipt at once
     const keyText = Buffer.from(keyA).toString('base64url');

@@ -9,6 +9,7 @@ import type { Commit, Invoice, Receipt } from '../../src-core/proto/index.ts';
 import type { Result } from '../../src-main/bridge.ts';
 import { formatMoney } from '../format-amount.ts';
 import { type KeyPaymentInput, type Quote, invoiceToPay, keyPayment, quoteFrom, sameQuote } from '../pay/pay-model.ts';
+import { feeAboveCap, feeCapOf } from '../fee-cap/fee-cap.ts';
 import type { AppState } from './app-store.ts';
 
 /** The buyer's commit, as the file and the QR text the seller needs. */
@@ -20,8 +21,9 @@ export interface CommitView {
 
 export type PaymentState =
   | { readonly kind: 'paying' }
-  /** The seller's node holds the payment; the seller needs this commit to collect it. */
-  | { readonly kind: 'committed'; readonly commit: CommitView }
+  /** The seller's node holds the payment; the seller needs this commit to collect it (undefined:
+   *  rebuilt from the node's report, the commit was shown before this window was opened). */
+  | { readonly kind: 'committed'; readonly commit: CommitView | undefined }
   /** Collected (by the seller with the commit, or by the destination itself for a payment to a
    *  public key, which has no commit); the receipt proves it. */
   | { readonly kind: 'paid'; readonly commit: CommitView | undefined; readonly receipt: Receipt; readonly receiptText: string }
@@ -32,7 +34,8 @@ export interface PaymentRecord {
   /** base64url of the payment id. */
   readonly id: string;
   readonly invoice: Invoice;
-  readonly fees: bigint;
+  /** undefined: rebuilt from the node's report, which does not say. */
+  readonly fees: bigint | undefined;
   readonly state: PaymentState;
 }
 
@@ -86,7 +89,17 @@ export const createPaySlice = (random: (n: number) => Uint8Array = platformRando
     if (client === undefined || client === watched) return;
     watched = client;
     const cardId = state.cardSession.cardId;
-    for (const p of state.payments[cardId] ?? []) {
+    const known = state.payments[cardId] ?? [];
+    // payments the node still has open that this window does not know (made before a reload, or
+    // in another window): listed, and asked for their outcome once no new parts can join them
+    const rebuilt: PaymentRecord[] = state.cardSession.report.openPayments
+      .filter((o) => o.stage !== 'new-transactions' && !known.some((p) => p.id === toBase64Url(o.paymentId)))
+      .map((o) => ({
+        id: toBase64Url(o.paymentId), fees: undefined, state: { kind: 'committed', commit: undefined },
+        invoice: { invoiceId: o.invoiceId, currency: o.currency, destPublicKey: o.destPublicKey, totalDestPayment: o.totalDestPayment },
+      }));
+    if (rebuilt.length > 0) set({ payments: { ...get().payments, [cardId]: [...rebuilt, ...known] } });
+    for (const p of [...rebuilt, ...known]) {
       const id = fromBase64Url(p.id);
       if (p.state.kind === 'committed' && id !== undefined) void awaitReceipt(cardId, client, id, p, true);
     }
@@ -169,6 +182,12 @@ export const createPaySlice = (random: (n: number) => Uint8Array = platformRando
       const fresh = await quote(o.client, d.invoice);
       if (mine !== draftGeneration) return { ok: false, error: 'Another invoice was read meanwhile.' };
       if (!fresh.ok) return fresh;
+      // the fee cap (fee-cap/): checked on the fresh quote, so a dearer route found since is caught
+      const above = feeAboveCap(fresh.value.totalFees, feeCapOf(get().feeCaps[o.cardId], d.invoice.currency), d.invoice.currency);
+      if (above !== undefined) {
+        set({ payDraft: { ...d, quote: fresh.value, notice: above } });
+        return { ok: false, error: above };
+      }
       if (!sameQuote(fresh.value, d.quote)) {
         const notice = `The fee changed from ${formatMoney(d.quote.totalFees, d.invoice.currency)} to ${formatMoney(fresh.value.totalFees, d.invoice.currency)}. Nothing was paid: check the new quote and confirm again.`;
         set({ payDraft: { ...d, quote: fresh.value, notice } });
