@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Background, background, freePort, runBin } from '../src-core/node/it/procs.ts';
 import { buildRenderer } from '../src-main/build.node.ts';
 import { artifactPath, launchChromium, startWallet, type RunningWallet } from './support.ts';
 
@@ -14,6 +15,7 @@ let dir = '';
 let walletA: RunningWallet | undefined;
 let walletB: RunningWallet | undefined;
 let browser: Browser | undefined;
+let stnode: Background | undefined;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'offset-e2e-backup-'));
@@ -23,6 +25,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
+  await stnode?.stop('SIGKILL');
   await browser?.close();
   await walletA?.stop();
   await walletB?.stop();
@@ -172,4 +175,60 @@ describe('card backups in Chromium (browser mode)', () => {
     await page.context().close();
     await other.page.context().close();
   }, 180_000);
+
+  it('imports a remote card (.rcard from stmgr) and shows it with its badge, address and node state', async () => {
+    const node = join(dir, 'remote-node');
+    mkdirSync(join(node, 'trusted'), { recursive: true });
+    const sh = async (...args: string[]): Promise<void> => {
+      const r = await runBin('stmgr', args, node);
+      if (r.code !== 0) throw new Error(`stmgr ${args.join(' ')}: ${r.stderr}`);
+    };
+    await sh('gen-ident', '--output', 'node.ident');
+    await sh('gen-ident', '--output', 'app.ident');
+    await sh('init-node-db', '--idfile', 'node.ident', '--output', 'node.db');
+    await sh('app-ticket', '--idfile', 'app.ident', '--pconfig', '--pfunds', '--proutes', '--pseller', '--output', 'trusted/app.ticket');
+    const address = `127.0.0.1:${await freePort()}`;
+    await sh('node-entry', '--address', address, '--appid', 'app.ident', '--nodeid', 'node.ident', '--name', 'Shop', '--output', 'shop.rcard');
+    stnode = await background(`stnode --database node.db --idfile node.ident --laddr ${address} --trusted trusted`, node, /listening/);
+
+    const context = await (browser as Browser).newContext({ colorScheme: 'dark', viewport: { width: 1000, height: 900 } });
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(e.message));
+    await page.goto((walletB as RunningWallet).url);
+    // wallet B is still unlocked from the first test, unless it locked itself meanwhile
+    await page.getByRole('heading', { level: 1, name: /^(Cards|Wallet locked)$/ }).waitFor();
+    if ((await page.getByRole('heading', { level: 1 }).textContent()) === 'Wallet locked') {
+      await page.getByLabel('Password', { exact: true }).fill('wallet B password');
+      await page.getByRole('button', { name: 'Unlock' }).click();
+    }
+    const form = page.getByRole('form', { name: 'Import a card' });
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), form.getByRole('button', { name: 'Open a card file…' }).click()]);
+    await chooser.setFiles(join(node, 'shop.rcard'));
+    await form.getByText('A remote card: the wallet will connect to its node.').waitFor();
+    expect(await form.getByLabel('Name for the imported card').inputValue()).toBe('Shop');
+    expect(await form.getByLabel('Backup password').count()).toBe(0); // a remote card has none
+    await form.getByRole('button', { name: 'Import card' }).click();
+    const shop = page.getByRole('listitem', { name: 'Shop' });
+    await shop.getByText(`node at ${address} · online`).waitFor();
+    await shop.getByText('remote', { exact: true }).waitFor();
+    expect(await shop.getByRole('button', { name: 'Export a backup of Shop' }).count()).toBe(0);
+    // the same node again: refused, nothing added
+    const [again] = await Promise.all([page.waitForEvent('filechooser'), form.getByRole('button', { name: 'Open a card file…' }).click()]);
+    await again.setFiles(join(node, 'shop.rcard'));
+    await form.getByLabel('Name for the imported card').fill('Shop twice');
+    await form.getByRole('button', { name: 'Import card' }).click();
+    await form.getByRole('alert').filter({ hasText: 'This node is already a card in the wallet' }).waitFor();
+    await page.screenshot({ path: artifactPath('25-remote-card.png'), fullPage: true });
+    // the node goes away: the card says so
+    await stnode.stop('SIGKILL');
+    await shop.getByText(`node at ${address} · offline`).waitFor();
+    // removing a remote card: a plain confirmation, the node keeps its data
+    await shop.getByRole('button', { name: 'Remove' }).click();
+    await page.getByRole('group', { name: 'Remove Shop?' }).getByText('keeps its friends and balances').waitFor();
+    await page.getByRole('button', { name: 'Remove card' }).click();
+    await shop.waitFor({ state: 'detached' });
+    expect(problems).toEqual([]);
+    await context.close();
+  }, 120_000);
 });

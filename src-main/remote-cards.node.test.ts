@@ -117,6 +117,13 @@ describe('remote cards in the wallet host', () => {
     expect(await w.call('app.connect', { cardId })).toMatchObject({ ok: true });
     const report = await w.waitMessage(cardId, (m) => m.kind === 'report', from);
     expect(report.kind === 'report' && toBase64Url(report.report.localPublicKey)).toBe(node.publicKey);
+    // a card without balances: going offline alone is a change every window hears of
+    let seen = w.lists.length;
+    await stnode.stop('SIGKILL');
+    await w.waitCard(cardId, (c) => c.online === false, seen);
+    seen = w.lists.length;
+    stnode = await node.start();
+    await w.waitCard(cardId, (c) => c.online === true, seen);
     const rid = new Uint8Array(16).fill(3);
     expect(await w.call('app.request', { cardId, message: addFriend(rid, 7n) })).toMatchObject({ ok: true });
     expect(await w.waitMessage(cardId, (m) => m.kind === 'ack', from)).toEqual({ kind: 'ack', requestId: rid, result: { kind: 'ok' } });
@@ -129,7 +136,7 @@ describe('remote cards in the wallet host', () => {
     expect(await w.call('cards.export', { cardId, password: 'backup password' })).toMatchObject({ ok: false, error: { code: 'unavailable', message: expect.stringMatching(/remote card/) } });
 
     // the node goes away: offline, requests refused; it comes back: online again with its friends
-    let seen = w.lists.length;
+    seen = w.lists.length;
     await stnode.stop('SIGKILL');
     await w.waitCard(cardId, (c) => c.online === false && c.balances.length === 0, seen);
     expect(await w.call('app.request', { cardId, message: addFriend(rid, 7n) })).toMatchObject({ ok: false, error: { code: 'unavailable' } });

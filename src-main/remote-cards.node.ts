@@ -33,6 +33,8 @@ interface Entry {
   session: RemoteCardSession | undefined;
   report: NodeReport | undefined;
   balances: readonly CardBalance[];
+  /** The online state last told to listeners (a connection's `open` turns false on its own). */
+  toldOnline: boolean;
   connecting: Promise<Result<void, BridgeError>> | undefined;
   timer: Timer | undefined;
   delayMs: number;
@@ -57,10 +59,12 @@ export function createRemoteCards(opts: RemoteCardsOptions): RemoteCards {
   const online = (e: Entry): boolean => e.session?.open === true && e.report !== undefined;
 
   /** Publishes the card's status when it changed (online or balances). */
-  const update = (cardId: string, e: Entry, wasOnline: boolean): void => {
+  const update = (cardId: string, e: Entry): void => {
     const next = e.report === undefined ? [] : cardBalances(e.report);
-    const same = sameBalances(next, e.balances) && wasOnline === online(e);
+    const now = online(e);
+    const same = sameBalances(next, e.balances) && e.toldOnline === now;
     e.balances = next;
+    e.toldOnline = now;
     if (!same) notify(cardId);
   };
 
@@ -78,7 +82,6 @@ export function createRemoteCards(opts: RemoteCardsOptions): RemoteCards {
   const onMessage = (cardId: string, e: Entry, s: () => RemoteCardSession | undefined, bytes: Uint8Array): void => {
     const session = s();
     if (session === undefined || e.session !== session) return; // a replaced connection
-    const wasOnline = online(e);
     const decoded = decodeExact(nodeToApp, bytes);
     if (!decoded.ok) {
       log(`card ${cardId}: its node sent a message that does not decode (${decoded.error.message}); disconnecting`);
@@ -93,7 +96,7 @@ export function createRemoteCards(opts: RemoteCardsOptions): RemoteCards {
     } else if (m.kind === 'report-mutations' && e.report !== undefined) {
       e.report = applyReportMutations(e.report, m.mutations);
     }
-    update(cardId, e, wasOnline);
+    update(cardId, e);
   };
 
   function connect(cardId: string, e: Entry): Promise<Result<void, BridgeError>> {
@@ -121,12 +124,11 @@ export function createRemoteCards(opts: RemoteCardsOptions): RemoteCards {
       const mine = session;
       void mine.ended.then(() => {
         if (e.session !== mine) return; // replaced or stopped: whoever did it decides what follows
-        const wasOnline = online(e);
         e.session = undefined;
         e.report = undefined;
         e.lastError ??= 'the connection ended';
         log(`card ${cardId}: the connection to its node at ${e.card.address} ended; reconnecting`);
-        update(cardId, e, wasOnline);
+        update(cardId, e);
         scheduleReconnect(cardId, e);
       });
       return done;
@@ -145,7 +147,7 @@ export function createRemoteCards(opts: RemoteCardsOptions): RemoteCards {
     e.stopped = true;
     e.timer?.cancel();
     e.timer = undefined;
-    const wasOnline = online(e);
+    const wasOnline = e.toldOnline;
     const s = e.session;
     e.session = undefined;
     e.report = undefined;
@@ -160,7 +162,7 @@ export function createRemoteCards(opts: RemoteCardsOptions): RemoteCards {
       if (entries.has(cardId)) return;
       const e: Entry = {
         card: { ...card, appPrivateKey: card.appPrivateKey.slice() },
-        session: undefined, report: undefined, balances: [], connecting: undefined, timer: undefined,
+        session: undefined, report: undefined, balances: [], toldOnline: false, connecting: undefined, timer: undefined,
         delayMs: minDelay, stopped: false, lastError: undefined,
       };
       entries.set(cardId, e);
@@ -183,11 +185,10 @@ export function createRemoteCards(opts: RemoteCardsOptions): RemoteCards {
       e.delayMs = minDelay;
       const old = e.session;
       if (old !== undefined) {
-        const wasOnline = online(e);
         e.session = undefined;
         e.report = undefined;
         old.close();
-        update(cardId, e, wasOnline);
+        update(cardId, e);
       }
       return connect(cardId, e);
     },

@@ -62,7 +62,10 @@ export function ImportCardForm({ onImport }: ImportCardFormProps) {
       </div>
       <div className="field">
         <label htmlFor={`${id}-text`}>Card file text</label>
-        <textarea id={`${id}-text`} rows={3} value={text} spellCheck={false} onChange={(e) => take(e.target.value, '')} />
+        {/* an opened file's text stays off the screen: an .rcard holds a private key */}
+        <textarea id={`${id}-text`} rows={3} value={fileName === '' ? text : ''} spellCheck={false} autoComplete="off"
+          placeholder={fileName === '' ? 'Or paste the file’s text here' : `${fileName} is opened; paste here to use another file instead`}
+          onChange={(e) => take(e.target.value, '')} />
       </div>
       {detected?.ok === true && (
         <p className="card-meta" role="status">
