@@ -220,6 +220,12 @@ describe('card backups in Chromium (browser mode)', () => {
     await form.getByRole('button', { name: 'Import card' }).click();
     await form.getByRole('alert').filter({ hasText: 'This node is already a card in the wallet' }).waitFor();
     await page.screenshot({ path: artifactPath('25-remote-card.png'), fullPage: true });
+    // its card page works as for a local card: the node's report through app.connect
+    await page.getByRole('button', { name: 'Open Shop' }).click();
+    await page.getByRole('heading', { name: 'Shop', level: 1 }).waitFor();
+    await page.getByText('No friends yet').waitFor();
+    await page.screenshot({ path: artifactPath('26-remote-card-page.png'), fullPage: true });
+    await page.getByRole('button', { name: '← All cards' }).click();
     // the node goes away: the card says so
     await stnode.stop('SIGKILL');
     await shop.getByText(`node at ${address} · offline`).waitFor();
