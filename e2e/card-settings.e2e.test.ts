@@ -182,6 +182,11 @@ describe('card settings and history in Chromium (browser mode)', () => {
     await openCard(page, 'Alice');
     const aliceCli = await cliOn(page);
     await page.screenshot({ path: artifactPath('32-settings-cli.png'), fullPage: true });
+    // a reload asks the host: access is still on, with the same command
+    await page.reload();
+    await openCard(page, 'Alice');
+    await tab(page, 'Settings');
+    expect(await page.getByLabel('stctrl command').textContent()).toBe(aliceCli.command);
     const friends = await ok('stctrl', ['-I', aliceCli.ident, '-T', aliceCli.ticket, 'info', 'friends']);
     expect(friends).toMatch(/\| E\+ +\| Bob +\|/);
     expect(await ok('stctrl', ['-I', bobCli.ident, '-T', bobCli.ticket, 'info', 'friends'])).toMatch(/\| E\+ +\| Alice +\|/);

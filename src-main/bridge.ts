@@ -149,6 +149,9 @@ export interface BridgeRequests {
   'safety.set': { args: { readonly settings: SafetySettings; readonly password: string }; result: void };
   'cli.enable': { args: { readonly cardId: CardId; readonly address: string }; result: CliAccess };
   'cli.disable': { args: { readonly cardId: CardId }; result: void };
+  /** Whether command line access is on (the card listens for stctrl), and then where and with
+   *  which files, as `cli.enable` answered; `access: null` while off (and for a remote card). */
+  'cli.status': { args: { readonly cardId: CardId }; result: { readonly access: CliAccess | null } };
   /** Scoped pairing: the card's app tickets; issue one with chosen permissions (the card must be
    *  listening: cli.enable); revoke one (its app is disconnected at once). */
   'cli.tickets.list': { args: { readonly cardId: CardId }; result: { readonly tickets: readonly AppTicketView[] } };
@@ -258,6 +261,12 @@ const cardView: Schema<CardView> = obj({
   backedUpAt: nullable(int({ min: 0, max: Number.MAX_SAFE_INTEGER })),
 });
 const cardList = obj({ cards: list(cardView, { max: 10_000 }) });
+const cliAccess: Schema<CliAccess> = obj({
+  address: str({ maxLength: 300 }),
+  nodeTicket: str({ maxLength: 100_000 }),
+  appIdent: str({ maxLength: 100_000 }),
+  appTicket: str({ maxLength: 100_000 }),
+});
 const feeCaps = list(obj({ currency: str({ maxLength: 16, minLength: 1 }), cap: u128 }), { max: 1000 });
 const walletStatus: Schema<WalletStatus> = obj({ locked: bool, hasPassword: bool });
 const safetySettings: Schema<SafetySettings> = obj({
@@ -295,14 +304,10 @@ export const REQUEST_SCHEMAS: SchemaTable<BridgeRequests> = {
   'safety.set': { args: obj({ settings: safetySettings, password }), result: nothing },
   'cli.enable': {
     args: obj({ cardId, address: str({ maxLength: 300, minLength: 1 }) }),
-    result: obj({
-      address: str({ maxLength: 300 }),
-      nodeTicket: str({ maxLength: 100_000 }),
-      appIdent: str({ maxLength: 100_000 }),
-      appTicket: str({ maxLength: 100_000 }),
-    }),
+    result: cliAccess,
   },
   'cli.disable': { args: obj({ cardId }), result: nothing },
+  'cli.status': { args: obj({ cardId }), result: obj({ access: nullable(cliAccess) }) },
   'cli.tickets.list': { args: obj({ cardId }), result: obj({ tickets: list(appTicketView, { max: 1000 }) }) },
   'cli.tickets.issue': {
     args: obj({ cardId, name: str({ maxLength: 32, minLength: 1 }), permissions: ticketPermissions }),

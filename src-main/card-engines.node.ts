@@ -237,6 +237,17 @@ export function createCardEngines(opts: CardEnginesOptions): CardEngines {
       await writeFile(join(dir, CLI_FILES.listen), `${bound}\n`, { mode: 0o600 });
       return { ok: true, value: { address: bound, ...paths } };
     },
+    async cliStatus(cardId) {
+      const r = running.get(cardId);
+      if (r === undefined) return notRunning(cardId);
+      const address = r.node.appAddress;
+      if (address === undefined) return { ok: true, value: null };
+      const dir = join(cardDir(cardId), CLI_DIR);
+      return {
+        ok: true,
+        value: { address, appIdent: join(dir, CLI_FILES.appIdent), appTicket: join(dir, CLI_FILES.appTicket), nodeTicket: join(dir, CLI_FILES.nodeTicket) },
+      };
+    },
     async cliDisable(cardId) {
       const r = running.get(cardId);
       if (r === undefined) return notRunning(cardId);

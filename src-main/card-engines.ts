@@ -26,6 +26,8 @@ export interface CardEngines {
   appRequest(cardId: string, message: Uint8Array): Promise<Result<void, BridgeError>>;
   cliEnable(cardId: string, address: string): Promise<Result<CliAccess, BridgeError>>;
   cliDisable(cardId: string): Promise<Result<void, BridgeError>>;
+  /** Where the card listens for stctrl and the files cli.enable wrote; null while it does not. */
+  cliStatus(cardId: string): Promise<Result<CliAccess | null, BridgeError>>;
   /** Scoped pairing (app-tickets.node.ts): the card's app tickets, a new one, revoking one. */
   ticketsList(cardId: string): Promise<Result<{ readonly tickets: readonly AppTicketView[] }, BridgeError>>;
   ticketsIssue(cardId: string, name: string, permissions: TicketPermissions): Promise<Result<IssuedAppTicket, BridgeError>>;

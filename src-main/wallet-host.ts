@@ -323,6 +323,13 @@ export function createWalletHost(opts: WalletHostOptions): WalletHost {
         const e = engineFor(cardId, 'Command line access');
         return 'ok' in e ? e : e.cliDisable(cardId);
       }),
+    'cli.status': ({ cardId }) =>
+      serial(async () => {
+        const e = engineFor(cardId, 'Command line access');
+        if ('ok' in e) return e;
+        const s = await e.cliStatus(cardId);
+        return s.ok ? { ok: true, value: { access: s.value } } : s;
+      }),
     'cli.tickets.list': ({ cardId }) =>
       serial(async () => {
         const e = engineFor(cardId, 'App tickets');

@@ -9,6 +9,7 @@ import { ScanInput } from '../invoice/ScanInput.tsx';
 import type { PaymentRecord } from '../store/pay-slice.ts';
 import { ConfirmWithPassword } from '../safety/ConfirmWithPassword.tsx';
 import { needsPassword } from '../safety/needs-password.ts';
+import { FeeCapNote, useFeeCap } from '../fee-cap/FeeCapSection.tsx';
 import { useAppStore } from '../useAppStore.ts';
 import { cardCurrencies } from '../invoice/invoice-model.ts';
 import { type KeyPaymentInput, type Quote, describeRate, nodeName } from './pay-model.ts';
@@ -151,6 +152,7 @@ function QuoteView({ invoice, quote, report, busy, onPay, onCancel }: {
 }) {
   const cur = invoice.currency;
   const m = (v: bigint): string => formatMoney(v, cur);
+  const aboveCap = useFeeCap(cur, quote.totalFees).above !== undefined;
   return (
     <div className="quote" role="group" aria-label="Payment quote">
       <dl className="quote-summary">
@@ -158,6 +160,7 @@ function QuoteView({ invoice, quote, report, busy, onPay, onCancel }: {
         {invoice.description !== undefined && (<><dt>For</dt><dd>{invoice.description}</dd></>)}
         <dt>Amount</dt><dd className="balance">{m(invoice.totalDestPayment)}</dd>
         <dt>Fee</dt><dd className="balance" aria-label="Fee">{m(quote.totalFees)}</dd>
+        <FeeCapNote currency={cur} fee={quote.totalFees} />
         <dt>Total</dt><dd className="balance"><strong>{m(invoice.totalDestPayment + quote.totalFees)}</strong></dd>
       </dl>
       <details open={quote.routes.length > 1 || quote.totalFees !== 0n}>
@@ -176,7 +179,7 @@ function QuoteView({ invoice, quote, report, busy, onPay, onCancel }: {
         <p className="card-meta">Each mediator charges its rate on the part it carries; the route's rate is theirs added up. A quote reserves no credit: it is checked again when you pay.</p>
       </details>
       <div className="card-actions">
-        <button type="button" disabled={busy} onClick={onPay}>Pay {m(invoice.totalDestPayment + quote.totalFees)}</button>
+        <button type="button" disabled={busy || aboveCap} onClick={onPay}>Pay {m(invoice.totalDestPayment + quote.totalFees)}</button>
         <button type="button" className="secondary" disabled={busy} onClick={onCancel}>Don't pay</button>
       </div>
     </div>

@@ -1,4 +1,4 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useState, type FormEvent } from 'react';
 import { useAppStore } from '../useAppStore.ts';
 import { DEFAULT_CLI_ADDRESS, stctrlCommand } from './cli-access.ts';
 
@@ -11,9 +11,13 @@ export function CliSection({ cardId }: { readonly cardId: string }) {
   const access = useAppStore((s) => s.cliAccess.get(cardId));
   const enableCli = useAppStore((s) => s.enableCli);
   const disableCli = useAppStore((s) => s.disableCli);
+  const loadCliStatus = useAppStore((s) => s.loadCliStatus);
   const [address, setAddress] = useState('');
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<Message>(undefined);
+  useEffect(() => {
+    void loadCliStatus(cardId).then((r) => { if (!r.ok) setMessage({ kind: 'error', text: r.error }); });
+  }, [cardId, loadCliStatus]);
 
   async function enable(e: FormEvent<HTMLFormElement>): Promise<void> {
     e.preventDefault();
@@ -37,6 +41,7 @@ export function CliSection({ cardId }: { readonly cardId: string }) {
         Lets the command line program stctrl control this card, exactly as it controls a node started with stnode.
         Anyone who has the app identity file below can spend from this card: keep it private.
       </p>
+      {access === null && <p className="card-meta">Command line access is off now.</p>}
       {access !== undefined && access !== null && (
         <div className="cli-access" aria-label="Command line access details">
           <p>The card listens on <code>{access.address}</code>. Run:</p>

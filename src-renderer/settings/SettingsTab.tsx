@@ -4,6 +4,7 @@ import { ExportBackup } from '../components/cards/ExportBackup.tsx';
 import { CliSection } from './CliSection.tsx';
 import { PairingSection } from '../pairing/PairingSection.tsx';
 import { ServerSection } from './ServerSection.tsx';
+import { FeeCapSection } from '../fee-cap/FeeCapSection.tsx';
 
 /** What the card page's Settings tab gets (the tab list's CardTabProps). */
 export interface SettingsTabProps {
@@ -21,6 +22,7 @@ export function SettingsTab({ cardId, cardName, report }: SettingsTabProps) {
       <ServerSection kind="index" report={report} />
       <CliSection cardId={cardId} />
       <PairingSection cardId={cardId} cardName={cardName} />
+      <FeeCapSection cardId={cardId} report={report} />
       <section className="panel" aria-labelledby="settings-backup">
         <h2 id="settings-backup">Backup</h2>
         <ExportBackup cardId={cardId} />

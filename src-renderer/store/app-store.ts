@@ -5,6 +5,7 @@ import { type AlertsDeps, createAlertsSlice, type AlertsSlice } from '../alerts/
 import { createSafetySlice, type SafetySlice } from '../safety/safety-slice.ts';
 import { createPairingSlice, type PairingSlice } from '../pairing/pairing-slice.ts';
 import { createLinksSlice, type LinksSlice } from '../links/links-slice.ts';
+import { createFeeCapsSlice, type FeeCapsSlice } from '../fee-cap/fee-caps-slice.ts';
 import { createCardSlice, type CardSlice } from './card-slice.ts';
 import { createCardsSlice, type CardsSlice } from './cards-slice.ts';
 import { createFriendSlice, type FriendSlice } from './friend-slice.ts';
@@ -15,7 +16,7 @@ import { createPaySlice, type PaySlice } from './pay-slice.ts';
 import { createUiSlice, type Theme, type UiSlice } from './ui-slice.ts';
 import { createWalletSlice, type WalletSlice } from './wallet-slice.ts';
 
-export type AppState = CardsSlice & CardSlice & WalletSlice & UiSlice & FriendSlice & SettingsSlice & HistorySlice & InvoiceSlice & PaySlice & AlertsSlice & SafetySlice & PairingSlice & LinksSlice;
+export type AppState = CardsSlice & CardSlice & WalletSlice & UiSlice & FriendSlice & SettingsSlice & HistorySlice & InvoiceSlice & PaySlice & AlertsSlice & SafetySlice & PairingSlice & LinksSlice & FeeCapsSlice;
 export type AppStore = StoreApi<AppState>;
 
 export function createAppStore(bridge: Bridge, opts: { readonly theme?: Theme; readonly alerts?: AlertsDeps } = {}): AppStore {
@@ -33,5 +34,6 @@ export function createAppStore(bridge: Bridge, opts: { readonly theme?: Theme; r
     ...createPaySlice()(...a),
     ...createPairingSlice(bridge)(...a),
     ...createLinksSlice(bridge)(...a),
+    ...createFeeCapsSlice(bridge)(...a),
   }));
 }

@@ -35,7 +35,7 @@ async function aliceWithBob() {
   await b.getState().openCard(cb.value.id);
   const bobKey = report(b).localPublicKey;
   expect((await a.getState().addFriend({ fileText: ownFriendText(report(b), 'Bob'), name: '', currency: 'FST', balance: '' })).ok).toBe(true);
-  return { a, b, bobKey, aliceId: ca.value.id };
+  return { a, b, bobKey, aliceId: ca.value.id, host: h };
 }
 
 function report(s: AppStore) {
@@ -104,7 +104,7 @@ describe('settings slice', () => {
   });
 
   it('turns command line access on and off, and refuses a bad address', async () => {
-    const { a, aliceId } = await aliceWithBob();
+    const { a, aliceId, host } = await aliceWithBob();
     expect(await a.getState().enableCli(aliceId, 'no port')).toMatchObject({ ok: false });
     expect(a.getState().cliAccess.get(aliceId)).toBeUndefined();
     const on = await a.getState().enableCli(aliceId, '127.0.0.1:0');
@@ -112,8 +112,15 @@ describe('settings slice', () => {
     expect(on.value.address).toMatch(/^127\.0\.0\.1:[1-9][0-9]*$/);
     for (const p of [on.value.appIdent, on.value.nodeTicket, on.value.appTicket]) expect(existsSync(p)).toBe(true);
     expect(a.getState().cliAccess.get(aliceId)).toEqual(on.value);
+    // another window (or the next run) asks the host and sees the same access
+    const other = createAppStore(createBridgeClient(inProcessTransport(host.dispatcher, host.events)));
+    expect(await other.getState().loadCliStatus(aliceId)).toEqual({ ok: true, value: undefined });
+    expect(other.getState().cliAccess.get(aliceId)).toEqual(on.value);
     expect(await a.getState().disableCli(aliceId)).toEqual({ ok: true, value: undefined });
     expect(a.getState().cliAccess.get(aliceId)).toBeNull();
+    expect(await other.getState().loadCliStatus(aliceId)).toEqual({ ok: true, value: undefined });
+    expect(other.getState().cliAccess.get(aliceId)).toBeNull();
+    expect((await other.getState().loadCliStatus('no-such-card')).ok).toBe(false);
   });
 });
 

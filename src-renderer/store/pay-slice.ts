@@ -9,6 +9,7 @@ import type { Commit, Invoice, Receipt } from '../../src-core/proto/index.ts';
 import type { Result } from '../../src-main/bridge.ts';
 import { formatMoney } from '../format-amount.ts';
 import { type KeyPaymentInput, type Quote, invoiceToPay, keyPayment, quoteFrom, sameQuote } from '../pay/pay-model.ts';
+import { feeAboveCap, feeCapOf } from '../fee-cap/fee-cap.ts';
 import type { AppState } from './app-store.ts';
 
 /** The buyer's commit, as the file and the QR text the seller needs. */
@@ -181,6 +182,12 @@ export const createPaySlice = (random: (n: number) => Uint8Array = platformRando
       const fresh = await quote(o.client, d.invoice);
       if (mine !== draftGeneration) return { ok: false, error: 'Another invoice was read meanwhile.' };
       if (!fresh.ok) return fresh;
+      // the fee cap (fee-cap/): checked on the fresh quote, so a dearer route found since is caught
+      const above = feeAboveCap(fresh.value.totalFees, feeCapOf(get().feeCaps[o.cardId], d.invoice.currency), d.invoice.currency);
+      if (above !== undefined) {
+        set({ payDraft: { ...d, quote: fresh.value, notice: above } });
+        return { ok: false, error: above };
+      }
       if (!sameQuote(fresh.value, d.quote)) {
         const notice = `The fee changed from ${formatMoney(d.quote.totalFees, d.invoice.currency)} to ${formatMoney(fresh.value.totalFees, d.invoice.currency)}. Nothing was paid: check the new quote and confirm again.`;
         set({ payDraft: { ...d, quote: fresh.value, notice } });

@@ -1,7 +1,6 @@
 /** Settings of the open card: its relays and index servers (app requests through the card
- *  slice's session) and command line access (`cli.enable` / `cli.disable` on the bridge). The
- *  host cannot yet say whether command line access is on (docs/wallet.md), so the slice keeps
- *  what this window enabled, per card. */
+ *  slice's session) and command line access (`cli.status` / `cli.enable` / `cli.disable` on the
+ *  bridge), kept per card id. */
 import type { StateCreator } from 'zustand/vanilla';
 import type { Bridge, CliAccess, Result } from '../../src-main/bridge.ts';
 import { parseCliAddress } from '../settings/cli-access.ts';
@@ -10,8 +9,10 @@ import type { AppState } from './app-store.ts';
 import type { CardResult } from './card-slice.ts';
 
 export interface SettingsSlice {
-  /** Command line access this window turned on, per card id (null: turned off). */
+  /** Command line access per card id, as the host last said (null: off; absent: not asked yet). */
   readonly cliAccess: ReadonlyMap<string, CliAccess | null>;
+  /** Asks the host whether command line access is on (e.g. from an earlier run). */
+  loadCliStatus(cardId: string): Promise<CardResult>;
   addServer(kind: ServerKind, input: ServerInput): Promise<CardResult>;
   removeServer(kind: ServerKind, publicKey: Uint8Array): Promise<CardResult>;
   enableCli(cardId: string, addressText: string): Promise<Result<CliAccess, string>>;
@@ -32,6 +33,12 @@ export const createSettingsSlice = (bridge: Bridge): StateCreator<AppState, [], 
       return get().cardRequest(r.value);
     },
     removeServer: (kind, publicKey) => get().cardRequest(removeServerRequest(kind, publicKey)),
+    async loadCliStatus(cardId) {
+      const r = await bridge.call('cli.status', { cardId });
+      if (!r.ok) return { ok: false, error: `Could not ask whether command line access is on: ${r.error.message}` };
+      remember(cardId, r.value.access);
+      return { ok: true, value: undefined };
+    },
     async enableCli(cardId, addressText) {
       const a = parseCliAddress(addressText);
       if (!a.ok) return a;
