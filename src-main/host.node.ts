@@ -11,6 +11,7 @@ import { type CardEngines, createCardEngines } from './card-engines.node.ts';
 import { CARD_PREFS_FILE, loadCardPrefs, saveCardPrefs } from './card-prefs-storage.node.ts';
 import { createDispatcher, EventHub, type Dispatcher } from './dispatcher.ts';
 import { scryptKdf } from './kdf.node.ts';
+import { createRemoteCards, type RemoteCards } from './remote-cards.node.ts';
 import { loadSafetySettings, SAFETY_FILE, saveSafetySettings } from './safety-storage.node.ts';
 import { loadVault, fileVaultStorage } from './vault-storage.node.ts';
 import { createWalletHost, type WalletHost } from './wallet-host.ts';
@@ -23,6 +24,7 @@ export interface RunningHost {
   readonly dispatcher: Dispatcher;
   readonly events: EventHub;
   readonly engines: CardEngines;
+  readonly remotes: RemoteCards;
   /** Stops the cards' nodes cleanly, then releases the data folder's lock file. */
   close(): Promise<void>;
 }
@@ -36,6 +38,8 @@ export interface HostOptions {
   readonly tickMs?: number;
   /** Node log lines (default: dropped). */
   readonly log?: (line: string) => void;
+  /** Remote cards' reconnect delays (default remote-cards.node.ts's: 1 s doubling up to 30 s). */
+  readonly reconnect?: { readonly minDelayMs: number; readonly maxDelayMs: number };
 }
 
 /** Opens the wallet in `dataDir`, holding its lock file so a second host (Electron and browser
@@ -66,6 +70,11 @@ export async function openWalletHost(dataDir: string, onInternalError: (e: unkno
     ...(options.log === undefined ? {} : { log: options.log }),
     ...(options.tickMs === undefined ? {} : { tickMs: options.tickMs }),
   });
+  const remotes = createRemoteCards({
+    events, crypto: nodeBackend, clock: options.clock ?? systemClock,
+    ...(options.log === undefined ? {} : { log: options.log }),
+    ...(options.reconnect ?? {}),
+  });
   const host = createWalletHost({
     vault,
     save: fileVaultStorage(path).save,
@@ -74,6 +83,7 @@ export async function openWalletHost(dataDir: string, onInternalError: (e: unkno
     kdf: scryptKdf,
     random,
     engines,
+    remotes,
     now: () => (options.clock ?? systemClock).now(),
     safety: { settings: safety, save: saveSafetySettings(safetyPath), ...(options.clock === undefined ? {} : { clock: options.clock }) },
     cardPrefs: { prefs: cardPrefs, save: saveCardPrefs(cardPrefsPath), ...(options.clock === undefined ? {} : { clock: options.clock }) },
@@ -87,5 +97,5 @@ export async function openWalletHost(dataDir: string, onInternalError: (e: unkno
       await lock.release();
     }
   };
-  return { host, events, engines, dispatcher: createDispatcher(host.handlers, onInternalError), close };
+  return { host, events, engines, remotes, dispatcher: createDispatcher(host.handlers, onInternalError), close };
 }

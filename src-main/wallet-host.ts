@@ -7,9 +7,11 @@
  *  and command line access go to it, and its view shows the node's balances. Without `engines`
  *  (renderer store tests) a card is an identity only and those requests answer `unavailable`.
  *  `cards.export` / `cards.import`: sealed backup files (card-backup.ts) of a local card.
- *  NOT REAL YET: remote cards (.rcard). docs/wallet.md keeps the list. */
+ *  With `remotes` (remote-cards.node.ts) a remote card (`cards.import` of an .rcard) is an app
+ *  connection to its own `stnode`, its app key sealed like a seed; docs/wallet.md. */
 import { toBase64Url, type Result } from '../src-core/codec/index.ts';
 import type { CryptoBackend } from '../src-core/crypto/index.ts';
+import { parseRcard } from '../src-core/files/index.ts';
 import type { BridgeError, CardView } from './bridge.ts';
 import { BACKUP_FILE_EXTENSION, openCardBackup, sealCardBackup } from './card-backup.ts';
 import type { CardEngines } from './card-engines.ts';
@@ -25,7 +27,8 @@ import {
   sealCardSeed,
   type Kdf,
 } from './key-vault.ts';
-import type { Vault, VaultCard } from './vault-file.ts';
+import type { RemoteCards } from './remote-cards.ts';
+import type { RemoteVaultCard, Vault, VaultCard } from './vault-file.ts';
 
 export interface WalletHostOptions {
   readonly vault: Vault;
@@ -46,6 +49,8 @@ export interface WalletHostOptions {
   readonly safety?: SafetyOptions;
   /** Wall-clock time in ms since the Unix epoch, for `backedUpAt` (default Date.now). */
   readonly now?: () => number;
+  /** Remote cards' connections (remote-cards.node.ts); absent: remote cards are refused. */
+  readonly remotes?: RemoteCards;
   /** Invoice expiries and fee caps (card-prefs.ts): the table and its save; default: in memory. */
   readonly cardPrefs?: Pick<CardPrefsDeps, 'prefs' | 'save' | 'clock' | 'onExpired'>;
 }
@@ -85,6 +90,7 @@ function checkNewPassword(password: string): Fail | undefined {
   return undefined;
 }
 
+const REMOTE_NO_CLI = 'Command line access is for cards on this computer. A remote card is a node of its own: use stctrl with that node\'s tickets.';
 const REMOTE_NO_BACKUP = 'A remote card cannot be backed up from the wallet: its key and its data live on its node. Back up the node (its identity file and database) instead; keep the .rcard file to connect again.';
 
 export function createWalletHost(opts: WalletHostOptions): WalletHost {
@@ -101,8 +107,9 @@ export function createWalletHost(opts: WalletHostOptions): WalletHost {
 
   const engines = opts.engines;
   const now = opts.now ?? Date.now;
+  const remotes = opts.remotes;
   const view = (c: VaultCard): CardView => {
-    const st = engines?.status(c.id) ?? { online: false, balances: [] };
+    const st = (c.kind === 'local' ? engines : remotes)?.status(c.id) ?? { online: false, balances: [] };
     return {
       id: c.id, name: c.name, publicKey: toBase64Url(c.publicKey), kind: c.kind, online: st.online, balances: [...st.balances],
       address: c.kind === 'remote' ? c.address : null,
@@ -123,14 +130,33 @@ export function createWalletHost(opts: WalletHostOptions): WalletHost {
   const findCard = (id: string): VaultCard | undefined => vault.cards.find((c) => c.id === id);
   const unknownCard = (id: string): Fail => fail('unknown-card', `There is no card ${JSON.stringify(id)}.`);
   const unavailable = (what: string): Fail => fail('unavailable', `${what} is not available in this build yet.`);
-  engines?.onChange((cardId) => {
+  const onCardChange = (cardId: string): void => {
     if (findCard(cardId) !== undefined) opts.events.publish('cards.changed', { cards: cards() });
-  });
+  };
+  engines?.onChange(onCardChange);
+  remotes?.onChange(onCardChange);
+  /** Starts keeping a remote card connected (in the background; it shows offline until then). */
+  const startRemote = (card: RemoteVaultCard, key: Uint8Array): void => {
+    const appPrivateKey = openCardSeed(deps, key, card.id, card.appKey);
+    if (appPrivateKey === undefined) {
+      opts.onEngineError?.(card.id, new Error('the card\'s sealed app key does not open with the wallet key'));
+      return;
+    }
+    try {
+      remotes?.start(card.id, { name: card.name, nodePublicKey: card.publicKey, address: card.address, appPrivateKey, appPublicKey: opts.crypto.ed25519PublicKey(appPrivateKey) });
+    } finally {
+      appPrivateKey.fill(0);
+    }
+  };
   /** Starts every local card's node; one that fails is reported and stays offline. */
   const startEngines = async (): Promise<void> => {
-    if (engines === undefined || walletKey === undefined) return;
+    if (walletKey === undefined) return;
     for (const card of vault.cards) {
-      if (card.kind !== 'local') continue;
+      if (card.kind === 'remote') {
+        startRemote(card, walletKey);
+        continue;
+      }
+      if (engines === undefined) continue;
       const seed = openCardSeed(deps, walletKey, card.id, card.seed);
       if (seed === undefined) {
         opts.onEngineError?.(card.id, new Error('the card\'s sealed key does not open with the wallet key'));
@@ -146,13 +172,37 @@ export function createWalletHost(opts: WalletHostOptions): WalletHost {
     }
   };
   const stopEngines = async (): Promise<void> => {
+    await remotes?.stopAll();
     await engines?.stopAll();
   };
-  /** The card's engine, for requests that need it: known card, unlocked wallet. */
-  const engineFor = (cardId: string, what: string): Fail | CardEngines => {
-    if (findCard(cardId) === undefined) return unknownCard(cardId);
-    if (engines === undefined) return unavailable(what);
-    return needUnlocked() ?? engines;
+  /** What runs the card, for requests that need it: known card, unlocked wallet. */
+  const runnerFor = (cardId: string, what: string): Fail | { readonly kind: 'local'; readonly engines: CardEngines } | { readonly kind: 'remote'; readonly remotes: RemoteCards } => {
+    const card = findCard(cardId);
+    if (card === undefined) return unknownCard(cardId);
+    if (card.kind === 'remote') return remotes === undefined ? unavailable(what) : needUnlocked() ?? { kind: 'remote', remotes };
+    return engines === undefined ? unavailable(what) : needUnlocked() ?? { kind: 'local', engines };
+  };
+
+  /** `cards.import` of an .rcard (inside the queue, unlocked): the node's key must be new here. */
+  const importRemote = async (name: Result<string, BridgeError>, text: string): Promise<Result<{ card: CardView }, BridgeError>> => {
+    if (remotes === undefined) return unavailable('A remote card (.rcard)');
+    if (!name.ok) return name;
+    const parsed = parseRcard(text, opts.crypto);
+    if (!parsed.ok) return fail('bad-input', `This is not a usable remote card file: ${parsed.error.message} Nothing was imported.`);
+    const rcard = parsed.value;
+    try {
+      const same = vault.cards.find((c) => equalBytes(c.publicKey, rcard.nodePublicKey));
+      if (same !== undefined) return fail('bad-input', `This node is already a card in the wallet (${JSON.stringify(same.name)}). Nothing was imported.`);
+      const id = toBase64Url(opts.random(16));
+      const key = walletKey as Uint8Array;
+      const card: RemoteVaultCard = { id, name: name.value, kind: 'remote', publicKey: rcard.nodePublicKey, address: rcard.address, appKey: sealCardSeed(deps, key, id, rcard.appPrivateKey) };
+      await commit({ ...vault, cards: [...vault.cards, card] });
+      startRemote(card, key);
+      opts.events.publish('cards.changed', { cards: cards() });
+      return { ok: true, value: { card: view(card) } };
+    } finally {
+      rcard.appPrivateKey.fill(0);
+    }
   };
 
   const handlers: WalletHandlers = {
@@ -251,7 +301,8 @@ export function createWalletHost(opts: WalletHostOptions): WalletHost {
         if (card === undefined) return unknownCard(cardId);
         await commit({ ...vault, cards: vault.cards.filter((c) => c.id !== cardId) });
         // the vault no longer names the card: only now stop its node and delete its folder
-        await engines?.destroy(cardId);
+        if (card.kind === 'remote') await remotes?.stop(cardId);
+        else await engines?.destroy(cardId);
         opts.events.publish('cards.changed', { cards: cards() });
         return done;
       }),
@@ -259,9 +310,9 @@ export function createWalletHost(opts: WalletHostOptions): WalletHost {
       serial(async () => {
         const locked = needUnlocked();
         if (locked !== undefined) return locked;
-        if (file.kind !== 'backup') return unavailable('A remote card (.rcard)');
-        if (engines === undefined) return unavailable('Importing a card');
         const checked = checkCardName(name);
+        if (file.kind === 'rcard') return importRemote(checked, file.text);
+        if (engines === undefined) return unavailable('Importing a card');
         if (!checked.ok) return checked;
         const opened = await openCardBackup(deps, file.text, password);
         if (!opened.ok) return fail(opened.error.kind === 'wrong-password' ? 'wrong-password' : 'bad-input', opened.error.message);
@@ -315,43 +366,51 @@ export function createWalletHost(opts: WalletHostOptions): WalletHost {
       }),
     'cli.enable': ({ cardId, address }) =>
       serial(async () => {
-        const e = engineFor(cardId, 'Command line access');
-        return 'ok' in e ? e : e.cliEnable(cardId, address);
+        const r = runnerFor(cardId, 'Command line access');
+        if ('ok' in r) return r;
+        return r.kind === 'remote' ? fail('unavailable', REMOTE_NO_CLI) : r.engines.cliEnable(cardId, address);
       }),
     'cli.disable': ({ cardId }) =>
       serial(async () => {
-        const e = engineFor(cardId, 'Command line access');
-        return 'ok' in e ? e : e.cliDisable(cardId);
+        const r = runnerFor(cardId, 'Command line access');
+        if ('ok' in r) return r;
+        return r.kind === 'remote' ? fail('unavailable', REMOTE_NO_CLI) : r.engines.cliDisable(cardId);
       }),
     'cli.status': ({ cardId }) =>
       serial(async () => {
-        const e = engineFor(cardId, 'Command line access');
-        if ('ok' in e) return e;
-        const s = await e.cliStatus(cardId);
+        const r = runnerFor(cardId, 'Command line access');
+        if ('ok' in r) return r;
+        if (r.kind === 'remote') return { ok: true, value: { access: null } };
+        const s = await r.engines.cliStatus(cardId);
         return s.ok ? { ok: true, value: { access: s.value } } : s;
       }),
     'cli.tickets.list': ({ cardId }) =>
       serial(async () => {
-        const e = engineFor(cardId, 'App tickets');
-        return 'ok' in e ? e : e.ticketsList(cardId);
+        const r = runnerFor(cardId, 'App tickets');
+        if ('ok' in r) return r;
+        return r.kind === 'remote' ? fail('unavailable', REMOTE_NO_CLI) : r.engines.ticketsList(cardId);
       }),
     'cli.tickets.issue': ({ cardId, name, permissions }) =>
       serial(async () => {
-        const e = engineFor(cardId, 'App tickets');
-        return 'ok' in e ? e : e.ticketsIssue(cardId, name, permissions);
+        const r = runnerFor(cardId, 'App tickets');
+        if ('ok' in r) return r;
+        return r.kind === 'remote' ? fail('unavailable', REMOTE_NO_CLI) : r.engines.ticketsIssue(cardId, name, permissions);
       }),
     'cli.tickets.revoke': ({ cardId, ticketId }) =>
       serial(async () => {
-        const e = engineFor(cardId, 'App tickets');
-        return 'ok' in e ? e : e.ticketsRevoke(cardId, ticketId);
+        const r = runnerFor(cardId, 'App tickets');
+        if ('ok' in r) return r;
+        return r.kind === 'remote' ? fail('unavailable', REMOTE_NO_CLI) : r.engines.ticketsRevoke(cardId, ticketId);
       }),
     'app.request': async ({ cardId, message }) => {
-      const e = engineFor(cardId, 'The app protocol');
-      return 'ok' in e ? e : e.appRequest(cardId, message);
+      const r = runnerFor(cardId, 'The app protocol');
+      if ('ok' in r) return r;
+      return r.kind === 'remote' ? r.remotes.appRequest(cardId, message) : r.engines.appRequest(cardId, message);
     },
     'app.connect': async ({ cardId }) => {
-      const e = engineFor(cardId, 'The app protocol');
-      return 'ok' in e ? e : e.connectApp(cardId);
+      const r = runnerFor(cardId, 'The app protocol');
+      if ('ok' in r) return r;
+      return r.kind === 'remote' ? r.remotes.connectApp(cardId) : r.engines.connectApp(cardId);
     },
   };
 
