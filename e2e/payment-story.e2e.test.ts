@@ -410,8 +410,21 @@ describe('the payment story in Chromium (two wallets in browser mode, real strel
     const coffee = a.getByRole('listitem', { name: 'Invoice 5 FST Coffee' });
     await coffee.getByText('open: waiting for payment').waitFor();
     await a.screenshot({ path: artifactPath('pay-18-alice-commit-of-another-invoice.png'), fullPage: true });
+    // a reload forgets the window's list; the open invoice comes back from the node's report
+    await a.reload();
+    await a.getByRole('button', { name: 'Open Alice' }).click();
+    await a.getByRole('heading', { name: 'Alice', level: 1 }).waitFor();
+    // the tabs are keyboard-usable: arrow keys move between them
+    await a.getByRole('tab', { name: 'Friends', exact: true }).focus();
+    await a.keyboard.press('ArrowRight');
+    await a.getByRole('tab', { name: 'Get paid', exact: true, selected: true }).waitFor();
+    const rebuilt = a.getByRole('listitem', { name: 'Invoice 5 FST' });
+    await rebuilt.getByText('made before this window opened').waitFor();
+    await rebuilt.getByText('open: waiting for payment').waitFor();
+    await rebuilt.getByRole('button', { name: 'Show invoice' }).click();
     await a.getByRole('button', { name: 'Cancel invoice' }).click();
-    await coffee.getByText('cancelled', { exact: true }).waitFor();
+    await rebuilt.getByText('cancelled', { exact: true }).waitFor();
+    await a.screenshot({ path: artifactPath('pay-18b-alice-rebuilt-invoice-cancelled.png'), fullPage: true });
     await balanceWith(a, 'Alice', 'Bob', '60');
     await balanceWith(b, 'Bob', 'Alice', '-60');
 
