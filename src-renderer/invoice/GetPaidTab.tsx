@@ -51,7 +51,7 @@ export function GetPaidTab({ cardId, report }: CardTabProps) {
             <div className="row">
               <div className="field">
                 <label htmlFor={`${id}-amount`}>Amount</label>
-                <input id={`${id}-amount`} inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value)} placeholder="60" />
+                <input id={`${id}-amount`} inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value)} placeholder="for example 60" />
               </div>
               <div className="field">
                 <label htmlFor={`${id}-currency`}>Currency</label>
