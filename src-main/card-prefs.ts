@@ -105,8 +105,12 @@ export function withCardPrefs(inner: InnerHandlers, deps: CardPrefsDeps): CardPr
     timer?.cancel();
     timer = undefined;
     if (closed || prefs.expiries.length === 0) return;
-    const next = Math.min(...prefs.expiries.map((e) => e.expiresAt)) * 1000;
-    const wait = Math.max(0, Math.min(delayMs ?? Infinity, next - clock.now(), 2 ** 31 - 1));
+    // `delayMs`: due entries wait for a retry; otherwise they are swept at once
+    const now = clock.now();
+    const times = prefs.expiries.map((e) => e.expiresAt * 1000);
+    const next = Math.min(...(delayMs === undefined ? times : times.filter((t) => t > now)));
+    const wait = Math.max(0, Math.min(delayMs ?? Infinity, next - now, 2 ** 31 - 1));
+    if (!Number.isFinite(wait)) return;
     timer = clock.after(wait, () => {
       timer = undefined;
       void sweep();
@@ -118,7 +122,13 @@ export function withCardPrefs(inner: InnerHandlers, deps: CardPrefsDeps): CardPr
     if (sweeping !== undefined) return sweeping;
     sweeping = (async () => {
       let retry = false;
-      if (await unlocked()) {
+      // locked (also by the idle lock, which does not pass through here): the next unlock sweeps
+      if (!(await unlocked())) {
+        timer?.cancel();
+        timer = undefined;
+        return;
+      }
+      {
         const now = clock.now();
         for (const e of prefs.expiries.filter((x) => x.expiresAt * 1000 <= now)) {
           if (closed) return;
