@@ -79,6 +79,16 @@ describe('friend page in Chromium (browser mode)', () => {
     await page.getByRole('button', { name: 'Rename' }).click();
     await page.getByRole('heading', { name: 'Bobby', level: 2 }).waitFor();
 
+    // relays from a newer friend file: another card's file is refused, Bob's own is taken
+    await page.getByText('Reached through 0 relays').click();
+    const aliceFile = bobFile.replace(/"publicKey": "[^"]+"/, `"publicKey": "${'A'.repeat(43)}"`);
+    await page.getByLabel("Bobby's new friend file (after Bobby changed relays)").fill(aliceFile);
+    await page.getByRole('button', { name: 'Update relays' }).click();
+    await page.getByRole('alert').filter({ hasText: "This friend file is not Bobby's" }).waitFor();
+    await page.getByLabel("Bobby's new friend file (after Bobby changed relays)").fill(bobFile);
+    await page.getByRole('button', { name: 'Update relays' }).click();
+    await page.getByRole('status').filter({ hasText: "Bobby's relays are updated." }).waitFor();
+
     const fee = page.getByLabel('Fee rate for Bobby (FST)');
     await fee.getByText('no fee').waitFor();
     await page.getByLabel('Fee percentage (FST)').fill('1.5');

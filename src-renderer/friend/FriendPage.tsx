@@ -4,6 +4,7 @@ import type { FriendReport } from '../../src-core/app/index.ts';
 import { toBase64Url } from '../../src-core/codec/index.ts';
 import { CARD_DECIMALS } from '../card/friend-input.ts';
 import { DebtBarView } from '../components/DebtBarView.tsx';
+import { describeOpenFileError, openTextFile } from '../files/file-port.ts';
 import { formatAmount } from '../format-amount.ts';
 import type { CardResult } from '../store/card-slice.ts';
 import { useAppStore } from '../useAppStore.ts';
@@ -24,6 +25,7 @@ export function FriendPage({ friend }: { readonly friend: FriendReport }) {
   const cardRequest = s((x) => x.cardRequest);
   const setMaxDebt = s((x) => x.setMaxDebt);
   const renameFriend = s((x) => x.renameFriend);
+  const updateFriendRelays = s((x) => x.updateFriendRelays);
   const setFriendRate = s((x) => x.setFriendRate);
   const addFriendCurrency = s((x) => x.addFriendCurrency);
   const removeFriendCurrency = s((x) => x.removeFriendCurrency);
@@ -33,6 +35,7 @@ export function FriendPage({ friend }: { readonly friend: FriendReport }) {
   const [message, setMessage] = useState<Message>(undefined);
   const [name, setName] = useState('');
   const [newCurrency, setNewCurrency] = useState('');
+  const [relaysFile, setRelaysFile] = useState('');
   const [maxDebt, setMaxDebtText] = useState<Record<string, string>>({});
   const [rate, setRate] = useState<Record<string, { percent: string; add: string }>>({});
   const [confirm, setConfirm] = useState<'remove' | 'reset' | undefined>(undefined);
@@ -46,6 +49,12 @@ export function FriendPage({ friend }: { readonly friend: FriendReport }) {
     setBusy(false);
     setMessage(r.ok ? { kind: 'ok', text: done } : { kind: 'error', text: r.error });
     return r.ok;
+  }
+
+  async function openRelaysFile(): Promise<void> {
+    const r = await openTextFile(document, ['.friend', '.json', '.toml', '.txt']);
+    if (!r.ok) setMessage({ kind: 'error', text: describeOpenFileError(r.error) });
+    else if (r.value !== undefined) setRelaysFile(r.value.text);
   }
 
   function submit(e: FormEvent<HTMLFormElement>, action: () => Promise<CardResult>, done: string, clear: () => void): void {
@@ -80,6 +89,21 @@ export function FriendPage({ friend }: { readonly friend: FriendReport }) {
         </div>
         <button type="submit" disabled={busy}>Rename</button>
       </form>
+
+      <details className="friend-relays">
+        <summary>Reached through {friend.relays.length === 1 ? '1 relay' : `${friend.relays.length} relays`}</summary>
+        <ul>{friend.relays.map((r) => <li key={toBase64Url(r.publicKey)}><code>{r.address}</code></li>)}</ul>
+        <form onSubmit={(e) => submit(e, () => updateFriendRelays(key, relaysFile), `${friend.name}'s relays are updated.`, () => setRelaysFile(''))}>
+          <div className="field">
+            <label htmlFor={`${id}-relays`}>{friend.name}'s new friend file (after {friend.name} changed relays)</label>
+            <textarea id={`${id}-relays`} rows={3} spellCheck={false} value={relaysFile} onChange={(e) => setRelaysFile(e.target.value)} />
+          </div>
+          <div className="card-actions">
+            <button type="button" className="secondary" onClick={() => void openRelaysFile()}>Open {friend.name}'s friend file…</button>
+            <button type="submit" disabled={busy}>Update relays</button>
+          </div>
+        </form>
+      </details>
 
       {friend.channel.kind === 'inconsistent' && reset !== undefined && (
         <div className="friend-reset" role="group" aria-label={`Reset the channel with ${friend.name}`}>

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { FriendCurrencyReport, FriendReport } from '../../src-core/app/index.ts';
+import { formatFriend } from '../../src-core/files/index.ts';
 import {
-  addCurrencyRequest, rateRequest, removalCheck, removeCurrencyRequest, renameRequest, resetRequest, resetView,
+  addCurrencyRequest, relaysRequest, rateRequest, removalCheck, removeCurrencyRequest, renameRequest, resetRequest, resetView,
 } from './friend-actions.ts';
 
 const key = new Uint8Array(32).fill(7);
@@ -29,6 +30,21 @@ describe('renameRequest and addCurrencyRequest', () => {
     expect(addCurrencyRequest(friend(), 'USD')).toEqual({ ok: true, value: { kind: 'add-friend-currency', friendPublicKey: key, currency: 'USD' } });
     expect(addCurrencyRequest(friend(), 'FST')).toEqual({ ok: false, error: 'Bob already has the currency FST.' });
     expect(addCurrencyRequest(friend(), 'X'.repeat(17)).ok).toBe(false);
+  });
+});
+
+describe('relaysRequest', () => {
+  const relay = { publicKey: new Uint8Array(32).fill(3), address: '127.0.0.1:4000' };
+  it("takes the relays of the friend's newer friend file", () => {
+    expect(relaysRequest(friend(), formatFriend({ publicKey: key, relays: [relay] })))
+      .toEqual({ ok: true, value: { kind: 'set-friend-relays', friendPublicKey: key, relays: [relay] } });
+  });
+
+  it("refuses another friend's file, garbage and nothing", () => {
+    expect(relaysRequest(friend(), formatFriend({ publicKey: new Uint8Array(32).fill(8), relays: [relay] })))
+      .toEqual({ ok: false, error: "This friend file is not Bob's: its public key is another one." });
+    expect(relaysRequest(friend(), 'hello').ok).toBe(false);
+    expect(relaysRequest(friend(), ' ')).toEqual({ ok: false, error: "Paste or open Bob's new friend file." });
   });
 });
 

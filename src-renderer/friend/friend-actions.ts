@@ -2,6 +2,8 @@
  *  says about a friend before a step that cannot be undone (removing it, resetting its channel).
  *  Pure; every refusal is one sentence saying what to fix. */
 import { type AppRequest, type CurrencyBalance, type FriendReport, compareCurrencies } from '../../src-core/app/index.ts';
+import { toBase64Url } from '../../src-core/codec/index.ts';
+import { parseFriend } from '../../src-core/files/index.ts';
 import type { Result } from '../../src-main/bridge.ts';
 import { CARD_DECIMALS, parseCurrency } from '../card/friend-input.ts';
 import { formatAmount } from '../format-amount.ts';
@@ -16,6 +18,19 @@ export function renameRequest(friend: FriendReport, text: string): Result<AppReq
   if (name === '') return { ok: false, error: 'Enter the new name.' };
   if (utf8Length(name) > MAX_FRIEND_NAME_BYTES) return { ok: false, error: `A friend's name has at most ${MAX_FRIEND_NAME_BYTES} bytes.` };
   return { ok: true, value: { kind: 'set-friend-name', friendPublicKey: friend.publicKey, name } };
+}
+
+/** The friend's relays from a newer friend file of the same friend (set-friend-relays): when it
+ *  moved to other relays, its old entry here no longer reaches it. */
+export function relaysRequest(friend: FriendReport, fileText: string): Result<AppRequest, string> {
+  if (fileText.trim() === '') return { ok: false, error: `Paste or open ${friend.name}'s new friend file.` };
+  const f = parseFriend(fileText);
+  if (!f.ok) return { ok: false, error: `This is not a friend file we can read: ${f.error.message}` };
+  if (toBase64Url(f.value.publicKey) !== toBase64Url(friend.publicKey)) {
+    return { ok: false, error: `This friend file is not ${friend.name}'s: its public key is another one.` };
+  }
+  const relays = f.value.relays.map((r) => ({ publicKey: r.publicKey, address: r.address }));
+  return { ok: true, value: { kind: 'set-friend-relays', friendPublicKey: friend.publicKey, relays } };
 }
 
 export function addCurrencyRequest(friend: FriendReport, text: string): Result<AppRequest, string> {

@@ -6,7 +6,7 @@ import type { AppRequest, FriendReport } from '../../src-core/app/index.ts';
 import { toBase64Url } from '../../src-core/codec/index.ts';
 import type { Result } from '../../src-main/bridge.ts';
 import {
-  addCurrencyRequest, rateRequest, removalCheck, removeCurrencyRequest, renameRequest, resetRequest,
+  addCurrencyRequest, rateRequest, relaysRequest, removalCheck, removeCurrencyRequest, renameRequest, resetRequest,
 } from '../friend/friend-actions.ts';
 import type { AppState } from './app-store.ts';
 import type { CardResult } from './card-slice.ts';
@@ -16,6 +16,8 @@ export interface FriendSlice {
   readonly openFriend: { readonly cardId: string; readonly key: string } | undefined;
   showFriend(publicKey: Uint8Array | undefined): void;
   renameFriend(publicKey: Uint8Array, name: string): Promise<CardResult>;
+  /** The friend's relays from its newer friend file (it moved to other relays). */
+  updateFriendRelays(publicKey: Uint8Array, fileText: string): Promise<CardResult>;
   setFriendRate(publicKey: Uint8Array, currency: string, percent: string, add: string): Promise<CardResult>;
   addFriendCurrency(publicKey: Uint8Array, currency: string): Promise<CardResult>;
   removeFriendCurrency(publicKey: Uint8Array, currency: string): Promise<CardResult>;
@@ -53,6 +55,7 @@ export const createFriendSlice = (): StateCreator<AppState, [], [], FriendSlice>
       else set({ openFriend: { cardId: s.cardId, key: toBase64Url(publicKey) } });
     },
     renameFriend: (k, name) => withFriend(k, (f) => renameRequest(f, name)),
+    updateFriendRelays: (k, fileText) => withFriend(k, (f) => relaysRequest(f, fileText)),
     setFriendRate: (k, currency, percent, add) => withFriend(k, (f) => rateRequest(f, currency, percent, add)),
     addFriendCurrency: (k, currency) => withFriend(k, (f) => addCurrencyRequest(f, currency)),
     removeFriendCurrency: (k, currency) => withFriend(k, (f) => removeCurrencyRequest(f, currency)),
