@@ -128,6 +128,10 @@ export interface BridgeRequests {
   'cards.create': { args: { readonly name: string }; result: { readonly card: CardView } };
   /** A backup (`file.kind: 'backup'`) opens with `password`, the one it was exported under. */
   'cards.import': { args: { readonly name: string; readonly file: CardFile; readonly password: string }; result: { readonly card: CardView } };
+  /** Moves a node made with the command line tools into the wallet as a local card: its identity
+   *  file's text (`stmgr gen-ident`) and its database file (`node.db`, bound to that identity).
+   *  The node must not run anywhere else afterwards. */
+  'cards.importNode': { args: { readonly name: string; readonly ident: string; readonly database: Uint8Array }; result: { readonly card: CardView } };
   /** A backup of the card (seed + node database) sealed under `password`, as a file's text for
    *  the renderer to save (`fileName` is a suggestion). */
   'cards.export': { args: { readonly cardId: CardId; readonly password: string }; result: { readonly fileName: string; readonly text: string } };
@@ -238,6 +242,8 @@ export const MAX_BRIDGE_MESSAGE_CHARS = 17 * 1024 * 1024;
 /** App-protocol messages are bounded by the app protocol's own frame limit; this caps the bridge. */
 export const MAX_APP_MESSAGE_BYTES = 1024 * 1024;
 export const MAX_CARD_FILE_CHARS = 16 * 1024 * 1024;
+/** A node database moved into the wallet (`cards.importNode`); its base64url fits a bridge message. */
+export const MAX_NODE_DATABASE_BYTES = 12 * 1024 * 1024;
 export const MAX_CARD_NAME_CHARS = 64;
 /** An `offset:` link (a commit's QR payload is ~330 characters; rcards and friends are longer). */
 export const MAX_LINK_CHARS = 8192;
@@ -288,6 +294,10 @@ export const REQUEST_SCHEMAS: SchemaTable<BridgeRequests> = {
   'cards.create': { args: obj({ name: cardName }), result: obj({ card: cardView }) },
   'cards.import': {
     args: obj({ name: cardName, file: obj({ kind: literal('backup', 'rcard'), text: str({ maxLength: MAX_CARD_FILE_CHARS }) }), password }),
+    result: obj({ card: cardView }),
+  },
+  'cards.importNode': {
+    args: obj({ name: cardName, ident: str({ maxLength: 10_000 }), database: bytes({ maxBytes: MAX_NODE_DATABASE_BYTES }) }),
     result: obj({ card: cardView }),
   },
   'cards.export': { args: obj({ cardId, password }), result: obj({ fileName: str({ maxLength: 255 }), text: str({ maxLength: MAX_CARD_FILE_CHARS }) }) },

@@ -300,7 +300,7 @@ export function createCardEngines(opts: CardEnginesOptions): CardEngines {
         return done;
       } catch (e) {
         await rm(dir, { recursive: true, force: true });
-        if (isStoreError(e)) return fail('bad-input', `The backup's database does not open: ${e.message}`);
+        if (isStoreError(e)) return fail('bad-input', `The database does not open as this card's node database: ${e.message}. Nothing was imported.`);
         throw e;
       }
     },

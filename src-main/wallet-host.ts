@@ -11,7 +11,7 @@
  *  connection to its own `stnode`, its app key sealed like a seed; docs/wallet.md. */
 import { toBase64Url, type Result } from '../src-core/codec/index.ts';
 import type { CryptoBackend } from '../src-core/crypto/index.ts';
-import { parseRcard } from '../src-core/files/index.ts';
+import { parseIdent, parseRcard } from '../src-core/files/index.ts';
 import type { BridgeError, CardView } from './bridge.ts';
 import { BACKUP_FILE_EXTENSION, openCardBackup, sealCardBackup } from './card-backup.ts';
 import type { CardEngines } from './card-engines.ts';
@@ -183,6 +183,29 @@ export function createWalletHost(opts: WalletHostOptions): WalletHost {
     return engines === undefined ? unavailable(what) : needUnlocked() ?? { kind: 'local', engines };
   };
 
+  /** A local card from a key and a node database (inside the queue, unlocked): the key must be
+   *  new here, the database must open as this key's; the vault is saved last (a failed save
+   *  deletes the folder again), then the node starts. */
+  const addLocal = async (
+    e: CardEngines, name: string, publicKey: Uint8Array, seed: Uint8Array, database: Uint8Array, backedUpAt: number | null,
+  ): Promise<Result<{ card: CardView }, BridgeError>> => {
+    const same = vault.cards.find((c) => equalBytes(c.publicKey, publicKey));
+    if (same !== undefined) return fail('bad-input', `This card is already in the wallet (${JSON.stringify(same.name)}). Nothing was imported.`);
+    const id = toBase64Url(opts.random(16));
+    const card: VaultCard = { id, name, kind: 'local', publicKey, seed: sealCardSeed(deps, walletKey as Uint8Array, id, seed), backedUpAt };
+    const restored = await e.restoreDatabase(id, publicKey, database);
+    if (!restored.ok) return restored;
+    try {
+      await commit({ ...vault, cards: [...vault.cards, card] });
+    } catch (err) {
+      await e.destroy(id); // no folder without a card in the vault
+      throw err;
+    }
+    await e.start(id, publicKey, seed).catch((err: unknown) => opts.onEngineError?.(id, err));
+    opts.events.publish('cards.changed', { cards: cards() });
+    return { ok: true, value: { card: view(card) } };
+  };
+
   /** `cards.import` of an .rcard (inside the queue, unlocked): the node's key must be new here. */
   const importRemote = async (name: Result<string, BridgeError>, text: string): Promise<Result<{ card: CardView }, BridgeError>> => {
     if (remotes === undefined) return unavailable('A remote card (.rcard)');
@@ -318,24 +341,26 @@ export function createWalletHost(opts: WalletHostOptions): WalletHost {
         if (!opened.ok) return fail(opened.error.kind === 'wrong-password' ? 'wrong-password' : 'bad-input', opened.error.message);
         const { publicKey, seed, database } = opened.value;
         try {
-          const same = vault.cards.find((c) => equalBytes(c.publicKey, publicKey));
-          if (same !== undefined) return fail('bad-input', `This card is already in the wallet (${JSON.stringify(same.name)}). Nothing was imported.`);
-          const id = toBase64Url(opts.random(16));
           // it came from a backup file that opens: that counts as backed up (docs/wallet.md)
-          const card: VaultCard = { id, name: checked.value, kind: 'local', publicKey, seed: sealCardSeed(deps, walletKey as Uint8Array, id, seed), backedUpAt: now() };
-          const restored = await engines.restoreDatabase(id, publicKey, database);
-          if (!restored.ok) return restored;
-          try {
-            await commit({ ...vault, cards: [...vault.cards, card] });
-          } catch (e) {
-            await engines.destroy(id); // no folder without a card in the vault
-            throw e;
-          }
-          await engines.start(id, publicKey, seed).catch((e: unknown) => opts.onEngineError?.(id, e));
-          opts.events.publish('cards.changed', { cards: cards() });
-          return { ok: true, value: { card: view(card) } };
+          return await addLocal(engines, checked.value, publicKey, seed, database, now());
         } finally {
           seed.fill(0);
+        }
+      }),
+    'cards.importNode': ({ name, ident, database }) =>
+      serial(async () => {
+        const locked = needUnlocked();
+        if (locked !== undefined) return locked;
+        if (engines === undefined) return unavailable('Importing a node');
+        const checked = checkCardName(name);
+        if (!checked.ok) return checked;
+        const parsed = parseIdent(ident, opts.crypto);
+        if (!parsed.ok) return fail('bad-input', `This is not a usable identity file: ${parsed.error.message} Nothing was imported.`);
+        const { privateKey, publicKey } = parsed.value;
+        try {
+          return await addLocal(engines, checked.value, publicKey, privateKey, database, null);
+        } finally {
+          privateKey.fill(0);
         }
       }),
     'cards.export': ({ cardId, password }) =>
