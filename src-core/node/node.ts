@@ -158,8 +158,7 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
     onRelaysChange: () => {
       if (closing) return;
       void enqueue(async () => {
-        const [snap, cfg] = [state, config];
-        void afterDurable(Promise.resolve(), () => afterChange(snap, cfg)).catch(dropped('relay connection change'));
+        void afterDurable(Promise.resolve(), () => {}, { s: state, cfg: config }).catch(dropped('relay connection change'));
       }).catch(dropped('relay connection change'));
     },
     onEvent: (e) => {
@@ -194,8 +193,7 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
             taken();
             if (!state.friends.has(k)) return;
             peerTerms.set(k, new Map(msg.currencies.map((c) => [c.currency, c])));
-            const snap = state;
-            void afterDurable(Promise.resolve(), () => afterChange(snap, config)).catch(dropped('friend terms'));
+            void afterDurable(Promise.resolve(), () => {}, { s: state, cfg: config }).catch(dropped('friend terms'));
           }).catch(dropped('friend terms'));
         }
       }
@@ -210,8 +208,7 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
   indexClient.onDidChangeConnection(() => {
     if (closing) return;
     void enqueue(async () => {
-      const [snap, cfg] = [state, config];
-      void afterDurable(Promise.resolve(), () => afterChange(snap, cfg)).catch(dropped('index connection change'));
+      void afterDurable(Promise.resolve(), () => {}, { s: state, cfg: config }).catch(dropped('index connection change'));
     }).catch(dropped('index connection change'));
   });
 
@@ -262,12 +259,38 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
   }
 
   /** Outputs leave in job order, each only once its own records are durable (write-ahead);
-   *  meanwhile the loop already steps the next inputs, whose appends share an fsync. */
+   *  meanwhile the loop already steps the next inputs, whose appends share an fsync. `out` sends
+   *  the job's messages; with `change`, the returned promise also waits for a report (and index
+   *  capacities, terms) that covers the job's state (see refresh), after which `reported` runs
+   *  (the job's results to apps: an app that sees a result already has the report with it). */
   let outputs: Promise<unknown> = Promise.resolve();
-  function afterDurable<T>(durable: Promise<void>, out: () => Promise<T> | T): Promise<T> {
-    const done = Promise.all([outputs, durable]).then(out);
-    outputs = done.catch(() => {});
-    return done;
+  function afterDurable(durable: Promise<void>, out: () => Promise<void> | void, change?: Derived, reported?: () => void): Promise<void> {
+    const sent = Promise.all([outputs, durable]).then(async () => {
+      await out();
+      // called in job order, so `want` is always the newest durable state and the `reported`
+      // callbacks run in job order; wrapped so that the chain of outputs does not wait for it
+      return { reported: change === undefined ? undefined : refresh(change).then(reported) };
+    });
+    outputs = sent.catch(() => {});
+    return sent.then((x) => x.reported);
+  }
+
+  /** The state derived outputs are brought up to date with, once durable. */
+  interface Derived { readonly s: FunderState; readonly cfg: NodeConfig }
+  let want: Derived | undefined;
+  let refreshing: Promise<void> | undefined;
+  /** Brings the report, capacities and terms up to `d` (or a newer durable state): jobs made
+   *  durable by the same flush share one afterChange, run once their outputs have left
+   *  (setImmediate: after the promise callbacks those outputs are). */
+  function refresh(d: Derived): Promise<void> {
+    want = d;
+    refreshing ??= new Promise<void>((resolve) => { setImmediate(resolve); }).then(() => {
+      refreshing = undefined;
+      const w = want as Derived;
+      want = undefined;
+      return afterChange(w.s, w.cfg);
+    });
+    return refreshing;
   }
 
   /** Everything derived from a job's state, brought up to date once that job is durable. */
@@ -334,12 +357,9 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
     await maybeCheckpoint();
     const cfg = config;
     const acks = results.filter((r) => r.kind === 'ack');
-    const done = afterDurable(durable, async () => {
+    const done = afterDurable(durable, () => {
       for (const m of messages) dispatch(m);
-      emitResults(results);
-      await afterChange(s, cfg);
-      return acks;
-    });
+    }, { s, cfg }, () => emitResults(results)).then(() => acks);
     return { done };
   }
 
@@ -376,11 +396,9 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
     await maybeCheckpoint();
     const snap = state;
     return {
-      done: afterDurable(durable, async () => {
+      done: afterDurable(durable, () => {
         indexClient.setServers(next.indexServers.map((x) => ({ publicKey: x.publicKey, address: x.address })));
-        await afterChange(snap, next);
-        return ackOk;
-      }),
+      }, { s: snap, cfg: next }).then(() => ackOk),
     };
   }
 
@@ -494,9 +512,11 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
     const session = new AppServerSession(transport, perms, { handle: (req, ctx) => handle(s, req, ctx) });
     s = { session, appKey };
     await enqueue(async () => afterDurable(Promise.resolve(), async () => {
-      await session.start(report);
+      // the report is queued at once, so any report mutation from here on follows it
+      const started = session.start(report);
       sessions.add(s);
-    })).catch((e: unknown) => { session.close(); throw e; });
+      await started;
+    })).catch((e: unknown) => { sessions.delete(s); session.close(); throw e; });
     void session.done.then(() => sessions.delete(s));
     return session;
   }
@@ -598,6 +618,7 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
       indexClient.close();
       await chain;
       await outputs;
+      await refreshing?.catch(() => {});
       if (failed === undefined) await store.close(snapshots());
       else await store.close().catch(() => {});
     })();
