@@ -111,4 +111,23 @@ describe('a node engine in-process (the wallet\'s local card)', () => {
     await app.request({ kind: 'remove-relay', publicKey: relay.publicKey });
     expect(app.report.relays).toEqual([]);
   });
+
+  it('brings the report up to date once for the requests one flush made durable; each ack sees its own change', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'node-engine-'));
+    await initNodeDatabase(join(dir, 'n.db'), me.publicKey);
+    const node = await start();
+    const app = await local(node);
+    let changes = 0;
+    app.onDidChangeReport(() => { changes++; });
+    const ids = Array.from({ length: 30 }, (_, i) => new Uint8Array(32).fill(i + 1));
+    const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+    await Promise.all(ids.map(async (invoiceId) => {
+      await app.request({ kind: 'add-invoice', invoiceId, currency: 'FST', totalDestPayment: 5n });
+      expect(app.report.openInvoices.map((x) => hex(x.invoiceId))).toContain(hex(invoiceId));
+    }));
+    expect(app.report.openInvoices).toHaveLength(30);
+    // one report change per request before the refreshes were shared
+    expect(changes).toBeGreaterThan(0);
+    expect(changes).toBeLessThan(10);
+  });
 });
