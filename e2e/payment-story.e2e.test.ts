@@ -430,7 +430,8 @@ describe('the payment story in Chromium (two wallets in browser mode, real strel
 
     // a payment to a public key, no invoice: Bob sends Alice 5; her card collects by itself
     await show(b, 'Bob', 'Pay');
-    await b.getByLabel('Public key of the card to pay').fill(aliceKey);
+    await b.getByLabel('Or a friend').selectOption({ label: 'Alice' });
+    expect(await b.getByLabel('Public key of the card to pay').inputValue()).toBe(aliceKey);
     await b.getByLabel('Amount to send').fill('5');
     await b.getByRole('button', { name: 'Check the fee' }).click();
     const keyQuote = b.getByRole('group', { name: 'Payment quote' });

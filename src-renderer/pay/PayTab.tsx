@@ -1,5 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
 import type { NodeReport } from '../../src-core/app/index.ts';
+import { toBase64Url } from '../../src-core/codec/index.ts';
 import type { Invoice } from '../../src-core/proto/index.ts';
 import type { CardTabProps } from '../components/card-tabs.ts';
 import { saveFile } from '../files/file-port.ts';
@@ -113,6 +114,16 @@ export function PayTab({ cardId, report }: CardTabProps) {
               <label htmlFor={`${id}-pk`}>Public key of the card to pay</label>
               <input id={`${id}-pk`} value={keyInput.publicKey} spellCheck={false} onChange={(e) => editKey({ publicKey: e.target.value })} />
             </div>
+            {report.friends.length > 0 && (
+              <div className="field">
+                <label htmlFor={`${id}-pk-friend`}>Or a friend</label>
+                <select id={`${id}-pk-friend`} value={report.friends.some((f) => toBase64Url(f.publicKey) === keyInput.publicKey.trim()) ? keyInput.publicKey.trim() : ''}
+                  onChange={(e) => { if (e.target.value !== '') editKey({ publicKey: e.target.value }); }}>
+                  <option value="">(choose a friend)</option>
+                  {report.friends.map((f) => <option key={toBase64Url(f.publicKey)} value={toBase64Url(f.publicKey)}>{f.name}</option>)}
+                </select>
+              </div>
+            )}
             <div className="row">
               <div className="field">
                 <label htmlFor={`${id}-pk-amount`}>Amount to send</label>
