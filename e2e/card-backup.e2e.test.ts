@@ -237,4 +237,38 @@ describe('card backups in Chromium (browser mode)', () => {
     expect(problems).toEqual([]);
     await context.close();
   }, 120_000);
+
+  it('moves a node made with stmgr into the wallet as a local card', async () => {
+    const node = join(dir, 'cli-node');
+    mkdirSync(node);
+    for (const args of [['gen-ident', '--output', 'mover.ident'], ['init-node-db', '--idfile', 'mover.ident', '--output', 'mover.db']]) {
+      const r = await runBin('stmgr', args, node);
+      if (r.code !== 0) throw new Error(r.stderr);
+    }
+    const key = (JSON.parse(readFileSync(join(node, 'mover.ident'), 'utf8')) as { publicKey: string }).publicKey;
+    const context = await (browser as Browser).newContext({ viewport: { width: 1000, height: 900 } });
+    const page = await context.newPage();
+    await page.goto((walletB as RunningWallet).url);
+    await page.getByRole('heading', { level: 1, name: /^(Cards|Wallet locked)$/ }).waitFor();
+    if ((await page.getByRole('heading', { level: 1 }).textContent()) === 'Wallet locked') {
+      await page.getByLabel('Password', { exact: true }).fill('wallet B password');
+      await page.getByRole('button', { name: 'Unlock' }).click();
+    }
+    await page.getByText('Move a node from the command line tools').click();
+    const form = page.getByRole('form', { name: 'Move a node into the wallet' });
+    await form.getByRole('button', { name: 'Move node into wallet' }).click();
+    await form.getByRole('alert').filter({ hasText: 'Open the node’s identity file and its database first.' }).waitFor();
+    const [identChooser] = await Promise.all([page.waitForEvent('filechooser'), form.getByRole('button', { name: 'Open its identity file…' }).click()]);
+    await identChooser.setFiles(join(node, 'mover.ident'));
+    const [dbChooser] = await Promise.all([page.waitForEvent('filechooser'), form.getByRole('button', { name: 'Open its database…' }).click()]);
+    await dbChooser.setFiles(join(node, 'mover.db'));
+    await form.getByText('Identity: mover.ident · Database: mover.db').waitFor();
+    expect(await form.getByLabel('Name for the moved card').inputValue()).toBe('mover');
+    await form.getByRole('button', { name: 'Move node into wallet' }).click();
+    await form.getByRole('status').filter({ hasText: 'The node is now the card “mover”' }).waitFor();
+    await page.getByRole('listitem', { name: 'mover' }).getByText('On this computer · online').waitFor();
+    expect(vaultKey('b', 'mover')).toBe(key);
+    await page.screenshot({ path: artifactPath('27-moved-node.png'), fullPage: true });
+    await context.close();
+  }, 120_000);
 });

@@ -4,6 +4,7 @@ import { CardList } from './CardList.tsx';
 import { ChangePasswordForm } from './ChangePasswordForm.tsx';
 import { CreateCardForm } from './CreateCardForm.tsx';
 import { ImportCardForm } from './cards/ImportCardForm.tsx';
+import { MoveNodeForm } from './cards/MoveNodeForm.tsx';
 import { LinkBox } from '../links/LinkBox.tsx';
 
 /** The first screen: the person's cards, or a first-run invitation to create one. */
@@ -15,6 +16,7 @@ export function CardsScreen() {
   const renameCard = useAppStore((s) => s.renameCard);
   const removeCard = useAppStore((s) => s.removeCard);
   const importCard = useAppStore((s) => s.importCard);
+  const importNode = useAppStore((s) => s.importNode);
   const changePassword = useAppStore((s) => s.changePassword);
   const openCard = useAppStore((s) => s.openCard);
 
@@ -47,6 +49,10 @@ export function CardsScreen() {
       <section className="panel" aria-labelledby="import-card">
         <h2 id="import-card">Import a card</h2>
         <ImportCardForm onImport={importCard} />
+        <details className="move-node">
+          <summary>Move a node from the command line tools</summary>
+          <MoveNodeForm onMove={importNode} />
+        </details>
       </section>
       <section className="panel" aria-labelledby="safety-settings">
         <h2 id="safety-settings">Safety</h2>

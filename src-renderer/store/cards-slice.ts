@@ -19,6 +19,8 @@ export interface CardsSlice {
    *  Checked here first (length, both the same), so nothing is sent for a typo. The host records
    *  the export; its `cards.changed` brings the card's new `backedUpAt`. */
   exportCard(cardId: string, password: string, repeat: string): Promise<Result<BackupFile, BridgeError>>;
+  /** Moves a command line node (its identity file's text and its database file) into the wallet. */
+  importNode(name: string, ident: string, database: Uint8Array): Promise<Result<CardView, BridgeError>>;
 }
 
 export interface BackupFile {
@@ -65,6 +67,12 @@ export const createCardsSlice = (bridge: Bridge): StateCreator<AppState, [], [],
     },
     async importCard(name, file, password) {
       const r = await bridge.call('cards.import', { name, file, password });
+      if (!r.ok) return r;
+      set((s) => ({ cards: upsert(s.cards, r.value.card) }));
+      return { ok: true, value: r.value.card };
+    },
+    async importNode(name, ident, database) {
+      const r = await bridge.call('cards.importNode', { name, ident, database });
       if (!r.ok) return r;
       set((s) => ({ cards: upsert(s.cards, r.value.card) }));
       return { ok: true, value: r.value.card };
