@@ -9,7 +9,7 @@ import {
 } from './bridge.ts';
 import { encodeRejection } from './bridge-codec.ts';
 import { openWalletHost } from './host.node.ts';
-import { checkLink, linkFromArgv, OFFSET_SCHEME } from './protocol-link.ts';
+import { checkLink, createLinkQueue, linkFromArgv, OFFSET_SCHEME } from './protocol-link.ts';
 import { applicationMenu } from './menu.ts';
 import { checkOpenRequest, checkSaveRequest, dialogFilters, extensionOf } from './native-files.ts';
 import { readChosenFile, saveChosenFile } from './native-files.node.ts';
@@ -57,17 +57,7 @@ function createWindow(): BrowserWindow {
   return win;
 }
 
-const pendingLinks: string[] = [];
-let rendererReady = false;
-let publishLink: ((link: string) => void) | undefined;
-function flushLinks(): void {
-  if (!rendererReady || publishLink === undefined) return;
-  for (const link of pendingLinks.splice(0)) publishLink(link);
-}
-function deliverLink(link: string): void {
-  pendingLinks.push(link);
-  flushLinks();
-}
+const links = createLinkQueue();
 
 async function main(): Promise<void> {
   // one data folder for Electron and browser mode (paths.node.ts defaultDataDir)
@@ -84,13 +74,13 @@ async function main(): Promise<void> {
   app.on('open-url', (e, url) => { // macOS
     e.preventDefault();
     const link = checkLink(url);
-    if (link !== undefined) deliverLink(link);
+    if (link !== undefined) links.deliver(link);
   });
   const startLink = linkFromArgv(process.argv.slice(1)); // Windows, Linux: the first start
-  if (startLink !== undefined) deliverLink(startLink);
+  if (startLink !== undefined) links.deliver(startLink);
   app.on('second-instance', (_e, argv) => {
     const link = linkFromArgv(argv.slice(1)); // Windows, Linux: a link opened while running
-    if (link !== undefined) deliverLink(link);
+    if (link !== undefined) links.deliver(link);
     if (mainWindow === undefined) return;
     if (mainWindow.isMinimized()) mainWindow.restore();
     mainWindow.focus();
@@ -113,7 +103,7 @@ async function main(): Promise<void> {
     return;
   }
   const { dispatcher, events } = opened;
-  publishLink = (link) => events.publish('link.open', { link });
+  links.connect((link) => events.publish('link.open', { link }));
   // the cards' nodes checkpoint and close their databases before the process ends
   let closed = false;
   app.on('will-quit', (e) => {
@@ -149,8 +139,7 @@ async function main(): Promise<void> {
       return encodeRejection({ id: null, error: { code: 'bad-message', message: 'calls come only from the wallet window' } });
     }
     const answer = await dispatcher.handle(message);
-    rendererReady = true; // its store listens for events by now
-    flushLinks();
+    links.rendererReady(); // its store listens for events by now
     return answer;
   });
   events.subscribe((text) => mainWindow?.webContents.send(IPC_EVENT_CHANNEL, text));
@@ -182,7 +171,7 @@ async function main(): Promise<void> {
   Menu.setApplicationMenu(Menu.buildFromTemplate(applicationMenu(process.platform, app.getName())));
   mainWindow = createWindow();
   mainWindow.webContents.on('did-start-loading', () => {
-    rendererReady = false; // a reload: wait for the new page's first call
+    links.rendererGone(); // a reload: wait for the new page's first call
   });
   app.on('activate', () => {
     if (mainWindow === undefined) mainWindow = createWindow();

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { checkLink, linkFromArgv } from './protocol-link.ts';
+import { checkLink, createLinkQueue, linkFromArgv } from './protocol-link.ts';
 
 const LINK = 'offset:invoice:AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyAhIiMkJSYnKCkqKywtLi8w';
 
@@ -27,5 +27,24 @@ describe('offset: links handed over by the operating system', () => {
     const yml = readFileSync(new URL('../electron-builder.yml', import.meta.url), 'utf8');
     expect(yml).toMatch(/protocols:\n\s+- name: Offset link\n\s+schemes:\n\s+- offset\n/);
     expect(yml).toContain('x-scheme-handler/offset');
+  });
+});
+
+describe('links waiting for the window', () => {
+  it('are held until the host is open and the page has called, then published in order, once', () => {
+    const q = createLinkQueue();
+    const out: string[] = [];
+    q.deliver('offset:invoice:A'); // the link that started the app
+    q.connect((l) => out.push(l));
+    expect(out).toEqual([]);
+    q.deliver('offset:commit:B');
+    q.rendererReady();
+    expect(out).toEqual(['offset:invoice:A', 'offset:commit:B']);
+    q.deliver('offset:friend:C');
+    expect(out).toEqual(['offset:invoice:A', 'offset:commit:B', 'offset:friend:C']);
+    q.rendererGone(); // reloading
+    q.deliver('offset:receipt:D');
+    q.rendererReady();
+    expect(out).toEqual(['offset:invoice:A', 'offset:commit:B', 'offset:friend:C', 'offset:receipt:D']);
   });
 });
