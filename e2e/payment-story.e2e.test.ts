@@ -6,7 +6,7 @@
  *  Bob's receipt verifies with `stregister verify-receipt`. Then Alice pays Carol through
  *  Mediator, who charges a fee (the invoice picture pasted from the clipboard, the commit read by
  *  Chromium's fake camera; the mediator raises its fee between quote and payment, and the stale
- *  quote is caught before anything is paid). Then bad input,
+ *  quote is caught before anything is paid). A payment split over two mediators. Then bad input,
  *  each refused with a message, nothing changed; and a payment to a public key without invoice. */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -443,6 +443,51 @@ describe('the payment story in Chromium (two wallets in browser mode, real strel
     await balanceWith(b, 'Bob', 'Alice', '-65');
     await balanceWith(a, 'Alice', 'Bob', '65');
     await b.screenshot({ path: artifactPath('pay-20-bob-balance-after-key-payment.png'), fullPage: true });
+
+    // a payment split over two routes: Nina, a second (free) mediator, joins Alice and Carol;
+    // Carol invoices 150, more than the route through Mediator carries alone
+    await b.getByRole('button', { name: '← All cards' }).click();
+    await createCard(b, 'Nina');
+    await addServers(b, 'Nina');
+    const ninaQr = await friendQr(b, 'Nina');
+    await befriend(a, 'Alice', ninaQr, 'Nina');
+    await befriend(b, 'Nina', qr.alice, 'Alice');
+    await befriend(b, 'Nina', qr.carol, 'Carol');
+    await befriend(a, 'Carol', ninaQr, 'Nina');
+    await friendsOnline(a, 'Carol', 'Nina');
+    await friendsOnline(a, 'Alice', 'Nina');
+    await show(a, 'Carol', 'Get paid');
+    await a.getByLabel('Amount').fill('150');
+    await a.getByLabel('Description (what it is for)').fill('Bicycle');
+    await a.getByRole('button', { name: 'Create invoice' }).click();
+    await status(a, 'Invoice for 150 FST made');
+    const bicyclePng = await download(a, () => a.getByRole('button', { name: 'Save QR picture' }).click());
+    await show(a, 'Alice', 'Pay');
+    await choosePicture(a, 'Read an invoice QR picture…', 'bicycle.png', bicyclePng.bytes);
+    const split = await quoteShown(a);
+    await split.getByText('split over 2 routes').waitFor();
+    const routes = split.getByRole('list', { name: 'Routes' }).getByRole('listitem');
+    expect(await routes.count()).toBe(2);
+    const routeText = (await routes.allTextContents()).join('\n');
+    expect(routeText).toContain('through Mediator');
+    expect(routeText).toContain('through Nina');
+    await a.screenshot({ path: artifactPath('pay-20a-alice-split-quote.png'), fullPage: true });
+    await split.getByRole('button', { name: /^Pay / }).click();
+    await status(a, 'Paid. Give the seller the commit');
+    const bicycleCommit = await download(a, () => a.getByRole('listitem', { name: 'Payment 150 FST Bicycle' }).getByRole('button', { name: 'Save commit file' }).click());
+    await show(a, 'Carol', 'Get paid');
+    const bicycle = a.getByRole('listitem', { name: 'Invoice 150 FST Bicycle' });
+    await bicycle.getByText("paid: waiting for the buyer's commit").waitFor();
+    if (!(await a.getByRole('heading', { name: 'Invoice for 150 FST' }).isVisible())) await bicycle.getByRole('button', { name: 'Show invoice' }).click();
+    await a.getByRole('textbox', { name: 'Commit (file text or QR text)' }).fill(bicycleCommit.bytes.toString('utf8'));
+    await a.getByRole('button', { name: 'Collect', exact: true }).click();
+    await bicycle.getByText('collected', { exact: true }).waitFor();
+    // Carol is owed 30 + 150 in all, through both mediators
+    await show(a, 'Carol', 'Friends');
+    const owed = async (friend: string): Promise<bigint> => BigInt(((await a.getByRole('listitem', { name: `Friend ${friend}` }).locator('.balance').first().textContent()) ?? '').replace(/[^0-9-]/g, ''));
+    await expect.poll(async () => (await owed('Mediator')) + (await owed('Nina'))).toBe(180n);
+    expect(await owed('Nina')).toBeGreaterThan(0n);
+    await a.screenshot({ path: artifactPath('pay-20b-carol-split-collected.png'), fullPage: true });
     await show(b, 'Bob', 'Pay');
     await b.getByLabel('Theme').selectOption('dark');
     await b.getByRole('listitem', { name: 'Payment 60 FST Two concert tickets' }).getByRole('button', { name: 'View receipt' }).click();
