@@ -45,11 +45,12 @@ function recorder(appPath: string, dataDir: string, documents: string) {
     protocolHandler: undefined as Fn | undefined, permissionRequest: undefined as Fn | undefined, permissionCheck: undefined as Fn | undefined,
     beforeRequest: undefined as Fn | undefined, windows: [] as any[], sent: [] as unknown[][], menu: undefined as unknown, errors: [] as string[],
     openChoice: undefined as string | undefined, saveChoice: undefined as string | undefined, dialogs: [] as any[],
+    protocolClients: [] as string[], windowEvents: new Map<string, Fn>(),
   };
   let windowMade: () => void = () => {};
   const windowCreated = new Promise<void>((r) => { windowMade = r; });
   class BrowserWindow {
-    readonly webContents = { send: (...a: unknown[]) => rec.sent.push(a) };
+    readonly webContents = { send: (...a: unknown[]) => rec.sent.push(a), on: (event: string, f: Fn) => rec.windowEvents.set(event, f) };
     url = '';
     constructor(readonly options: any) {
       rec.windows.push(this);
@@ -70,6 +71,7 @@ function recorder(appPath: string, dataDir: string, documents: string) {
       setName() {}, setPath() {}, getName: () => 'Offset', getAppPath: () => appPath,
       getPath: (name: string) => (name === 'documents' ? documents : join(dir, 'unused', name)),
       requestSingleInstanceLock: () => { rec.singleInstanceLocks++; return true; },
+      setAsDefaultProtocolClient: (scheme: string) => { rec.protocolClients.push(scheme); return true; },
       on: (event: string, f: Fn) => rec.appEvents.set(event, f),
       whenReady: () => Promise.resolve(),
       commandLine: { getSwitchValue: (name: string) => (name === 'offset-data-dir' ? dataDir : '') },
@@ -108,6 +110,7 @@ describe('electron main process (bundled, without the Electron binary)', () => {
 
     expect(rec.singleInstanceLocks).toBe(1);
     expect(rec.appEvents.has('second-instance')).toBe(true);
+    expect(rec.protocolClients).toEqual(['offset']);
     expect(rec.schemes).toEqual([expect.objectContaining({ scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) })]);
     const [win] = rec.windows;
     expect(win.url).toBe(APP_ENTRY_URL);
@@ -149,6 +152,10 @@ describe('electron main process (bundled, without the Electron binary)', () => {
     expect(rec.sent).toContainEqual([IPC_EVENT_CHANNEL, expect.stringContaining('wallet.changed')]);
     // a card's node database: sql.js finds its wasm file from the bundle (build.node.ts's import.meta.url)
     expect(JSON.parse(await call(fromApp, JSON.stringify({ id: 4, name: 'cards.create', args: { name: 'Main' } })))).toMatchObject({ ok: true, value: { card: { name: 'Main', online: true } } });
+
+    // an offset: link from the OS reaches the page (which has made its first call) as an event
+    (rec.appEvents.get('open-url') as Fn)({ preventDefault() {} }, 'offset:invoice:abc');
+    expect(rec.sent).toContainEqual([IPC_EVENT_CHANNEL, expect.stringMatching(/"link\.open".*offset:invoice:abc/)]);
 
     // native dialogs: checked requests, the file the person chose, atomic writes
     const open = rec.ipc.get(IPC_FILE_OPEN_CHANNEL) as Fn;
