@@ -21,7 +21,7 @@ import { encode } from '../src-core/codec/index.ts';
 import { nodeBackend as crypto } from '../src-core/crypto/backend.node.ts';
 import { type Signer, comparePublicKeys, identityFromSeed, seededRandom } from '../src-core/crypto/index.ts';
 import { formatAppTicket, formatIdent, identFromSeed } from '../src-core/files/index.ts';
-import { type SecureChannel, secureChannel, systemClock as clock } from '../src-core/net/index.ts';
+import { type SecureChannel, describeClose, secureChannel, systemClock as clock } from '../src-core/net/index.ts';
 import { tcpConnect } from '../src-core/net/tcp.node.ts';
 import { encodePeerMessage } from '../src-core/node/index.ts';
 import { connectViaRelay } from '../src-core/relay/index.ts';
@@ -136,7 +136,7 @@ export async function run(ctx: BenchContext): Promise<void> {
       const requestId = new Uint8Array(16);
       new DataView(requestId.buffer).setUint32(0, i);
       return flooder.send(encode(appToNode, { requestId, request: { kind: 'set-accept-auto-collect', accept: i % 2 === 0 } }));
-    }, { idleApps: idle.length });
+    }, { idleApps: idle.length, get closed() { return flooder.closeReason === undefined ? 'open' : describeClose(flooder.closeReason); } });
     flooder.close();
     for (const c of idle) c.close();
     await sleep(2_000);

@@ -44,6 +44,9 @@ export class NodeNet {
   private readonly procs = new Map<string, HostProcess>();
   readonly relays: readonly string[];
   readonly indexes: readonly string[];
+  /** stctrl calls slower than this are logged (with `log`). */
+  slowMs = 20_000;
+  log: (line: string) => void = () => {};
   /** What impaired the links, one line each (printed at the start of a run). */
   readonly impairments: string[] = [];
 
@@ -159,9 +162,14 @@ export class NodeNet {
       ? this.bin(h, `strelay ${name}`, 'strelay', ['--idfile', `${name}.ident`, '--laddr', `${ip}:${RELAY_PORT}`])
       : this.indexes.includes(name)
         ? this.bin(h, `stindex ${name}`, 'stindex', ['--idfile', `${name}.ident`, '--lclient', `${ip}:${INDEX_CLIENT_PORT}`, '--lserver', `${ip}:${INDEX_SERVER_PORT}`, '--trusted', `${name}-trusted`])
-        : this.bin(h, `stnode ${name}`, 'stnode', ['--database', `${name}/node.db`, '--idfile', `${name}/node.ident`, '--laddr', `${h.ip}:8000`, '--trusted', `${name}/trusted`]);
+        : this.bin(h, `stnode ${name}`, 'stnode', ['--database', `${name}/node.db`, '--idfile', `${name}/node.ident`, '--laddr', `${h.ip}:8000`, '--trusted', `${name}/trusted`, '--verbose']);
     this.procs.set(name, p);
     await p.waitFor(/listening/);
+  }
+
+  /** The last `n` lines a program (stnode runs with --verbose) wrote on stderr. */
+  logTail(name: string, n: number): string[] {
+    return (this.procs.get(name)?.stderr() ?? '').trim().split('\n').slice(-n);
   }
 
   async kill(name: string): Promise<void> {
@@ -170,8 +178,14 @@ export class NodeNet {
 
   /** One stctrl command for `name`'s node, run on that node's host. */
   async ctrl(name: string, args: readonly string[]): Promise<CtrlResult> {
+    const t0 = performance.now();
     const p = this.bin(this.host(name), `stctrl ${name}`, 'stctrl', ['-I', `${name}/app.ident`, '-T', `${name}/node.ticket`, ...args]);
     const code = await p.exited;
+    const ms = performance.now() - t0;
+    if (ms > this.slowMs) {
+      this.log(`slow stctrl ${name} ${args.join(' ')}: ${Math.round(ms)} ms, exit ${code} ${(p.stderr() || p.stdout()).trim().slice(0, 200)}\n`
+        + `  ${name}'s log, last lines:\n    ${this.logTail(name, 25).join('\n    ')}`);
+    }
     return { code, out: p.stdout(), err: p.stderr() };
   }
 
