@@ -8,10 +8,10 @@
  *  test at once. Chromium is already running (a person's browser is), the renderer already built.
  *  Extras, p50 each: `to_url_ms` (process start to the printed address: node, tsx, host, vault)
  *  and `unlock_to_list_ms` (the Unlock click to the full list: scrypt, the nodes started). */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launchChromium, startWallet } from '../e2e/support.ts';
+import { CHROMIUM, launchChromium, startWallet } from '../e2e/support.ts';
 import { buildRenderer } from '../src-main/build.node.ts';
 import { openWalletHost } from '../src-main/host.node.ts';
 import { type BenchContext, percentile } from './figure.ts';
@@ -35,6 +35,10 @@ async function makeWallet(dataDir: string): Promise<void> {
 }
 
 export async function run(ctx: BenchContext): Promise<void> {
+  if (!existsSync(CHROMIUM)) {
+    ctx.log(`wallet.cold_start_ms skipped: no Chromium at ${CHROMIUM} (apt-get install chromium, or set OFFSET_CHROMIUM)`);
+    return;
+  }
   const runs = ctx.quick ? 2 : 5;
   const dir = mkdtempSync(join(tmpdir(), 'offset-bench-wallet-'));
   const browser = await launchChromium();
