@@ -253,24 +253,21 @@ describe('the payment story in Chromium (two wallets in browser mode, real strel
     const bob = await openWindow(bobWallet);
     const a = alice.page;
     const b = bob.page;
-    await createCard(a, 'Alice');
-    await createCard(a, 'Carol');
-    await createCard(b, 'Bob');
-    await createCard(b, 'Mediator');
-    for (const [page, card] of [[a, 'Alice'], [a, 'Carol'], [b, 'Bob'], [b, 'Mediator']] as const) await addServers(page, card);
+    // the two windows are driven side by side where they do not depend on each other
+    const both = (x: () => Promise<void>, y: () => Promise<void>): Promise<unknown> => Promise.all([x(), y()]);
+    await both(() => createCard(a, 'Alice'), () => createCard(b, 'Bob'));
+    await both(() => createCard(a, 'Carol'), () => createCard(b, 'Mediator'));
+    await both(() => addServers(a, 'Alice'), () => addServers(b, 'Bob'));
+    await both(() => addServers(a, 'Carol'), () => addServers(b, 'Mediator'));
     await a.screenshot({ path: artifactPath('pay-01-settings-carol.png'), fullPage: true });
 
     // friends by QR pictures: Alice–Bob, Alice–Mediator, Mediator–Carol
-    const qr = {
-      alice: await friendQr(a, 'Alice'), carol: await friendQr(a, 'Carol'),
-      bob: await friendQr(b, 'Bob'), mediator: await friendQr(b, 'Mediator'),
-    };
-    await befriend(a, 'Alice', qr.bob, 'Bob');
-    await befriend(b, 'Bob', qr.alice, 'Alice');
-    await befriend(a, 'Alice', qr.mediator, 'Mediator');
-    await befriend(b, 'Mediator', qr.alice, 'Alice');
-    await befriend(b, 'Mediator', qr.carol, 'Carol');
-    await befriend(a, 'Carol', qr.mediator, 'Mediator');
+    const [alice1, bob1] = await Promise.all([friendQr(a, 'Alice'), friendQr(b, 'Bob')]);
+    const [carol1, mediator1] = await Promise.all([friendQr(a, 'Carol'), friendQr(b, 'Mediator')]);
+    const qr = { alice: alice1, bob: bob1, carol: carol1, mediator: mediator1 };
+    await both(() => befriend(a, 'Alice', qr.bob, 'Bob'), () => befriend(b, 'Bob', qr.alice, 'Alice'));
+    await both(() => befriend(a, 'Alice', qr.mediator, 'Mediator'), () => befriend(b, 'Mediator', qr.alice, 'Alice'));
+    await both(() => befriend(a, 'Carol', qr.mediator, 'Mediator'), () => befriend(b, 'Mediator', qr.carol, 'Carol'));
     await friendsOnline(a, 'Alice', 'Bob');
     await friendsOnline(a, 'Alice', 'Mediator');
     await a.screenshot({ path: artifactPath('pay-02-alice-friends.png'), fullPage: true });
@@ -450,10 +447,8 @@ describe('the payment story in Chromium (two wallets in browser mode, real strel
     await createCard(b, 'Nina');
     await addServers(b, 'Nina');
     const ninaQr = await friendQr(b, 'Nina');
-    await befriend(a, 'Alice', ninaQr, 'Nina');
-    await befriend(b, 'Nina', qr.alice, 'Alice');
-    await befriend(b, 'Nina', qr.carol, 'Carol');
-    await befriend(a, 'Carol', ninaQr, 'Nina');
+    await both(() => befriend(a, 'Alice', ninaQr, 'Nina'), () => befriend(b, 'Nina', qr.alice, 'Alice'));
+    await both(() => befriend(a, 'Carol', ninaQr, 'Nina'), () => befriend(b, 'Nina', qr.carol, 'Carol'));
     await friendsOnline(a, 'Carol', 'Nina');
     await friendsOnline(a, 'Alice', 'Nina');
     await show(a, 'Carol', 'Get paid');
