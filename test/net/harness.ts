@@ -79,7 +79,7 @@ export function netSupport(): Promise<Support> {
       else if (netns) {
         const q = await run('ip', ['netns', 'exec', ns, 'tc', 'qdisc', 'add', 'dev', 'p0', 'root', 'netem', 'delay', '1ms']);
         netem = q.code === 0;
-        if (!netem) reasons.push(`tc netem unavailable (${q.stderr.trim() || 'failed'}; the kernel needs CONFIG_NET_SCH_NETEM): no delay, jitter, duplication or reordering`);
+        if (!netem) reasons.push(`tc netem unavailable (${q.stderr.trim() || 'failed'}; the kernel needs CONFIG_NET_SCH_NETEM): no packet delay or jitter; loss by iptables, duplication by nft, reordering by htb where they work`);
       }
       let iptablesLoss = false;
       if (onPath('iptables') === undefined) reasons.push('no `iptables`: no loss without netem');
