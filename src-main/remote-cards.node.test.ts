@@ -8,7 +8,10 @@ import { nodeBackend } from '../src-core/crypto/backend.node.ts';
 import { formatRcard, parseIdent, parseRcard } from '../src-core/files/index.ts';
 import { type Background, background, freePort, runBin } from '../src-core/node/it/procs.ts';
 import type { CardView } from './bridge.ts';
+import { ManualClock } from '../src-core/net/index.ts';
+import { EventHub } from './dispatcher.ts';
 import { openWalletHost, type RunningHost } from './host.node.ts';
+import { createRemoteCards } from './remote-cards.node.ts';
 
 const dirs: string[] = [];
 const hosts: RunningHost[] = [];
@@ -205,4 +208,35 @@ describe('remote cards in the wallet host', () => {
     await w.call('wallet.lock');
     expect(await w.call('cards.import', { name: 'Shop', file: { kind: 'rcard', text: node.rcard }, password: '' })).toMatchObject({ ok: false, error: { code: 'locked' } });
   }, 60_000);
+
+  it('retries an unreachable node after doubling delays up to the cap; stop ends the retries', async () => {
+    const clock = new ManualClock(0);
+    const lines: string[] = [];
+    let wake: () => void = () => {};
+    const remotes = createRemoteCards({
+      events: new EventHub(), crypto: nodeBackend, clock, minDelayMs: 1000, maxDelayMs: 4000,
+      log: (line) => { lines.push(line); wake(); },
+    });
+    const retries = (): number[] => lines.flatMap((l) => /connecting again in (\d+) ms/.exec(l)?.[1] ?? []).map(Number);
+    const until = async (n: number): Promise<void> => {
+      while (retries().length < n) await new Promise<void>((r) => { wake = r; });
+    };
+    const appSeed = new Uint8Array(32).fill(2);
+    const address = `127.0.0.1:${await freePort()}`; // nothing listens there
+    remotes.start('c1', { name: 'X', nodePublicKey: new Uint8Array(32).fill(1), address, appPrivateKey: appSeed, appPublicKey: nodeBackend.ed25519PublicKey(appSeed) });
+    await until(1);
+    for (const [n, wait] of [[2, 1000], [3, 2000], [4, 4000], [5, 4000]] as const) {
+      clock.advance(wait - 1);
+      expect(retries()).toHaveLength(n - 1); // not yet: the timer is not due
+      clock.advance(1);
+      await until(n);
+    }
+    expect(retries()).toEqual([1000, 2000, 4000, 4000, 4000]);
+    expect(remotes.status('c1')).toEqual({ online: false, balances: [] });
+    expect(await remotes.appRequest('c1', Uint8Array.of(1))).toMatchObject({ ok: false, error: { code: 'unavailable', message: expect.stringMatching(/Cannot reach/) } });
+    expect(appSeed).toEqual(new Uint8Array(32).fill(2)); // the caller's key is untouched; the card keeps a copy
+    await remotes.stop('c1');
+    expect(clock.pendingCount).toBe(0);
+    expect(await remotes.appRequest('c1', Uint8Array.of(1))).toMatchObject({ ok: false, error: { code: 'unavailable' } });
+  }, 30_000);
 });

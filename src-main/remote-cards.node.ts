@@ -72,6 +72,7 @@ export function createRemoteCards(opts: RemoteCardsOptions): RemoteCards {
     if (e.stopped || e.timer !== undefined) return;
     const delay = e.delayMs;
     e.delayMs = Math.min(maxDelay, e.delayMs * 2);
+    log(`card ${cardId}: connecting again in ${delay} ms`);
     e.timer = opts.clock.after(delay, () => {
       e.timer = undefined;
       if (!e.stopped && e.session === undefined) void connect(cardId, e);
