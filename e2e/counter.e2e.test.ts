@@ -2,8 +2,9 @@
  *  with two cards, Shop and Buyer, friends through a real strelay, routes from a real stindex.
  *  Shop's counter shows the invoice QR; Buyer reads that picture on the Pay tab and pays; the
  *  commit QR Buyer shows is filmed by Chromium's fake camera; the counter reads it, collects, shows
- *  "Paid" and a receipt that `stverify verify-commit` accepts; N starts the next customer, a wrong
- *  commit is refused, Escape leaves. */
+ *  "Paid" and a receipt that `stverify verify-commit` accepts (printed: only the receipt); Enter
+ *  starts the next customer, paid by a commit picture; N the next, where a wrong commit is refused
+ *  and the sale cancelled; Escape leaves. */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -78,8 +79,29 @@ describe('counter mode in Chromium (browser mode, real strelay and stindex, a fa
     writeFileSync(join(w.dir, 'sale.invoice'), invoiceFile.bytes);
     expect(await w.ok('stverify', ['verify-commit', '-i', 'sale.invoice', '-c', 'sale.commit'])).toContain('Commit is valid!');
     w.film(undefined);
+    // printed, only the receipt shows
+    await s.emulateMedia({ media: 'print' });
+    await shot(s, 'counter-05-printed-receipt.png');
+    expect(await counter.getByRole('button', { name: 'Next customer (Enter or N)' }).isVisible()).toBe(false);
+    await s.emulateMedia({ media: 'screen' });
 
-    // next customer with one key; a commit of another invoice is refused, nothing collected
+    // next customer with one key; no camera needed: the commit read from a picture
+    await s.keyboard.press('Enter');
+    await counter.getByLabel('Amount to charge').fill('5');
+    await counter.getByLabel('Amount to charge').press('Enter');
+    await status(counter, 'Waiting for the customer to pay');
+    await show(b, 'Buyer', 'Pay');
+    await b.getByRole('textbox', { name: 'Invoice (file text or QR text)' }).fill(await qrTextOf(invoiceImg));
+    await (await quoteShown(b)).getByRole('button', { name: /^Pay / }).click();
+    await status(b, 'Paid. Give the seller the commit');
+    const commitPng = await b.getByRole('img', { name: 'Commit as a QR code' }).first().screenshot();
+    await status(counter, 'Paid by the customer');
+    await counter.getByText('No camera? Read a picture or paste the commit').click();
+    const [picker] = await Promise.all([s.waitForEvent('filechooser'), counter.getByRole('button', { name: 'Read a commit QR picture…' }).click()]);
+    await picker.setFiles({ name: 'commit.png', mimeType: 'image/png', buffer: commitPng });
+    await counter.getByRole('status').filter({ hasText: /^Paid$/ }).waitFor({ timeout: 30_000 });
+
+    // next customer (N); a commit of another invoice is refused, nothing collected
     await s.keyboard.press('n');
     await counter.getByLabel('Amount to charge').fill('7');
     await counter.getByLabel('Amount to charge').press('Enter');
@@ -92,6 +114,8 @@ describe('counter mode in Chromium (browser mode, real strelay and stindex, a fa
     await counter.getByRole('button', { name: 'Collect with this commit' }).click();
     await alert(counter, 'This is an invoice, not a commit.');
     await shot(s, 'counter-04-wrong-commit.png');
+    await counter.getByRole('button', { name: 'Cancel this sale' }).click();
+    await counter.getByLabel('Amount to charge').waitFor();
     await s.keyboard.press('Escape');
     await counter.waitFor({ state: 'detached' });
     await s.getByRole('button', { name: 'Start counter mode' }).waitFor();
@@ -99,8 +123,9 @@ describe('counter mode in Chromium (browser mode, real strelay and stindex, a fa
     // the sale is in the Get paid list and the balances
     await show(s, 'Shop', 'Get paid');
     await s.getByRole('listitem', { name: 'Invoice 25 FST Coffee beans' }).getByText('collected', { exact: true }).waitFor();
-    await balanceWith(s, 'Shop', 'Buyer', '25');
-    await balanceWith(b, 'Buyer', 'Shop', '-25');
+    await s.getByRole('listitem', { name: /^Invoice 7 FST/ }).getByText('cancelled', { exact: true }).waitFor();
+    await balanceWith(s, 'Shop', 'Buyer', '30');
+    await balanceWith(b, 'Buyer', 'Shop', '-30');
     noProblems(shop, buyer);
   }, 300_000);
 });

@@ -1,7 +1,7 @@
 /** e2e support for the money features (counter mode, links, fee caps): one wallet in browser mode
  *  holding several cards, optionally with real `strelay` and `stindex` processes so payments
  *  find routes, and Chromium (optionally with a fake camera filming a Y4M file the test rewrites). */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
@@ -79,7 +79,17 @@ export async function startWorld(prefix: string, opts: { readonly servers: boole
   ]);
   return {
     dir, wallet, browser, ok, relayTicket, indexTicket,
-    film: (text) => writeFileSync(video, y4mOf(text)),
+    // rewritten in place at the same size (no truncation): Chromium keeps reading the file while
+    // it films, and a short read would end the capture
+    film: (text) => {
+      const fd = openSync(video, 'r+');
+      try {
+        const bytes = y4mOf(text);
+        writeSync(fd, bytes, 0, bytes.length, 0);
+      } finally {
+        closeSync(fd);
+      }
+    },
     async close() {
       await browser.close();
       await wallet.stop();

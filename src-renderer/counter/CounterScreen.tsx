@@ -185,6 +185,7 @@ function InvoiceStage({ cardId, invoiceId, onPaid, onCancelled }: {
       <div className="counter-scan-side">
         <p className={`counter-status invoice-state state-${record.state}`} role="status" aria-label="Sale state">{status.text}</p>
         <video ref={video} className="counter-camera" hidden={!scanning} muted playsInline aria-label="Camera view for the commit QR code" />
+        {scanning && <button type="button" className="secondary" onClick={() => setScanRound((n) => n + 1)}>Restart the camera</button>}
         {message !== undefined && <p role={message.kind === 'error' ? 'alert' : 'status'} className={`message ${message.kind}`}>{message.text}</p>}
         <details>
           <summary>No camera? Read a picture or paste the commit</summary>
