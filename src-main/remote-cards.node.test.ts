@@ -205,6 +205,11 @@ describe('remote cards in the wallet host', () => {
     expect(await w.call('app.connect', { cardId: ok.value.card.id })).toMatchObject({ ok: false, error: { code: 'unavailable', message: expect.stringMatching(/Cannot reach/) } });
     // a remote card has no folder in the data directory
     expect(readdirSync(join(w.dir, 'cards'))).toEqual([local.id]);
+    // the node runs but does not trust this app key: a sentence saying so, not a silent wait
+    mkdirSync(join(node.dir, 'nobody'));
+    nodes.push(await background(`stnode --database node.db --idfile node.ident --laddr ${node.address} --trusted nobody`, node.dir, /listening/));
+    expect(await w.call('app.connect', { cardId: ok.value.card.id })).toMatchObject({ ok: false, error: { code: 'unavailable', message: expect.stringMatching(/may not trust this wallet/) } });
+    expect((await w.call('cards.list')).value.cards).toMatchObject([{ name: 'Local' }, { name: 'Shop', online: false }]);
     await w.call('wallet.lock');
     expect(await w.call('cards.import', { name: 'Shop', file: { kind: 'rcard', text: node.rcard }, password: '' })).toMatchObject({ ok: false, error: { code: 'locked' } });
   }, 60_000);

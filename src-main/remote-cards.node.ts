@@ -41,7 +41,12 @@ interface Entry {
   stopped: boolean;
   /** Why the last attempt failed, for `appRequest` while offline. */
   lastError: string | undefined;
+  /** Called when the current connection's report arrives. */
+  onReport: (() => void) | undefined;
 }
+
+/** How long a connected node may take to send its report. */
+const REPORT_TIMEOUT_MS = 15_000;
 
 type Fail = { readonly ok: false; readonly error: BridgeError };
 const fail = (code: BridgeError['code'], message: string): Fail => ({ ok: false, error: { code, message } });
@@ -94,6 +99,8 @@ export function createRemoteCards(opts: RemoteCardsOptions): RemoteCards {
       e.report = m.report;
       e.delayMs = minDelay; // a working connection: the next failure retries soon
       e.lastError = undefined;
+      e.onReport?.();
+      e.onReport = undefined;
     } else if (m.kind === 'report-mutations' && e.report !== undefined) {
       e.report = applyReportMutations(e.report, m.mutations);
     }
@@ -132,7 +139,20 @@ export function createRemoteCards(opts: RemoteCardsOptions): RemoteCards {
         update(cardId, e);
         scheduleReconnect(cardId, e);
       });
-      return done;
+      // connected only once the node's report came: a node that does not trust this app key
+      // closes the connection right after the handshake instead
+      const reported = await new Promise<boolean>((resolve) => {
+        const timer = opts.clock.after(REPORT_TIMEOUT_MS, () => {
+          e.lastError = `no report within ${REPORT_TIMEOUT_MS / 1000} s`;
+          mine.close();
+        });
+        e.onReport = () => { timer.cancel(); resolve(true); };
+        void mine.ended.then(() => { timer.cancel(); resolve(false); });
+      });
+      if (reported) return done;
+      const why = `The node of this card at ${e.card.address} ended the connection before sending its report: it may not trust this wallet (the node's trusted folder must hold the app ticket of the .rcard's app key).`;
+      if (e.lastError === undefined || e.lastError === 'the connection ended') e.lastError = why;
+      return fail('unavailable', why);
     })();
     e.connecting = attempt;
     void attempt.finally(() => {
@@ -164,7 +184,7 @@ export function createRemoteCards(opts: RemoteCardsOptions): RemoteCards {
       const e: Entry = {
         card: { ...card, appPrivateKey: card.appPrivateKey.slice() },
         session: undefined, report: undefined, balances: [], toldOnline: false, connecting: undefined, timer: undefined,
-        delayMs: minDelay, stopped: false, lastError: undefined,
+        delayMs: minDelay, stopped: false, lastError: undefined, onReport: undefined,
       };
       entries.set(cardId, e);
       void connect(cardId, e);
