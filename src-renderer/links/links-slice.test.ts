@@ -31,8 +31,11 @@ describe('opening offset: links in the store', () => {
     expect(store.getState().link).toBeUndefined();
     expect(store.getState().cardLink).toMatchObject({ cardId: card.value.id, tab: 'friends', target: { kind: 'friend' } });
     expect(store.getState().cardSession.kind).not.toBe('closed');
-    store.getState().dismissLink();
+    store.getState().closeCard(); // back to all cards: the link is done with
     expect(store.getState().cardLink).toBeUndefined();
+    store.getState().openLink(friendLink);
+    store.getState().dismissLink();
+    expect(store.getState().link).toBeUndefined();
   });
 
   it('refuses a bad link and keeps what was there', async () => {

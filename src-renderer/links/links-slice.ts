@@ -25,9 +25,13 @@ export interface LinksSlice {
   dismissLink(): void;
 }
 
-export const createLinksSlice = (bridge: Bridge): StateCreator<AppState, [], [], LinksSlice> => (set, get) => {
+export const createLinksSlice = (bridge: Bridge): StateCreator<AppState, [], [], LinksSlice> => (set, get, api) => {
   bridge.onEvent('link.open', ({ link }) => {
     get().openLink(link);
+  });
+  // leaving the card page ends what the link asked of it
+  api.subscribe((state, prev) => {
+    if (state.cardSession.kind === 'closed' && prev.cardSession.kind !== 'closed' && state.cardLink !== undefined) set({ cardLink: undefined });
   });
   return {
     link: undefined,
