@@ -204,12 +204,13 @@ function PaymentItem({ payment, report }: { readonly payment: PaymentRecord; rea
   const s = payment.state;
   const state = s.kind === 'paying' ? 'paying…'
     : s.kind === 'committed' ? `paid: waiting for the seller to collect${s.commit === undefined ? ' (its commit was shown before this window opened)' : ''}`
-    : s.kind === 'paid' ? (s.commit === undefined ? 'paid: receipt kept' : 'collected by the seller: receipt kept') : `not paid: ${s.message}`;
+    : s.kind === 'paid' ? (s.commit !== undefined ? 'collected by the seller: receipt kept' : payment.fees === undefined ? 'paid: receipt kept (from the card\'s history)' : 'paid: receipt kept')
+      : `not paid: ${s.message}`;
   const short = payment.id.slice(0, 8);
   return (
     <li className="card-item" aria-label={`Payment ${m(inv.totalDestPayment)}${inv.description === undefined ? '' : ` ${inv.description}`}`}>
       <div className="card-name balance">{m(inv.totalDestPayment)} to {nodeName(inv.destPublicKey, report, inv)}</div>
-      <div className="card-meta">{inv.description ?? (s.kind === 'paid' && s.commit === undefined ? 'sent to the public key, no invoice' : '(no description)')} · fee {payment.fees === undefined ? 'not known here' : m(payment.fees)}</div>
+      <div className="card-meta">{inv.description ?? (payment.fees === undefined ? '(before this window opened)' : s.kind === 'paid' && s.commit === undefined ? 'sent to the public key, no invoice' : '(no description)')} · fee {payment.fees === undefined ? 'not known here' : m(payment.fees)}</div>
       <div className={`invoice-state state-${s.kind}`}>{state}</div>
       {(s.kind === 'committed' || s.kind === 'paid') && s.commit !== undefined && (
         <details open={s.kind === 'committed'}>

@@ -7,6 +7,7 @@ import type { Bridge, Result } from '../../src-main/bridge.ts';
 import {
   type InvoiceInput, type InvoiceRecord, advance, applyInvoiceEvent, checkCommit, invoiceFromInput, invoiceRecord, reconcile,
 } from '../invoice/invoice-model.ts';
+import { invoicesFromHistory } from '../invoice/from-history.ts';
 import { readExpected } from '../invoice/offset-text.ts';
 import type { AppState } from './app-store.ts';
 
@@ -63,7 +64,13 @@ export const createInvoiceSlice = (random: (n: number) => Uint8Array = platformR
     if (fresh && client !== undefined) {
       watched = client;
       const cardId = s.cardId;
+      const key = s.report.localPublicKey;
       client.onInvoiceEvent(({ invoiceId, event }) => updateOne(cardId, invoiceId, (r) => applyInvoiceEvent(r, event)));
+      // ended invoices from the node's history (a node without query-history: the report only)
+      client.queryHistory({ kind: 'invoice', limit: 100 }).then(
+        (page) => update(cardId, (list) => invoicesFromHistory(list, page.rows, key)),
+        () => undefined,
+      );
     }
     update(s.cardId, (list) => reconcile(list, s.report, fresh));
   });

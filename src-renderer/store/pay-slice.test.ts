@@ -156,6 +156,21 @@ describe('invoice and pay slices', () => {
     expect(sent).toMatchObject({ state: { kind: 'paid', commit: undefined } });
     if (sent.state.kind === 'paid') expect(parseReceipt(sent.state.receiptText)).toMatchObject({ ok: true, value: { totalDestPayment: 5n, isComplete: true } });
     await until(a, () => findFriend(report(a), keyB)?.currencies[0]?.balance === 65n, 'Bob to owe Alice 65');
+
+    // new windows (a reload) list what ended before they opened from the node's history
+    const a3 = createAppStore(bridge());
+    const b3 = createAppStore(bridge());
+    cleanups.push(() => { a3.getState().closeCard(); b3.getState().closeCard(); });
+    await a3.getState().openCard(cardId(a));
+    await b3.getState().openCard(bobCard);
+    await until(a3, () => (a3.getState().invoices[cardId(a)] ?? []).length === 1, "Alice's invoice from the history");
+    expect(a3.getState().invoices[cardId(a)]?.[0]).toMatchObject({ state: 'collected', rebuilt: true, invoice: { invoiceId: id, totalDestPayment: 60n } });
+    await until(b3, () => (b3.getState().payments[bobCard] ?? []).length === 2, "Bob's payments from the history");
+    const fromHistory = b3.getState().payments[bobCard] ?? [];
+    expect(fromHistory.map((p) => [p.id, p.state.kind, p.invoice.totalDestPayment])).toEqual(expect.arrayContaining([[paid.id, 'paid', 60n], [sent.id, 'paid', 5n]]));
+    const again = fromHistory.find((p) => p.id === paid.id);
+    if (again?.state.kind !== 'paid') throw new Error('no receipt');
+    expect(again.state.receiptText).toBe(done.state.receiptText);
   }, 90_000);
 
   it('refuses bad invoices and amounts with a sentence; cancelling an invoice ends it', async () => {

@@ -8,6 +8,7 @@ import { formatCommit, formatQrPayload, formatReceipt } from '../../src-core/fil
 import type { Commit, Invoice, Receipt } from '../../src-core/proto/index.ts';
 import type { Result } from '../../src-main/bridge.ts';
 import { formatMoney } from '../format-amount.ts';
+import { paymentsFromHistory } from '../invoice/from-history.ts';
 import { type KeyPaymentInput, type Quote, invoiceToPay, keyPayment, quoteFrom, sameQuote } from '../pay/pay-model.ts';
 import { feeAboveCap, feeCapOf } from '../fee-cap/fee-cap.ts';
 import type { AppState } from './app-store.ts';
@@ -99,6 +100,18 @@ export const createPaySlice = (random: (n: number) => Uint8Array = platformRando
         invoice: { invoiceId: o.invoiceId, currency: o.currency, destPublicKey: o.destPublicKey, totalDestPayment: o.totalDestPayment },
       }));
     if (rebuilt.length > 0) set({ payments: { ...get().payments, [cardId]: [...rebuilt, ...known] } });
+    // finished payments from the node's history, with their receipts (kept after a reload)
+    client.queryHistory({ kind: 'payment', limit: 100 }).then((page) => {
+      const list = get().payments[cardId] ?? [];
+      const ended: PaymentRecord[] = paymentsFromHistory(page.rows).filter((h) => !list.some((p) => p.id === h.id)).map((h) => ({
+        id: h.id, fees: undefined,
+        invoice: { invoiceId: h.invoiceId, currency: h.currency, destPublicKey: h.destPublicKey, totalDestPayment: h.totalDestPayment },
+        state: h.outcome.kind === 'success'
+          ? { kind: 'paid', commit: undefined, receipt: h.outcome.receipt, receiptText: formatReceipt(h.outcome.receipt) }
+          : { kind: 'canceled', message: 'cancelled; nothing moved' },
+      }));
+      if (ended.length > 0) set({ payments: { ...get().payments, [cardId]: [...list, ...ended] } });
+    }, () => undefined);
     for (const p of [...rebuilt, ...known]) {
       const id = fromBase64Url(p.id);
       if (p.state.kind === 'committed' && id !== undefined) void awaitReceipt(cardId, client, id, p, true);

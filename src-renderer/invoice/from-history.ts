@@ -1,0 +1,59 @@
+/** The node's history rows (query-history) as the Get paid and Pay lists' records: invoices and
+ *  payments that ended before this window opened, so a reload keeps their state and receipts. */
+import { type HistoryEntry, receipt as receiptCodec } from '../../src-core/app/index.ts';
+import { decodeExact, fromBase64Url, toBase64Url } from '../../src-core/codec/index.ts';
+import type { Receipt } from '../../src-core/proto/index.ts';
+import { type InvoiceRecord, type InvoiceState, invoiceRecord } from './invoice-model.ts';
+
+function fromHex(hex: string, length: number): Uint8Array | undefined {
+  if (hex.length !== length * 2 || !/^[0-9a-f]+$/.test(hex)) return undefined;
+  const out = new Uint8Array(length);
+  for (let i = 0; i < length; i++) out[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
+  return out;
+}
+
+const ENDED: Readonly<Record<string, InvoiceState>> = { collected: 'collected', canceled: 'cancelled' };
+
+/** Ended invoices of the history that the list does not have, added after it (rebuilt: no
+ *  description). Open ones come from the report (reconcile). */
+export function invoicesFromHistory(list: readonly InvoiceRecord[], rows: readonly HistoryEntry[], localPublicKey: Uint8Array): readonly InvoiceRecord[] {
+  const known = new Set(list.map((r) => toBase64Url(r.invoice.invoiceId)));
+  const added: InvoiceRecord[] = [];
+  for (const row of rows) {
+    const state = ENDED[row.state];
+    const id = row.kind === 'invoice' && row.id.startsWith('invoice:') ? fromHex(row.id.slice(8), 32) : undefined;
+    if (state === undefined || id === undefined || row.amount <= 0n || known.has(toBase64Url(id))) continue;
+    known.add(toBase64Url(id));
+    const rec = invoiceRecord({ invoiceId: id, currency: row.currency, destPublicKey: localPublicKey, totalDestPayment: row.amount }, true);
+    added.push({ ...rec, state, paid: state === 'collected' ? row.amount : 0n });
+  }
+  return added.length === 0 ? list : [...list, ...added];
+}
+
+/** A finished payment from the history: its id (base64url), what it paid and to whom, and the
+ *  receipt of a successful one. */
+export interface PaymentFromHistory {
+  readonly id: string;
+  readonly invoiceId: Uint8Array;
+  readonly currency: string;
+  readonly destPublicKey: Uint8Array;
+  readonly totalDestPayment: bigint;
+  readonly outcome: { readonly kind: 'success'; readonly receipt: Receipt } | { readonly kind: 'canceled' };
+}
+
+export function paymentsFromHistory(rows: readonly HistoryEntry[]): PaymentFromHistory[] {
+  const out: PaymentFromHistory[] = [];
+  for (const row of rows) {
+    const id = row.kind === 'payment' && row.id.startsWith('payment:') ? fromHex(row.id.slice(8), 16) : undefined;
+    const dest = row.counterpart === undefined ? undefined : fromBase64Url(row.counterpart);
+    if (id === undefined || dest === undefined || dest.length !== 32 || row.amount >= 0n) continue;
+    const base = { id: toBase64Url(id), currency: row.currency, destPublicKey: dest, totalDestPayment: -row.amount };
+    if (row.state === 'success') {
+      const r = decodeExact(receiptCodec, row.data);
+      if (r.ok) out.push({ ...base, invoiceId: r.value.invoiceId, outcome: { kind: 'success', receipt: r.value } });
+    } else if (row.state === 'canceled') {
+      out.push({ ...base, invoiceId: new Uint8Array(32), outcome: { kind: 'canceled' } });
+    }
+  }
+  return out;
+}
