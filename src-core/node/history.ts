@@ -17,14 +17,15 @@ export function historyRows(
 ): HistoryRow[] {
   const rows = new Map<string, HistoryRow>();
   const put = (r: HistoryRow): void => { rows.set(r.id, r); };
-  for (const [k, p] of after.payments) {
+  // unchanged maps (most jobs: a token moved) have no new entries to look for
+  for (const [k, p] of before.payments === after.payments ? [] : after.payments) {
     if (before.payments.has(k)) continue;
     put({
       id: `payment:${k}`, kind: 'payment', time: now, currency: p.currency, amount: -p.totalDestPayment,
       counterpart: toBase64Url(p.destPublicKey), state: 'in-progress', data: none,
     });
   }
-  for (const [k, inv] of after.openInvoices) {
+  for (const [k, inv] of before.openInvoices === after.openInvoices ? [] : after.openInvoices) {
     if (before.openInvoices.has(k) || inv.implicit) continue;
     put({ id: `invoice:${k}`, kind: 'invoice', time: now, currency: inv.currency, amount: inv.totalDestPayment, state: 'open', data: none });
   }
