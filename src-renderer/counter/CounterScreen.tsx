@@ -14,6 +14,9 @@ import { type CounterStage, counterKey, counterStatus, saleReceipt } from './cou
 import './counter.css';
 
 const EMPTY: readonly InvoiceRecord[] = [];
+/** A counter's invoice expires after this long: one left on a screen nobody looks at any more is
+ *  cancelled by the wallet instead of staying payable. */
+export const COUNTER_INVOICE_SECONDS = 15 * 60;
 type Message = { readonly kind: 'ok' | 'error'; readonly text: string } | undefined;
 
 /** Full-screen counter mode for a seller: amount → invoice QR → the buyer's commit by camera (or a
@@ -69,7 +72,7 @@ function AmountStage({ report, onInvoice }: { readonly report: NodeReport; reado
   async function submit(e: FormEvent<HTMLFormElement>): Promise<void> {
     e.preventDefault();
     setBusy(true);
-    const r = await createInvoice({ amount, currency: chosen, description });
+    const r = await createInvoice({ amount, currency: chosen, description, expiresInSeconds: COUNTER_INVOICE_SECONDS });
     setBusy(false);
     if (!r.ok) return setMessage({ kind: 'error', text: r.error });
     onInvoice(r.value.invoice.invoiceId);
@@ -93,6 +96,7 @@ function AmountStage({ report, onInvoice }: { readonly report: NodeReport; reado
         <input id={`${id}-description`} value={description} onChange={(e) => setDescription(e.target.value)} />
       </div>
       <button type="submit" disabled={busy}>Show the invoice (Enter)</button>
+      <p className="card-meta">The invoice expires after {COUNTER_INVOICE_SECONDS / 60} minutes if nobody pays it.</p>
       {message !== undefined && <p role="alert" className="message error">{message.text}</p>}
     </form>
   );
