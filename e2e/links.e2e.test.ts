@@ -149,12 +149,13 @@ describe('offset: links and invoice expiry in Chromium (browser mode, real strel
     await s.getByLabel('Amount').fill('12');
     await s.getByLabel('Description (what it is for)').fill('Soon gone');
     await s.getByLabel('Expires').selectOption({ label: 'at a chosen time' });
-    await s.getByLabel('Expiry time').fill(await localTime(s, 4000));
+    await s.getByLabel('Expiry time').fill(await localTime(s, 6000));
     await s.getByRole('button', { name: 'Create invoice' }).click();
     await status(s, 'Invoice for 12 FST made');
+    const item = s.getByRole('listitem', { name: 'Invoice 12 FST Soon gone' });
+    await item.getByText(/^expires /).waitFor();
     await s.getByText(/^Expires .*: this wallet cancels it then/).waitFor();
     const expiringLink = await qrTextOf(s.getByRole('img', { name: 'Invoice as a QR code' }));
-    const item = s.getByRole('listitem', { name: 'Invoice 12 FST Soon gone' });
     await item.getByText('cancelled', { exact: true }).waitFor({ timeout: 20_000 });
     await shot(s, 'links-06-expired-cancelled.png');
     writeFileSync(join(w.dir, 'expired.link'), expiringLink);

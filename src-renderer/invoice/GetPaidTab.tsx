@@ -94,6 +94,9 @@ export function GetPaidTab({ cardId, report }: CardTabProps) {
                     <div>
                       <div className="card-name balance">{formatMoney(r.invoice.totalDestPayment, r.invoice.currency)}</div>
                       <div className="card-meta">{r.invoice.description ?? (r.rebuilt ? '(made before this window opened: no description)' : '(no description)')}</div>
+                      {r.invoice.expiresAt !== undefined && (r.state === 'open' || r.state === 'paid') && (
+                        <div className="card-meta">expires {new Date(r.invoice.expiresAt * 1000).toLocaleString()}</div>
+                      )}
                       <div className={`invoice-state state-${r.state}`}>{describeInvoiceState(r)}</div>
                     </div>
                     <button type="button" className="secondary" aria-expanded={selected === key} onClick={() => setSelected(selected === key ? undefined : key)}>
