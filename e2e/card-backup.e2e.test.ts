@@ -229,6 +229,8 @@ describe('card backups in Chromium (browser mode)', () => {
     // the node goes away: the card says so
     await stnode.stop('SIGKILL');
     await shop.getByText(`node at ${address} · offline`).waitFor();
+    await shop.getByText(`The connection to the node of this card at ${address} ended`).or(shop.getByText(`Cannot reach the node of this card at ${address}`)).first().waitFor();
+    await page.screenshot({ path: artifactPath('28-remote-card-offline.png'), fullPage: true });
     // removing a remote card: a plain confirmation, the node keeps its data
     await shop.getByRole('button', { name: 'Remove' }).click();
     await page.getByRole('group', { name: 'Remove Shop?' }).getByText('keeps its friends and balances').waitFor();

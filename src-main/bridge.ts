@@ -48,6 +48,9 @@ export interface CardView {
   /** When a backup of the card was last exported (`cards.export`), in ms since the Unix epoch;
    *  null until the first. Always null for a remote card (its key lives on its node). */
   readonly backedUpAt: number | null;
+  /** Why the card is offline although the wallet is unlocked (its node did not start; its remote
+   *  node cannot be reached or does not trust the wallet), in one sentence; null otherwise. */
+  readonly problem: string | null;
 }
 
 export interface WalletStatus {
@@ -265,6 +268,7 @@ const cardView: Schema<CardView> = obj({
   balances: list(obj({ currency: str({ maxLength: 16, minLength: 1 }), balance: i128 }), { max: 1000 }),
   address: nullable(str({ maxLength: 300, minLength: 1 })),
   backedUpAt: nullable(int({ min: 0, max: Number.MAX_SAFE_INTEGER })),
+  problem: nullable(str({ maxLength: 1000 })),
 });
 const cardList = obj({ cards: list(cardView, { max: 10_000 }) });
 const cliAccess: Schema<CliAccess> = obj({

@@ -134,7 +134,9 @@ describe('local cards are node engines', () => {
     rmSync(join(dir, CARDS_DIR, broken.id, NODE_DB_FILE));
     rmSync(join(dir, CARDS_DIR, old.id), { recursive: true }); // as a card made before cards had nodes
     expect(await call('wallet.unlock', { password: PW })).toMatchObject({ ok: true });
-    expect((await call('cards.list')).value.cards).toMatchObject([{ id: broken.id, online: false }, { id: old.id, online: true }]);
+    expect((await call('cards.list')).value.cards).toMatchObject([
+      { id: broken.id, online: false, problem: expect.stringMatching(/^The card's node did not start: /) }, { id: old.id, online: true, problem: null },
+    ]);
     expect(existsSync(join(dir, CARDS_DIR, broken.id, NODE_DB_FILE))).toBe(false); // never silently replaced
     expect(existsSync(join(dir, CARDS_DIR, old.id, NODE_DB_FILE))).toBe(true);
     expect(internal).toHaveLength(1);

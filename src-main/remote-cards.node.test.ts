@@ -143,6 +143,8 @@ describe('remote cards in the wallet host', () => {
     await stnode.stop('SIGKILL');
     await w.waitCard(cardId, (c) => c.online === false && c.balances.length === 0, seen);
     expect(await w.call('app.request', { cardId, message: addFriend(rid, 7n) })).toMatchObject({ ok: false, error: { code: 'unavailable' } });
+    // the list says why
+    await w.waitCard(cardId, (c) => c.online === false && /^Cannot reach the node of this card at /.test(c.problem ?? ''), seen);
     seen = w.lists.length;
     stnode = await node.start();
     await w.waitCard(cardId, (c) => c.online && c.balances[0]?.balance === '7', seen);
@@ -209,7 +211,7 @@ describe('remote cards in the wallet host', () => {
     mkdirSync(join(node.dir, 'nobody'));
     nodes.push(await background(`stnode --database node.db --idfile node.ident --laddr ${node.address} --trusted nobody`, node.dir, /listening/));
     expect(await w.call('app.connect', { cardId: ok.value.card.id })).toMatchObject({ ok: false, error: { code: 'unavailable', message: expect.stringMatching(/may not trust this wallet/) } });
-    expect((await w.call('cards.list')).value.cards).toMatchObject([{ name: 'Local' }, { name: 'Shop', online: false }]);
+    expect((await w.call('cards.list')).value.cards).toMatchObject([{ name: 'Local', problem: null }, { name: 'Shop', online: false, problem: expect.stringMatching(/may not trust this wallet/) }]);
     await w.call('wallet.lock');
     expect(await w.call('cards.import', { name: 'Shop', file: { kind: 'rcard', text: node.rcard }, password: '' })).toMatchObject({ ok: false, error: { code: 'locked' } });
   }, 60_000);
@@ -237,7 +239,7 @@ describe('remote cards in the wallet host', () => {
       await until(n);
     }
     expect(retries()).toEqual([1000, 2000, 4000, 4000, 4000]);
-    expect(remotes.status('c1')).toEqual({ online: false, balances: [] });
+    expect(remotes.status('c1')).toEqual({ online: false, balances: [], problem: expect.stringMatching(/^Cannot reach the node of this card at /) });
     expect(await remotes.appRequest('c1', Uint8Array.of(1))).toMatchObject({ ok: false, error: { code: 'unavailable', message: expect.stringMatching(/Cannot reach/) } });
     expect(appSeed).toEqual(new Uint8Array(32).fill(2)); // the caller's key is untouched; the card keeps a copy
     await remotes.stop('c1');

@@ -35,6 +35,7 @@ interface Entry {
   balances: readonly CardBalance[];
   /** The online state last told to listeners (a connection's `open` turns false on its own). */
   toldOnline: boolean;
+  toldError: string | undefined;
   connecting: Promise<Result<void, BridgeError>> | undefined;
   timer: Timer | undefined;
   delayMs: number;
@@ -62,14 +63,16 @@ export function createRemoteCards(opts: RemoteCardsOptions): RemoteCards {
     for (const l of [...listeners]) l(cardId);
   };
   const online = (e: Entry): boolean => e.session?.open === true && e.report !== undefined;
+  const endedText = (e: Entry): string => `The connection to the node of this card at ${e.card.address} ended; the wallet is connecting again.`;
 
-  /** Publishes the card's status when it changed (online or balances). */
+  /** Publishes the card's status when it changed (online, balances, or why it is offline). */
   const update = (cardId: string, e: Entry): void => {
     const next = e.report === undefined ? [] : cardBalances(e.report);
     const now = online(e);
-    const same = sameBalances(next, e.balances) && e.toldOnline === now;
+    const same = sameBalances(next, e.balances) && e.toldOnline === now && e.toldError === e.lastError;
     e.balances = next;
     e.toldOnline = now;
+    e.toldError = e.lastError;
     if (!same) notify(cardId);
   };
 
@@ -120,6 +123,7 @@ export function createRemoteCards(opts: RemoteCardsOptions): RemoteCards {
       if (!r.ok) {
         e.lastError = r.error.message;
         log(`card ${cardId}: ${r.error.message}`);
+        update(cardId, e);
         scheduleReconnect(cardId, e);
         return r;
       }
@@ -129,12 +133,13 @@ export function createRemoteCards(opts: RemoteCardsOptions): RemoteCards {
         return fail('unavailable', 'The card was closed while connecting.');
       }
       e.session = session;
+      e.lastError = undefined; // reached: an older failure no longer says why
       const mine = session;
       void mine.ended.then(() => {
         if (e.session !== mine) return; // replaced or stopped: whoever did it decides what follows
         e.session = undefined;
         e.report = undefined;
-        e.lastError ??= 'the connection ended';
+        e.lastError ??= endedText(e);
         log(`card ${cardId}: the connection to its node at ${e.card.address} ended; reconnecting`);
         update(cardId, e);
         scheduleReconnect(cardId, e);
@@ -151,7 +156,8 @@ export function createRemoteCards(opts: RemoteCardsOptions): RemoteCards {
       });
       if (reported) return done;
       const why = `The node of this card at ${e.card.address} ended the connection before sending its report: it may not trust this wallet (the node's trusted folder must hold the app ticket of the .rcard's app key).`;
-      if (e.lastError === undefined || e.lastError === 'the connection ended') e.lastError = why;
+      if (e.lastError === undefined || e.lastError === endedText(e)) e.lastError = why;
+      update(cardId, e);
       return fail('unavailable', why);
     })();
     e.connecting = attempt;
@@ -183,7 +189,7 @@ export function createRemoteCards(opts: RemoteCardsOptions): RemoteCards {
       if (entries.has(cardId)) return;
       const e: Entry = {
         card: { ...card, appPrivateKey: card.appPrivateKey.slice() },
-        session: undefined, report: undefined, balances: [], toldOnline: false, connecting: undefined, timer: undefined,
+        session: undefined, report: undefined, balances: [], toldOnline: false, toldError: undefined, connecting: undefined, timer: undefined,
         delayMs: minDelay, stopped: false, lastError: undefined, onReport: undefined,
       };
       entries.set(cardId, e);
@@ -195,7 +201,9 @@ export function createRemoteCards(opts: RemoteCardsOptions): RemoteCards {
     },
     status(cardId) {
       const e = entries.get(cardId);
-      return e === undefined ? { online: false, balances: [] } : { online: online(e), balances: e.balances };
+      if (e === undefined) return { online: false, balances: [] };
+      const on = online(e);
+      return on || e.lastError === undefined ? { online: on, balances: e.balances } : { online: false, balances: e.balances, problem: e.lastError };
     },
     async connectApp(cardId) {
       const e = entries.get(cardId);

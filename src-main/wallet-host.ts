@@ -114,6 +114,7 @@ export function createWalletHost(opts: WalletHostOptions): WalletHost {
       id: c.id, name: c.name, publicKey: toBase64Url(c.publicKey), kind: c.kind, online: st.online, balances: [...st.balances],
       address: c.kind === 'remote' ? c.address : null,
       backedUpAt: c.kind === 'local' ? c.backedUpAt : null,
+      problem: walletKey === undefined || st.online ? null : (st.problem ?? startProblems.get(c.id) ?? null),
     };
   };
   const cards = (): CardView[] => vault.cards.map(view);
@@ -130,6 +131,12 @@ export function createWalletHost(opts: WalletHostOptions): WalletHost {
   const findCard = (id: string): VaultCard | undefined => vault.cards.find((c) => c.id === id);
   const unknownCard = (id: string): Fail => fail('unknown-card', `There is no card ${JSON.stringify(id)}.`);
   const unavailable = (what: string): Fail => fail('unavailable', `${what} is not available in this build yet.`);
+  /** Local cards whose node did not start at unlock or creation: why, for `CardView.problem`. */
+  const startProblems = new Map<string, string>();
+  const startFailed = (cardId: string, e: unknown): void => {
+    startProblems.set(cardId, `The card's node did not start: ${e instanceof Error ? e.message : String(e)}`);
+    opts.onEngineError?.(cardId, e);
+  };
   const onCardChange = (cardId: string): void => {
     if (findCard(cardId) !== undefined) opts.events.publish('cards.changed', { cards: cards() });
   };
@@ -139,7 +146,7 @@ export function createWalletHost(opts: WalletHostOptions): WalletHost {
   const startRemote = (card: RemoteVaultCard, key: Uint8Array): void => {
     const appPrivateKey = openCardSeed(deps, key, card.id, card.appKey);
     if (appPrivateKey === undefined) {
-      opts.onEngineError?.(card.id, new Error('the card\'s sealed app key does not open with the wallet key'));
+      startFailed(card.id, new Error('the card\'s sealed app key does not open with the wallet key'));
       return;
     }
     try {
@@ -151,6 +158,7 @@ export function createWalletHost(opts: WalletHostOptions): WalletHost {
   /** Starts every local card's node; one that fails is reported and stays offline. */
   const startEngines = async (): Promise<void> => {
     if (walletKey === undefined) return;
+    startProblems.clear();
     for (const card of vault.cards) {
       if (card.kind === 'remote') {
         startRemote(card, walletKey);
@@ -159,13 +167,13 @@ export function createWalletHost(opts: WalletHostOptions): WalletHost {
       if (engines === undefined) continue;
       const seed = openCardSeed(deps, walletKey, card.id, card.seed);
       if (seed === undefined) {
-        opts.onEngineError?.(card.id, new Error('the card\'s sealed key does not open with the wallet key'));
+        startFailed(card.id, new Error('the card\'s sealed key does not open with the wallet key'));
         continue;
       }
       try {
         await engines.start(card.id, card.publicKey, seed);
       } catch (e) {
-        opts.onEngineError?.(card.id, e);
+        startFailed(card.id, e);
       } finally {
         seed.fill(0);
       }
@@ -201,7 +209,7 @@ export function createWalletHost(opts: WalletHostOptions): WalletHost {
       await e.destroy(id); // no folder without a card in the vault
       throw err;
     }
-    await e.start(id, publicKey, seed).catch((err: unknown) => opts.onEngineError?.(id, err));
+    await e.start(id, publicKey, seed).catch((err: unknown) => startFailed(id, err));
     opts.events.publish('cards.changed', { cards: cards() });
     return { ok: true, value: { card: view(card) } };
   };
@@ -295,7 +303,7 @@ export function createWalletHost(opts: WalletHostOptions): WalletHost {
             await engines?.destroy(id); // no folder without a card in the vault
             throw e;
           }
-          await engines?.start(id, card.publicKey, seed).catch((e: unknown) => opts.onEngineError?.(id, e));
+          await engines?.start(id, card.publicKey, seed).catch((e: unknown) => startFailed(id, e));
         } finally {
           seed.fill(0);
         }

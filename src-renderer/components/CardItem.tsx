@@ -49,6 +49,7 @@ export function CardItem({ card, onRename, onRemove, onOpen }: CardItemProps) {
             {card.kind === 'local' ? 'On this computer' : <><span className="badge">remote</span> node at <span className="mono">{card.address}</span></>}
             {' · '}{card.online ? 'online' : 'offline'}
           </div>
+          {card.problem !== null && <div className="card-meta warn" role="status">{card.problem}</div>}
           {card.kind === 'local' && <div className={`card-meta${card.backedUpAt === null ? ' warn' : ''}`}>{describeBackedUp(card.backedUpAt)}</div>}
         </div>
         <div className="balance" aria-label={`Balances of ${card.name}`}>

@@ -14,7 +14,7 @@ const cfg = fuzzConfig();
 // `as`: the card view is growing a publicKey field in parallel work; the literal fits either shape
 const card = {
   id: 'AAECAwQFBgcICQoLDA0ODw', name: 'Groceries', publicKey: 'A'.repeat(43), kind: 'local', online: true,
-  balances: [{ currency: 'FST', balance: -(1n << 127n) }, { currency: 'USD', balance: 12345n }], address: null, backedUpAt: 1_700_000_000_000,
+  balances: [{ currency: 'FST', balance: -(1n << 127n) }, { currency: 'USD', balance: 12345n }], address: null, backedUpAt: 1_700_000_000_000, problem: null,
 } as CardView;
 const callSeeds = [
   encodeCall(1, 'cards.list', {}),
