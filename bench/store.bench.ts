@@ -11,11 +11,14 @@
  *  interleaved in small slices so the (very noisy) fsync latency lands on all of them alike.
  *  store.checkpoint_ms.<size>: export + journal rotation + temp file + fsync + rename + dir fsync.
  *  store.checkpoint_stall_ms.<size>: how long an append issued right behind a checkpoint waits.
- *  --quick: 1k and 100k only (no 1m figures and no ratio), fewer events. */
+ *  --quick: 1k and 100k only (no 1m figures and no ratio), fewer events.
+ *  store.ab.journal_o_dsync (x): mean time of one durable append (awaited one at a time) with a
+ *  write then fdatasync over the same with the journal opened O_DSYNC (the default), two fresh
+ *  stores, slices interleaved; > 1: O_DSYNC is faster. */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type HistoryRow, type NodeStore, openNodeStore, storeFiles } from '../src-core/store/index.node.ts';
+import { type HistoryRow, type JournalSync, type NodeStore, initNodeDatabase, openNodeStore, storeFiles } from '../src-core/store/index.node.ts';
 import { DEFAULT_CHECKPOINT_POLICY, dueThresholdBytes } from '../src-core/store/checkpoint-policy.ts';
 import { encodeJournalHeader } from '../src-core/store/journal-format.ts';
 import { createSchema } from '../src-core/store/schema.ts';
@@ -102,7 +105,46 @@ async function checkpointOne(r: Run): Promise<void> {
   r.checkpointMs.push(performance.now() - t0);
 }
 
+/** O_DSYNC against write + fdatasync, one event at a time, interleaved. */
+async function journalSyncAb(ctx: BenchContext, dir: string): Promise<void> {
+  const sides: { sync: JournalSync; store: NodeStore; ms: number[] }[] = [];
+  try {
+    for (const sync of ['fdatasync', 'o-dsync'] as const) {
+      const path = join(dir, `sync-${sync}.db`);
+      await initNodeDatabase(path, KEY);
+      sides.push({ sync, store: await openNodeStore(path, { publicKey: KEY, journalSync: sync }), ms: [] });
+    }
+    const event = (n: number): [Uint8Array[], HistoryRow[]] => [[1, 2, 3, 4].map((k) => new Uint8Array(200).fill(k)), [historyRow(n)]];
+    const events = ctx.quick ? 300 : 1200;
+    for (let done = 0, n = 0; done < events; done += 25) {
+      for (const side of done % 50 === 0 ? sides : [...sides].reverse()) {
+        for (let i = 0; i < 25; i++) {
+          const [records, rows] = event(n++);
+          const t = performance.now();
+          await side.store.append(records, rows);
+          side.ms.push(performance.now() - t);
+        }
+      }
+    }
+    const mean = (x: number[]): number => x.reduce((a, b) => a + b, 0) / x.length;
+    const p50 = (x: number[]): number => percentile([...x].sort((a, b) => a - b), 50);
+    const [f, o] = sides as [typeof sides[0], typeof sides[0]];
+    if (o.store.stats().journalSync !== 'o-dsync') { ctx.log('store: no O_DSYNC on this platform, no store.ab.journal_o_dsync'); return; }
+    ctx.report({
+      figure: 'store.ab.journal_o_dsync', value: round(mean(f.ms) / mean(o.ms)), unit: 'x', n: o.ms.length,
+      append_mean_ms: round(mean(o.ms)), append_mean_ms_fdatasync: round(mean(f.ms)), append_p50_ms: round(p50(o.ms)),
+      append_p50_ms_fdatasync: round(p50(f.ms)), p50_ratio: round(p50(f.ms) / p50(o.ms)),
+    });
+  } finally {
+    for (const side of sides) await side.store.close().catch(() => undefined);
+  }
+}
+
 export async function run(ctx: BenchContext): Promise<void> {
+  {
+    const dir = mkdtempSync(join(tmpdir(), 'offset-bench-store-sync-'));
+    try { await journalSyncAb(ctx, dir); } finally { rmSync(dir, { recursive: true, force: true }); }
+  }
   const sizes: [string, number][] = ctx.quick
     ? [['1k', 1_000], ['100k', 100_000]]
     : [['1k', 1_000], ['100k', 100_000], ['1m', 1_000_000]];

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { constants, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -242,5 +242,38 @@ describe('NodeStore checkpoint policy', () => {
     expect(s.stats().journalBytes).toBeLessThan(2100);
     await s.close();
     expect((await openStore()).replay).toEqual(Array.from({ length: 30 }, (_, i) => new Uint8Array(100).fill(i)));
+  });
+});
+
+describe('how journal appends reach the disk', () => {
+  /** The open flags of this process's descriptors for `file` (Linux /proc), octal as fdinfo gives them. */
+  function openFlags(file: string): number[] {
+    const out: number[] = [];
+    for (const fd of readdirSync('/proc/self/fd')) {
+      let target = '';
+      try { target = readlinkSync(`/proc/self/fd/${fd}`); } catch { continue; }
+      if (target !== file) continue;
+      const m = /flags:\s*([0-7]+)/.exec(readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8'));
+      if (m !== null) out.push(parseInt(m[1] as string, 8));
+    }
+    return out;
+  }
+
+  it.each(['o-dsync', 'fdatasync'] as const)('%s: every acknowledged append is in the journal after a crash', async (journalSync) => {
+    const s = await openStore({ journalSync });
+    await Promise.all([1, 2, 3].map((i) => s.append([rec(i)], [row(`r${i}`)])));
+    await s.append([rec(4)]);
+    const expected = process.platform === 'linux' || process.platform === 'darwin' ? journalSync : 'fdatasync';
+    expect(s.stats().journalSync).toBe(expected);
+    if (process.platform === 'linux') {
+      const flags = openFlags(storeFiles(path).journal);
+      expect(flags).toHaveLength(1);
+      expect((flags[0] as number) & constants.O_DSYNC).toBe(expected === 'o-dsync' ? constants.O_DSYNC : 0);
+    }
+    rmSync(storeFiles(path).lock); // as if the process had died
+    const again = await openNodeStore(path, { publicKey: key });
+    open.push(again);
+    expect(again.replay).toEqual([1, 2, 3, 4].map(rec));
+    expect(again.countHistory()).toBe(3);
   });
 });
