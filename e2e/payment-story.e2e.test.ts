@@ -181,10 +181,12 @@ async function quoteShown(page: Page): Promise<Locator> {
   const end = Date.now() + 45_000;
   for (;;) {
     await page.getByRole('button', { name: 'Check invoice and fee' }).click();
-    const noRoute = page.getByRole('alert').filter({ hasText: 'No route can carry' });
-    await Promise.race([quote.waitFor(), noRoute.waitFor()]);
+    // not yet: no route, or the card's index server connection is not up yet
+    const noRoute = page.getByRole('alert').filter({ hasText: /No route can carry|could not be asked for routes|could not look for routes/ }).first();
+    const seen = (l: Locator): Promise<void> => l.waitFor().catch(() => undefined); // the loser must not reject unheard
+    await Promise.race([seen(quote), seen(noRoute)]);
     if (await quote.isVisible()) return quote;
-    if (Date.now() > end) throw new Error(`no quote: ${await noRoute.textContent()}`);
+    if (Date.now() > end) throw new Error(`no quote: ${await noRoute.textContent({ timeout: 1000 }).catch(() => 'no message shown')}`);
     await page.waitForTimeout(300); // bounded poll of the index server (see above)
   }
 }
