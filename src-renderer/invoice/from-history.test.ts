@@ -27,6 +27,12 @@ describe('lists rebuilt from the node history', () => {
     expect(invoicesFromHistory(list, rows, me)).toBe(list);
   });
 
+  it('settles an invoice that went away while the window was closed', () => {
+    const gone = { ...invoiceRecord({ invoiceId: new Uint8Array(32).fill(7), currency: 'FST', destPublicKey: me, totalDestPayment: 9n }), state: 'closed' as const };
+    const list = invoicesFromHistory([gone], [row({ id: `invoice:${hex(new Uint8Array(32).fill(7))}`, state: 'collected', amount: 9n })], me);
+    expect(list).toMatchObject([{ state: 'collected', paid: 9n, rebuilt: false }]);
+  });
+
   it('reads finished payments with their receipts; skips open ones and damaged rows', () => {
     const receipt = {
       responseHash: new Uint8Array(32), invoiceId: new Uint8Array(32).fill(4), currency: 'FST', srcPlainLock: new Uint8Array(32),

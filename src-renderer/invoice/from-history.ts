@@ -15,19 +15,32 @@ function fromHex(hex: string, length: number): Uint8Array | undefined {
 const ENDED: Readonly<Record<string, InvoiceState>> = { collected: 'collected', canceled: 'cancelled' };
 
 /** Ended invoices of the history that the list does not have, added after it (rebuilt: no
- *  description). Open ones come from the report (reconcile). */
+ *  description); one the list only knows as `closed` (gone while the window was away) takes the
+ *  history's state. Open ones come from the report (reconcile). */
 export function invoicesFromHistory(list: readonly InvoiceRecord[], rows: readonly HistoryEntry[], localPublicKey: Uint8Array): readonly InvoiceRecord[] {
-  const known = new Set(list.map((r) => toBase64Url(r.invoice.invoiceId)));
+  const known = new Map(list.map((r) => [toBase64Url(r.invoice.invoiceId), r]));
   const added: InvoiceRecord[] = [];
+  const settled = new Map<InvoiceRecord, InvoiceState>();
   for (const row of rows) {
     const state = ENDED[row.state];
     const id = row.kind === 'invoice' && row.id.startsWith('invoice:') ? fromHex(row.id.slice(8), 32) : undefined;
-    if (state === undefined || id === undefined || row.amount <= 0n || known.has(toBase64Url(id))) continue;
-    known.add(toBase64Url(id));
+    if (state === undefined || id === undefined || row.amount <= 0n) continue;
+    const mine = known.get(toBase64Url(id));
+    if (mine !== undefined) {
+      if (mine.state === 'closed') settled.set(mine, state);
+      continue;
+    }
     const rec = invoiceRecord({ invoiceId: id, currency: row.currency, destPublicKey: localPublicKey, totalDestPayment: row.amount }, true);
-    added.push({ ...rec, state, paid: state === 'collected' ? row.amount : 0n });
+    const full = { ...rec, state, paid: state === 'collected' ? row.amount : 0n };
+    known.set(toBase64Url(id), full);
+    added.push(full);
   }
-  return added.length === 0 ? list : [...list, ...added];
+  if (added.length === 0 && settled.size === 0) return list;
+  const next = list.map((r) => {
+    const state = settled.get(r);
+    return state === undefined ? r : { ...r, state, paid: state === 'collected' ? r.invoice.totalDestPayment : 0n };
+  });
+  return [...next, ...added];
 }
 
 /** A finished payment from the history: its id (base64url), what it paid and to whom, and the
