@@ -114,10 +114,11 @@ export function createRemoteCards(opts: RemoteCardsOptions): RemoteCards {
     if (e.connecting !== undefined) return e.connecting;
     const attempt = (async (): Promise<Result<void, BridgeError>> => {
       let session: RemoteCardSession | undefined;
+      const early: Uint8Array[] = []; // messages that came before `session` was known here
       const r = await connectRemoteCard({
         cardId, card: e.card, crypto: opts.crypto, clock: opts.clock, events: opts.events,
         log: (line) => log(line),
-        onMessage: (bytes) => onMessage(cardId, e, () => session, bytes),
+        onMessage: (bytes) => (session === undefined ? early.push(bytes) : onMessage(cardId, e, () => session, bytes)),
         ...(opts.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: opts.connectTimeoutMs }),
       });
       if (!r.ok) {
@@ -146,7 +147,7 @@ export function createRemoteCards(opts: RemoteCardsOptions): RemoteCards {
       });
       // connected only once the node's report came: a node that does not trust this app key
       // closes the connection right after the handshake instead
-      const reported = await new Promise<boolean>((resolve) => {
+      const reportCame = new Promise<boolean>((resolve) => {
         const timer = opts.clock.after(REPORT_TIMEOUT_MS, () => {
           e.lastError = `no report within ${REPORT_TIMEOUT_MS / 1000} s`;
           mine.close();
@@ -154,6 +155,9 @@ export function createRemoteCards(opts: RemoteCardsOptions): RemoteCards {
         e.onReport = () => { timer.cancel(); resolve(true); };
         void mine.ended.then(() => { timer.cancel(); resolve(false); });
       });
+      for (const bytes of early.splice(0)) onMessage(cardId, e, () => session, bytes);
+      const reported = await reportCame;
+      if (e.stopped) return fail('unavailable', 'The card was closed while connecting.');
       if (reported) return done;
       const why = `The node of this card at ${e.card.address} ended the connection before sending its report: it may not trust this wallet (the node's trusted folder must hold the app ticket of the .rcard's app key).`;
       if (e.lastError === undefined || e.lastError === endedText(e)) e.lastError = why;
