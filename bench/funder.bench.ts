@@ -7,7 +7,9 @@
  *  Each node has its own verify memo (withVerifyMemo), as a node process has.
  *  A/B figures (`funder.ab.*`, unit x): two networks in one process, batches interleaved, the
  *  ratio of their payments/s (> 1: the change is faster): friend patches against journaling the
- *  whole friend (the journal before patches), and the verify memo against none. */
+ *  whole friend (the journal before patches), the journal opened O_DSYNC against write +
+ *  fdatasync (one payment at a time: the chain of fsyncs is the whole cost), and the verify memo
+ *  against none. */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,7 +21,7 @@ import {
 } from '../src-core/funder/index.ts';
 import type { CryptoBackend } from '../src-core/crypto/index.ts';
 import { type Envelope, type TestNode, TestNet, makeNode } from '../src-core/funder/testkit.ts';
-import { type NodeStore, initNodeDatabase, openNodeStore } from '../src-core/store/index.node.ts';
+import { type JournalSync, type NodeStore, initNodeDatabase, openNodeStore } from '../src-core/store/index.node.ts';
 import type { BenchContext } from './figure.ts';
 
 const crypto = nodeBackend;
@@ -30,8 +32,9 @@ interface Variant {
   /** 'whole': every changed friend journaled whole (set-friend), as before friend patches. */
   readonly journal: 'patch' | 'whole';
   readonly verifyMemo: boolean;
+  readonly journalSync: JournalSync;
 }
-const CURRENT: Variant = { journal: 'patch', verifyMemo: true };
+const CURRENT: Variant = { journal: 'patch', verifyMemo: true, journalSync: 'o-dsync' };
 
 class DurableNet extends TestNet {
   stores = new Map<string, NodeStore>();
@@ -131,7 +134,7 @@ async function setUp(durable: boolean, variant: Variant = CURRENT): Promise<Setu
     for (const n of nodes) {
       const path = join(dir, `${n.key.slice(0, 8)}.db`);
       await initNodeDatabase(path, n.signer.publicKey);
-      net.stores.set(n.key, await openNodeStore(path, { publicKey: n.signer.publicKey }));
+      net.stores.set(n.key, await openNodeStore(path, { publicKey: n.signer.publicKey, journalSync: variant.journalSync }));
     }
   }
   for (let i = 0; i < 3; i++) net.befriend(nodes[i]!, nodes[i + 1]!, ['FST'], 1n << 100n);
@@ -177,10 +180,10 @@ async function measure(ctx: BenchContext, durable: boolean, batch: number): Prom
 }
 
 /** B against A, interleaved in this process: B's payments/s over A's. */
-async function ab(ctx: BenchContext, durable: boolean, a: Variant, b: Variant): Promise<{ ratio: number; a: Setup; b: Setup }> {
+async function ab(ctx: BenchContext, durable: boolean, a: Variant, b: Variant, batch = BATCH): Promise<{ ratio: number; a: Setup; b: Setup }> {
   const [x, y] = [await setUp(durable, a), await setUp(durable, b)];
   try {
-    await interleaved(ctx, [x, y], BATCH, ctx.quick ? 600 : 6000);
+    await interleaved(ctx, [x, y], batch, ctx.quick ? 600 : 6000);
     return { ratio: Math.round((perSecond(y) / perSecond(x)) * 100) / 100, a: x, b: y };
   } finally {
     await tearDown(x);
@@ -206,6 +209,11 @@ export async function run(ctx: BenchContext): Promise<void> {
     figure: 'funder.ab.friend_patch.3hop', value: patch.ratio, unit: 'x', n: patch.b.n,
     journalBytesPerPayment: bytes(patch.b), journalBytesPerPaymentWhole: bytes(patch.a),
     paymentsPerS: Math.round(perSecond(patch.b)), paymentsPerSWhole: Math.round(perSecond(patch.a)),
+  });
+  const sync = await ab(ctx, true, { ...CURRENT, journalSync: 'fdatasync' }, CURRENT, 1);
+  ctx.report({
+    figure: 'funder.ab.journal_o_dsync.3hop_serial', value: sync.ratio, unit: 'x', n: sync.b.n,
+    paymentsPerS: Math.round(perSecond(sync.b) * 10) / 10, paymentsPerSFdatasync: Math.round(perSecond(sync.a) * 10) / 10,
   });
   const memo = await ab(ctx, false, { ...CURRENT, verifyMemo: false }, CURRENT);
   ctx.report({
