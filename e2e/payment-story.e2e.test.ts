@@ -325,6 +325,14 @@ describe('the payment story in Chromium (two wallets in browser mode, real strel
     await balanceWith(b, 'Bob', 'Alice', '-60');
     await a.screenshot({ path: artifactPath('pay-10-alice-balance.png'), fullPage: true });
     await b.screenshot({ path: artifactPath('pay-11-bob-balance.png'), fullPage: true });
+    // the cards' History tabs (the node's history rows) show it too
+    await show(a, 'Alice', 'History');
+    await a.getByRole('table', { name: 'History' }).getByRole('row').filter({ hasText: 'Invoice' }).filter({ hasText: '60 FST' }).filter({ hasText: 'collected' }).waitFor();
+    await a.screenshot({ path: artifactPath('pay-11a-alice-history.png'), fullPage: true });
+    await show(b, 'Bob', 'History');
+    const bobRow = b.getByRole('table', { name: 'History' }).getByRole('row').filter({ hasText: 'Payment' }).filter({ hasText: '60 FST' }).filter({ hasText: 'Alice' });
+    await bobRow.filter({ hasText: 'paid' }).getByRole('button', { name: 'Receipt' }).waitFor();
+    await b.screenshot({ path: artifactPath('pay-11b-bob-history.png'), fullPage: true });
 
     // three cards: Mediator charges Alice a fixed fee of 2; Carol invoices 30; Alice pays through Mediator
     await setFee(b, 'Mediator', 'Alice', '2');
