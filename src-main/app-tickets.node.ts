@@ -8,7 +8,7 @@ import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { toBase64Url } from '../src-core/codec/index.ts';
 import type { CryptoBackend } from '../src-core/crypto/index.ts';
-import { type AppPermissions, formatAppTicket, formatIdent, formatNodeTicket, formatRcard, identFromSeed } from '../src-core/files/index.ts';
+import { type AppPermissions, formatAppTicket, formatIdent, formatNodeTicket, formatRcard, identFromSeed, parseAppTicket } from '../src-core/files/index.ts';
 import type { RunningNode } from '../src-core/node/index.ts';
 import type { AppTicketView, BridgeError, IssuedAppTicket, Result } from './bridge.ts';
 
@@ -92,6 +92,31 @@ export async function issueTicket(d: TicketDeps, name: string, permissions: AppP
   };
   ident.privateKey.fill(0);
   return { ok: true, value: files };
+}
+
+/** Trusts an app that has its own identity (issue 7 §6 "or trusts a given app ticket"): its app
+ *  ticket's text (`stmgr app-ticket`), with the permissions the ticket names. Listed and revoked
+ *  like an issued ticket; the wallet never sees the app's private key. An app key the card
+ *  already trusts through a ticket is refused. */
+export async function trustTicket(d: TicketDeps, name: string, ticketText: string): Promise<Result<AppTicketView, BridgeError>> {
+  const label = name.trim();
+  if (label === '') return fail('bad-input', 'Give the ticket a name (who or what it is for).');
+  if ([...label].length > MAX_TICKET_NAME_CHARS) return fail('bad-input', `A ticket's name has at most ${MAX_TICKET_NAME_CHARS} characters.`);
+  const parsed = parseAppTicket(ticketText);
+  if (!parsed.ok) return fail('bad-input', `This is not an app ticket: ${parsed.error.message} Nothing was trusted.`);
+  const { publicKey, permissions } = parsed.value;
+  const key = toBase64Url(publicKey);
+  const tickets = await listTickets(d);
+  if (tickets.some((t) => t.publicKey === key)) return fail('bad-input', 'This app is trusted by this card already. Nothing was changed.');
+  if (tickets.length >= MAX_APP_TICKETS) return fail('bad-input', `A card keeps at most ${MAX_APP_TICKETS} tickets; revoke some first.`);
+  const id = toBase64Url(d.random(16));
+  const view: AppTicketView = { id, name: label, publicKey: key, permissions: { ...permissions }, createdAt: d.now() };
+  await mkdir(join(d.cliDir, TICKETS_DIR), { recursive: true, mode: 0o700 });
+  await mkdir(d.trustedDir, { recursive: true, mode: 0o700 });
+  await writeFile(recordFile(d, id), `${JSON.stringify(view, null, 2)}\n`, { mode: 0o600 });
+  await writeFile(ticketFile(d, id), formatAppTicket({ publicKey, permissions }), { mode: 0o600 });
+  await d.node.refreshTrusted(); // in effect before the answer, not at the folder watcher's pace
+  return { ok: true, value: view };
 }
 
 /** Deletes the ticket; an app connected with it is disconnected before this resolves. */

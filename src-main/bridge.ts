@@ -164,6 +164,8 @@ export interface BridgeRequests {
   'cli.tickets.list': { args: { readonly cardId: CardId }; result: { readonly tickets: readonly AppTicketView[] } };
   'cli.tickets.issue': { args: { readonly cardId: CardId; readonly name: string; readonly permissions: TicketPermissions }; result: IssuedAppTicket };
   'cli.tickets.revoke': { args: { readonly cardId: CardId; readonly ticketId: string }; result: void };
+  /** Trusts an app with its own identity: its app ticket's text (`stmgr app-ticket`), under a name. */
+  'cli.tickets.trust': { args: { readonly cardId: CardId; readonly name: string; readonly ticket: string }; result: { readonly ticket: AppTicketView } };
   /** One app-protocol message (its canonical binary encoding, src-core/app) for the named card.
    *  The card's answers (acks, snapshot, mutations, results) come back as `app.message` events. */
   'app.request': { args: { readonly cardId: CardId; readonly message: Uint8Array }; result: void };
@@ -328,6 +330,7 @@ export const REQUEST_SCHEMAS: SchemaTable<BridgeRequests> = {
     result: obj({ ticket: appTicketView, appIdent: str({ maxLength: 100_000 }), nodeTicket: str({ maxLength: 100_000 }), rcard: str({ maxLength: 100_000 }) }),
   },
   'cli.tickets.revoke': { args: obj({ cardId, ticketId: str({ maxLength: 22, minLength: 22, pattern: /^[A-Za-z0-9_-]+$/ }) }), result: nothing },
+  'cli.tickets.trust': { args: obj({ cardId, name: str({ maxLength: 200 }), ticket: str({ maxLength: 10_000 }) }), result: obj({ ticket: appTicketView }) },
   'app.request': { args: obj({ cardId, message: bytes({ maxBytes: MAX_APP_MESSAGE_BYTES }) }), result: nothing },
   'app.connect': { args: obj({ cardId }), result: nothing },
   'invoices.setExpiry': { args: obj({ cardId, invoiceId: bytes({ maxBytes: 32, length: 32 }), expiresAt: int({ min: 0, max: MAX_EXPIRES_AT }) }), result: nothing },

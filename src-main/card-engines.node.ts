@@ -18,7 +18,7 @@ import type { BridgeError, CardBalance, Result } from './bridge.ts';
 import type { CardEngines } from './card-engines.ts';
 import { cardBalances, sameBalances } from './card-balances.ts';
 import type { EventHub } from './dispatcher.ts';
-import { type TicketDeps, issueTicket, listTickets, revokeTicket } from './app-tickets.node.ts';
+import { type TicketDeps, issueTicket, listTickets, revokeTicket, trustTicket } from './app-tickets.node.ts';
 
 export type { CardEngines, CardEngineStatus } from './card-engines.ts';
 
@@ -266,6 +266,10 @@ export function createCardEngines(opts: CardEnginesOptions): CardEngines {
     async ticketsRevoke(cardId, ticketId) {
       const d = ticketDeps(cardId);
       return d === undefined ? notRunning(cardId) : revokeTicket(d, ticketId);
+    },
+    async ticketsTrust(cardId, name, ticket) {
+      const d = ticketDeps(cardId);
+      return d === undefined ? notRunning(cardId) : trustTicket(d, name, ticket);
     },
     async backupDatabase(cardId, publicKey, seed) {
       const wasRunning = running.has(cardId);

@@ -34,6 +34,8 @@ export interface CardEngines {
   ticketsList(cardId: string): Promise<Result<{ readonly tickets: readonly AppTicketView[] }, BridgeError>>;
   ticketsIssue(cardId: string, name: string, permissions: TicketPermissions): Promise<Result<IssuedAppTicket, BridgeError>>;
   ticketsRevoke(cardId: string, ticketId: string): Promise<Result<void, BridgeError>>;
+  /** Trusts a given app ticket (an app with its own identity) on the card's listener. */
+  ticketsTrust(cardId: string, name: string, ticket: string): Promise<Result<AppTicketView, BridgeError>>;
   /** A consistent, complete copy of the card's node database: its node (if running) is stopped
    *  (checkpoint, close), the store is opened and closed once more (folding any journal into the
    *  file), the file is read, and the node is started again with `seed` if it was running. */

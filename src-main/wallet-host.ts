@@ -429,6 +429,14 @@ export function createWalletHost(opts: WalletHostOptions): WalletHost {
         if ('ok' in r) return r;
         return r.kind === 'remote' ? fail('unavailable', REMOTE_NO_CLI) : r.engines.ticketsIssue(cardId, name, permissions);
       }),
+    'cli.tickets.trust': ({ cardId, name, ticket }) =>
+      serial(async () => {
+        const r = runnerFor(cardId, 'App tickets');
+        if ('ok' in r) return r;
+        if (r.kind === 'remote') return fail('unavailable', REMOTE_NO_CLI);
+        const t = await r.engines.ticketsTrust(cardId, name, ticket);
+        return t.ok ? { ok: true, value: { ticket: t.value } } : t;
+      }),
     'cli.tickets.revoke': ({ cardId, ticketId }) =>
       serial(async () => {
         const r = runnerFor(cardId, 'App tickets');
