@@ -243,7 +243,10 @@ describe('card backups in Chromium (browser mode)', () => {
   it('moves a node made with stmgr into the wallet as a local card', async () => {
     const node = join(dir, 'cli-node');
     mkdirSync(node);
-    for (const args of [['gen-ident', '--output', 'mover.ident'], ['init-node-db', '--idfile', 'mover.ident', '--output', 'mover.db']]) {
+    for (const args of [
+      ['gen-ident', '--output', 'mover.ident'], ['init-node-db', '--idfile', 'mover.ident', '--output', 'mover.db'],
+      ['gen-ident', '--output', 'phone.ident'], ['app-ticket', '--idfile', 'phone.ident', '--proutes', '--output', 'phone.ticket'],
+    ]) {
       const r = await runBin('stmgr', args, node);
       if (r.code !== 0) throw new Error(r.stderr);
     }
@@ -271,6 +274,20 @@ describe('card backups in Chromium (browser mode)', () => {
     await page.getByRole('listitem', { name: 'mover' }).getByText('On this computer · online').waitFor();
     expect(vaultKey('b', 'mover')).toBe(key);
     await page.screenshot({ path: artifactPath('27-moved-node.png'), fullPage: true });
+    // its Settings: trust an app that made its own identity, by its app ticket
+    await page.getByRole('button', { name: 'Open mover' }).click();
+    await page.getByRole('tab', { name: 'Settings' }).click();
+    const trust = page.getByRole('form', { name: 'Trust an app ticket' });
+    await trust.getByLabel('App ticket').fill('{"kind":"friend"}');
+    await trust.getByLabel('Who or what it is for').fill('Phone');
+    await trust.getByRole('button', { name: 'Trust this app' }).click();
+    await trust.getByRole('alert').filter({ hasText: 'The app was not trusted' }).waitFor();
+    const [ticketChooser] = await Promise.all([page.waitForEvent('filechooser'), trust.getByRole('button', { name: 'Open an app ticket…' }).click()]);
+    await ticketChooser.setFiles(join(node, 'phone.ticket'));
+    await trust.getByRole('button', { name: 'Trust this app' }).click();
+    await trust.getByRole('status').filter({ hasText: '“Phone” is trusted (routes)' }).waitFor();
+    await page.getByRole('list', { name: 'App tickets' }).getByText('Phone').first().waitFor();
+    await page.screenshot({ path: artifactPath('29-trusted-app-ticket.png'), fullPage: true });
     await context.close();
   }, 120_000);
 });

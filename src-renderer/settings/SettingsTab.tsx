@@ -1,6 +1,7 @@
 import type { NodeReport } from '../../src-core/app/index.ts';
 import './settings.css';
 import { ExportBackup } from '../components/cards/ExportBackup.tsx';
+import { TrustTicketForm } from '../components/cards/TrustTicketForm.tsx';
 import { CliSection } from './CliSection.tsx';
 import { PairingSection } from '../pairing/PairingSection.tsx';
 import { ServerSection } from './ServerSection.tsx';
@@ -22,6 +23,7 @@ export function SettingsTab({ cardId, cardName, report }: SettingsTabProps) {
       <ServerSection kind="index" report={report} />
       <CliSection cardId={cardId} />
       <PairingSection cardId={cardId} cardName={cardName} />
+      <TrustTicketForm cardId={cardId} />
       <FeeCapSection cardId={cardId} report={report} />
       <section className="panel" aria-labelledby="settings-backup">
         <h2 id="settings-backup">Backup</h2>

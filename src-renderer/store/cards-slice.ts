@@ -1,7 +1,7 @@
 /** Cards as the host reports them: the list, its loading state, and the wallet-level card actions.
  *  Mirrors the host; never invents a card (STYLE §11). */
 import type { StateCreator } from 'zustand/vanilla';
-import { MIN_PASSWORD_LENGTH, type Bridge, type BridgeError, type CardFile, type CardView, type Result } from '../../src-main/bridge.ts';
+import { MIN_PASSWORD_LENGTH, type AppTicketView, type Bridge, type BridgeError, type CardFile, type CardView, type Result } from '../../src-main/bridge.ts';
 import type { AppState } from './app-store.ts';
 
 export type LoadState = { readonly kind: 'idle' } | { readonly kind: 'loading' } | { readonly kind: 'ready' } | { readonly kind: 'failed'; readonly error: BridgeError };
@@ -21,6 +21,8 @@ export interface CardsSlice {
   exportCard(cardId: string, password: string, repeat: string): Promise<Result<BackupFile, BridgeError>>;
   /** Moves a command line node (its identity file's text and its database file) into the wallet. */
   importNode(name: string, ident: string, database: Uint8Array): Promise<Result<CardView, BridgeError>>;
+  /** Lets an app with its own identity use the card through command line access: its app ticket's text. */
+  trustAppTicket(cardId: string, name: string, ticket: string): Promise<Result<AppTicketView, BridgeError>>;
 }
 
 export interface BackupFile {
@@ -76,6 +78,10 @@ export const createCardsSlice = (bridge: Bridge): StateCreator<AppState, [], [],
       if (!r.ok) return r;
       set((s) => ({ cards: upsert(s.cards, r.value.card) }));
       return { ok: true, value: r.value.card };
+    },
+    async trustAppTicket(cardId, name, ticket) {
+      const r = await bridge.call('cli.tickets.trust', { cardId, name, ticket });
+      return r.ok ? { ok: true, value: r.value.ticket } : r;
     },
     async exportCard(cardId, password, repeat) {
       const bad = checkBackupPassword(password, repeat);
