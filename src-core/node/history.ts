@@ -1,7 +1,8 @@
 /** The wallet's history (store history rows, docs/store.md), derived from one job's funder
- *  state change and results: a payment when it starts and when it ends (success with its
- *  receipt, or canceled), an invoice when opened, collected or canceled. Appended in the same
- *  unit as the job's mutations. Amounts: negative for what we pay, positive for what we get. */
+ *  state change and results: a payment when it starts, when its commit is made (kept for the
+ *  seller) and when it ends (success with its receipt, or canceled), an invoice when opened,
+ *  collected or canceled. Appended in the same unit as the job's mutations. Amounts: negative
+ *  for what we pay, positive for what we get. */
 import { encode, toBase64Url } from '../codec/index.ts';
 import { commit as commitCodec, receipt as receiptCodec } from '../app/index.ts';
 import type { CryptoBackend } from '../crypto/index.ts';
@@ -41,6 +42,16 @@ export function historyRows(
         id: `payment:${k}`, kind: 'payment', time: now, currency: p.currency, amount: -p.totalDestPayment,
         counterpart: toBase64Url(p.destPublicKey), state: r.status.kind,
         data: r.status.kind === 'success' ? encode(receiptCodec, r.status.receipt) : none,
+      });
+    } else if (r.kind === 'transaction-result' && r.result.kind === 'complete') {
+      // The commit exists only in this result: kept durably so a buyer whose window closed (or
+      // whose app crashed) can still hand it to the seller; until then the credits stay frozen.
+      const tx = after.openTransactions.get(toHex(r.requestId)) ?? before.openTransactions.get(toHex(r.requestId));
+      const p = tx === undefined ? undefined : after.payments.get(tx.paymentId) ?? before.payments.get(tx.paymentId);
+      if (tx === undefined || p === undefined) continue;
+      put({
+        id: `payment:${tx.paymentId}`, kind: 'payment', time: now, currency: p.currency, amount: -p.totalDestPayment,
+        counterpart: toBase64Url(p.destPublicKey), state: 'committed', data: encode(commitCodec, r.result.commit),
       });
     } else if (r.kind === 'invoice-event' && (r.event.kind === 'collected' || r.event.kind === 'canceled')) {
       const k = toHex(r.invoiceId);

@@ -37,7 +37,7 @@ const KIND_LABELS: Readonly<Record<string, string>> = {
   payment: 'Payment', invoice: 'Invoice', received: 'Received', 'fee-paid': 'Fee paid', 'fee-earned': 'Fee earned',
 };
 const STATE_LABELS: Readonly<Record<string, string>> = {
-  'in-progress': 'in progress', success: 'paid', canceled: 'cancelled', open: 'open', collected: 'collected', paid: 'paid', earned: 'earned',
+  'in-progress': 'in progress', committed: 'committed, waiting for the seller', success: 'paid', canceled: 'cancelled', open: 'open', collected: 'collected', paid: 'paid', earned: 'earned',
 };
 /** States in which credits moved (src-core/node/history.ts): a payment that succeeded, an invoice
  *  collected, a fee paid by one of our payments or earned forwarding another's. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { type HistoryEntry, receipt as receiptCodec } from '../../src-core/app/index.ts';
+import { type HistoryEntry, commit as commitCodec, receipt as receiptCodec } from '../../src-core/app/index.ts';
 import { encode, toBase64Url } from '../../src-core/codec/index.ts';
-import { invoicesFromHistory, paymentsFromHistory } from './from-history.ts';
+import { commitsFromHistory, invoicesFromHistory, paymentsFromHistory } from './from-history.ts';
 import { invoiceRecord } from './invoice-model.ts';
 
 const me = new Uint8Array(32).fill(1);
@@ -51,5 +51,20 @@ describe('lists rebuilt from the node history', () => {
       [toBase64Url(new Uint8Array(16).fill(1)), 60n, 'success'], [toBase64Url(new Uint8Array(16).fill(2)), 5n, 'canceled'],
     ]);
     expect(out[0]).toMatchObject({ invoiceId: receipt.invoiceId, outcome: { receipt } });
+  });
+
+  it('gives back the commits kept for payments still waiting for their seller, skipping unreadable ones', () => {
+    const commit = {
+      responseHash: new Uint8Array(32).fill(1), srcPlainLock: new Uint8Array(32).fill(2), destHashedLock: new Uint8Array(32).fill(3),
+      destPayment: 5n, totalDestPayment: 5n, invoiceId: new Uint8Array(32).fill(4), currency: 'FST', signature: new Uint8Array(64).fill(5),
+    };
+    const pid = (n: number): string => `payment:${hex(new Uint8Array(16).fill(n))}`;
+    const kept = commitsFromHistory([
+      row({ id: pid(1), kind: 'payment', state: 'committed', amount: -5n, data: encode(commitCodec, commit) }),
+      row({ id: pid(2), kind: 'payment', state: 'committed', amount: -5n, data: new Uint8Array([1]) }),
+      row({ id: pid(3), kind: 'payment', state: 'success', amount: -5n, data: encode(commitCodec, commit) }),
+    ]);
+    expect([...kept.keys()]).toEqual([toBase64Url(new Uint8Array(16).fill(1))]);
+    expect(kept.get(toBase64Url(new Uint8Array(16).fill(1)))).toEqual(commit);
   });
 });

@@ -1,8 +1,8 @@
 /** The node's history rows (query-history) as the Get paid and Pay lists' records: invoices and
  *  payments that ended before this window opened, so a reload keeps their state and receipts. */
-import { type HistoryEntry, receipt as receiptCodec } from '../../src-core/app/index.ts';
+import { type HistoryEntry, commit as commitCodec, receipt as receiptCodec } from '../../src-core/app/index.ts';
 import { decodeExact, fromBase64Url, toBase64Url } from '../../src-core/codec/index.ts';
-import type { Receipt } from '../../src-core/proto/index.ts';
+import type { Commit, Receipt } from '../../src-core/proto/index.ts';
 import { type InvoiceRecord, type InvoiceState, invoiceRecord } from './invoice-model.ts';
 
 function fromHex(hex: string, length: number): Uint8Array | undefined {
@@ -67,6 +67,18 @@ export function paymentsFromHistory(rows: readonly HistoryEntry[]): PaymentFromH
     } else if (row.state === 'canceled') {
       out.push({ ...base, invoiceId: new Uint8Array(32), outcome: { kind: 'canceled' } });
     }
+  }
+  return out;
+}
+
+/** The commits the node kept for payments still waiting for their seller (state `committed`),
+ *  by payment id (base64url): what a buyer hands over again after a reload. */
+export function commitsFromHistory(rows: readonly HistoryEntry[]): ReadonlyMap<string, Commit> {
+  const out = new Map<string, Commit>();
+  for (const row of rows) {
+    const id = row.kind === 'payment' && row.state === 'committed' && row.id.startsWith('payment:') ? fromHex(row.id.slice(8), 16) : undefined;
+    const c = id === undefined ? undefined : decodeExact(commitCodec, row.data);
+    if (id !== undefined && c?.ok === true) out.set(toBase64Url(id), c.value);
   }
   return out;
 }

@@ -8,7 +8,7 @@ import { formatCommit, formatQrPayload, formatReceipt } from '../../src-core/fil
 import type { Commit, Invoice, Receipt } from '../../src-core/proto/index.ts';
 import type { Result } from '../../src-main/bridge.ts';
 import { formatMoney } from '../format-amount.ts';
-import { paymentsFromHistory } from '../invoice/from-history.ts';
+import { commitsFromHistory, paymentsFromHistory } from '../invoice/from-history.ts';
 import { type KeyPaymentInput, type Quote, invoiceToPay, keyPayment, quoteFrom, sameQuote } from '../pay/pay-model.ts';
 import { feeAboveCap, feeCapOf } from '../fee-cap/fee-cap.ts';
 import type { AppState } from './app-store.ts';
@@ -62,6 +62,10 @@ export interface PaySlice {
   clearPayDraft(): void;
 }
 
+function commitView(commit: Commit): CommitView {
+  return { commit, commitText: formatCommit(commit), commitQr: formatQrPayload({ kind: 'commit', commit }) };
+}
+
 const platformRandom = (n: number): Uint8Array => globalThis.crypto.getRandomValues(new Uint8Array(n));
 
 async function quote(client: AppClient, invoice: Invoice): Promise<Result<Quote, string>> {
@@ -110,7 +114,13 @@ export const createPaySlice = (random: (n: number) => Uint8Array = platformRando
           ? { kind: 'paid', commit: undefined, receipt: h.outcome.receipt, receiptText: formatReceipt(h.outcome.receipt) }
           : { kind: 'canceled', message: 'cancelled; nothing moved' },
       }));
-      if (ended.length > 0) set({ payments: { ...get().payments, [cardId]: [...list, ...ended] } });
+      // a commit shown before the reload: the node kept it, so it can be handed to the seller again
+      const kept = commitsFromHistory(page.rows);
+      const withCommits = list.map((p) => {
+        const commit = p.state.kind === 'committed' && p.state.commit === undefined ? kept.get(p.id) : undefined;
+        return commit === undefined ? p : { ...p, state: { kind: 'committed' as const, commit: commitView(commit) } };
+      });
+      if (ended.length > 0 || withCommits.some((p, i) => p !== list[i])) set({ payments: { ...get().payments, [cardId]: [...withCommits, ...ended] } });
     }, () => undefined);
     for (const p of [...rebuilt, ...known]) {
       const id = fromBase64Url(p.id);
@@ -224,8 +234,7 @@ export const createPaySlice = (random: (n: number) => Uint8Array = platformRando
       }
       switch (outcome.kind) {
         case 'commit': {
-          const commitText = formatCommit(outcome.commit);
-          record = { ...record, fees: outcome.fees, state: { kind: 'committed', commit: { commit: outcome.commit, commitText, commitQr: formatQrPayload({ kind: 'commit', commit: outcome.commit }) } } };
+          record = { ...record, fees: outcome.fees, state: { kind: 'committed', commit: commitView(outcome.commit) } };
           put(o.cardId, record);
           void awaitReceipt(o.cardId, o.client, paymentId, record);
           return { ok: true, value: record };

@@ -11,9 +11,11 @@ import { identityFromSeed } from '../../crypto/index.ts';
 import { NO_PERMISSIONS, formatAppTicket } from '../../files/index.ts';
 import { secureChannel, systemClock } from '../../net/index.ts';
 import { tcpConnect } from '../../net/tcp.node.ts';
-import { verifyReceipt } from '../../proto/index.ts';
-import { type HistoryEntry, appToNode, nodeToApp, receipt as receiptCodec, verifySignedFriendToken } from '../../app/index.ts';
-import { Net, type TestNode, balance, connectApp, pay, until } from './harness.ts';
+import { verifyCommit, verifyReceipt } from '../../proto/index.ts';
+import {
+  type HistoryEntry, appToNode, commit as commitCodec, executePayment, nodeToApp, receipt as receiptCodec, verifySignedFriendToken,
+} from '../../app/index.ts';
+import { Net, type TestNode, balance, connectApp, pay, quote, until } from './harness.ts';
 
 let net: Net;
 let b: TestNode;
@@ -144,4 +146,26 @@ describe('history row times', () => {
     const after = (await b.app.queryHistory({ kind: 'payment', limit: 3 })).rows;
     expect(after).toEqual(before);
   });
+});
+
+describe('a commit kept for the seller', () => {
+  it('is in the buyer\'s history as soon as it is made, and gives way to the receipt once collected', async () => {
+    const invoiceId = crypto.randomBytes(32);
+    await s.app.request({ kind: 'add-invoice', invoiceId, currency: 'FST', totalDestPayment: 4n });
+    const paymentId = crypto.randomBytes(16);
+    const out = await executePayment(b.app, {
+      paymentId, invoiceId, currency: 'FST', totalDestPayment: 4n, destPublicKey: s.publicKey, autoCollect: false,
+    }, await quote(b, s.publicKey, 4n), (k) => crypto.randomBytes(k));
+    if (out.kind !== 'commit') throw new Error(`expected a commit, got ${out.kind}`);
+    const [kept] = (await b.app.queryHistory({ kind: 'payment', limit: 1 })).rows;
+    expect(kept).toMatchObject({ state: 'committed', amount: -4n, counterpart: toBase64Url(s.publicKey) });
+    const commit = decodeExact(commitCodec, kept?.data ?? new Uint8Array(0));
+    if (!commit.ok) throw new Error(commit.error.message);
+    expect(commit.value).toEqual(out.commit);
+    expect(verifyCommit(crypto, commit.value, s.publicKey)).toBe(true);
+    await s.app.request({ kind: 'commit-invoice', commit: commit.value });
+    expect((await b.app.requestClosePayment(paymentId)).kind).toBe('success');
+    const [closed] = (await b.app.queryHistory({ kind: 'payment', limit: 1 })).rows;
+    expect(closed).toMatchObject({ id: kept?.id, state: 'success' });
+  }, 60_000);
 });
