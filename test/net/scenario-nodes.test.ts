@@ -145,6 +145,7 @@ describe.skipIf(!canRun)(canRun ? title : `${title} (skipped: ${support.reasons.
       if (late) lateCancels++;
       const canceledLate = late ? await retry(to, ['seller', 'cancel-invoice', '-i', inv], () => true) : undefined;
       const bought = await buying;
+      if (bought.code !== 0) why(bought.err || bought.out);
       // the id is printed before the payment starts, so a failed one can be asked about too
       const id = /Payment id: (\S+)/.exec(bought.out)?.[1];
       const collect = !late && bought.code === 0 && id !== undefined && !r.chance(0.2);
@@ -162,6 +163,12 @@ describe.skipIf(!canRun)(canRun ? title : `${title} (skipped: ${support.reasons.
     const commits = { collect: 0, cancel: 0 };
     let lateCancels = 0;
     let lastFailure = '';
+    /** Why payments failed: stctrl's one-line errors, ids and amounts blanked, counted. */
+    const reasons: Record<string, number> = {};
+    const why = (text: string): void => {
+      const k = (text.trim().split('\n').pop() ?? '').replace(/[A-Za-z0-9_-]{22,}/g, '…').replace(/\d+/g, 'N').slice(0, 90) || `exit without a message`;
+      reasons[k] = (reasons[k] ?? 0) + 1;
+    };
     const pay = async (from: string, to: string, amount: bigint, invoiced = false, multi = false): Promise<boolean> => {
       const t0 = performance.now();
       const wasDown = down.has(from);
@@ -175,7 +182,10 @@ describe.skipIf(!canRun)(canRun ? title : `${title} (skipped: ${support.reasons.
         res = await nn.ctrl(from, ['funds', 'send-funds', '--amount', String(amount), '--dest', toBase64Url(nn.keyOf(to))]);
       }
       const ok = res.code === 0 && res.out.startsWith('Payment successful!');
-      if (!ok) lastFailure = `${from}→${to} ${amount}: ${res.err.trim() || res.out.trim()}`;
+      if (!ok) {
+        lastFailure = `${from}→${to} ${amount}: ${res.err.trim() || res.out.trim()}`;
+        why(res.err || res.out);
+      }
       const disrupted = wasDown || down.has(from) || (crashes.get(from) ?? 0) !== crashed0;
       payments.push({ from, to, amount, ok, ms: performance.now() - t0, disrupted, multi, ...(invoiced ? { invoice: `${file}.invoice`, receipt: `${file}.receipt` } : {}) });
       return ok;
@@ -298,7 +308,7 @@ describe.skipIf(!canRun)(canRun ? title : `${title} (skipped: ${support.reasons.
       payments: {
         attempted: payments.length, succeeded: payments.length - failed.length, invoices: payments.filter((p) => p.invoice !== undefined).length, commits, lateCancels,
         multiRoute: { attempted: payments.filter((p) => p.multi === true).length, succeeded: payments.filter((p) => p.multi === true && p.ok).length },
-        receiptsVerified: receipts.length - badReceipts.length, failed: failed.length, failedWithBuyerCrash: failed.filter((p) => p.disrupted).length,
+        receiptsVerified: receipts.length - badReceipts.length, failed: failed.length, failedWithBuyerCrash: failed.filter((p) => p.disrupted).length, reasons,
       },
     }));
     if (problem !== undefined) {
