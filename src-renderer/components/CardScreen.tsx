@@ -3,6 +3,7 @@ import { LinkBanner } from '../links/LinkBanner.tsx';
 import { useAppStore } from '../useAppStore.ts';
 import { CARD_TABS } from './card-tabs.ts';
 import { CardTabList } from './CardTabList.tsx';
+import { GettingStarted } from './GettingStarted.tsx';
 
 /** One card's page: a tab list (card-tabs.ts) over the open card's report. */
 export function CardScreen() {
@@ -35,6 +36,7 @@ export function CardScreen() {
         return (
           <>
             <LinkBanner cardId={session.cardId} />
+            <GettingStarted report={session.report} onGo={setTabId} />
             <CardTabList tabs={CARD_TABS} selected={tab.id} onSelect={setTabId} />
             <div role="tabpanel" id={`panel-${tab.id}`} aria-labelledby={`tab-${tab.id}`}>
               <Panel cardId={session.cardId} cardName={name} report={session.report} />
