@@ -198,7 +198,10 @@ describe.skipIf(!canRun)(canRun ? title : `${title} (skipped: ${support.reasons.
     }
     const multiAmount = (): bigint => MULTI[0] + BigInt(r.below(Number(MULTI[1] - MULTI[0]) + 1));
     const friendsOf = (x: string): number => friendships.filter(([a, b]) => a === x || b === x).length;
-    const wide = names.filter((x) => friendsOf(x) >= 3);
+    // split payments between nodes with the most friends (most capacity to split over): four or
+    // more where enough nodes have them (from 8 nodes), else three
+    const need = names.filter((x) => friendsOf(x) >= 4).length >= 4 ? 4 : 3;
+    const wide = names.filter((x) => friendsOf(x) >= need);
     while (!(await payByCommit(wide[0] as string, wide[Math.floor(wide.length / 2)] as string, multiAmount(), true))) {
       if (Date.now() > deadline) throw new Error(`no multi-route payment before the storm: ${lastFailure}`);
     }
