@@ -24,20 +24,33 @@ describe('planPayment', () => {
   it('splits evenly across routes, filling the smallest first, and sums the fees', () => {
     const mr: MultiRoute = {
       routes: [
-        { route: route(1), capacity: 1000n, rate: { mul: ONE_PERCENT, add: 0 } },
+        { route: route(1), capacity: 90n, rate: { mul: ONE_PERCENT, add: 0 } },
         { route: route(2), capacity: 30n, rate: { mul: 0, add: 1 } },
       ],
     };
-    const plan = planPayment([mr], 100n);
+    const plan = planPayment([mr], 100n); // neither route carries 100 alone
     expect(plan?.parts.map((p) => p.destPayment)).toEqual([29n, 71n]); // 29 + fee 1 fills the small route
     expect(plan?.parts.reduce((s, p) => s + p.destPayment, 0n)).toBe(100n);
     expect(plan?.totalFees).toBe(1n + 0n); // 71 · 1% floors to 0
   });
 
-  it('takes the first multi-route that can deliver the amount', () => {
+  it('sends the whole amount along one route when one can carry it, rather than split it', () => {
+    const mr: MultiRoute = {
+      routes: [
+        { route: route(1), capacity: 30n, rate: { mul: 0, add: 0 } },
+        { route: route(2), capacity: 1000n, rate: { mul: 0, add: 1 } },
+      ],
+    };
+    expect(planPayment([mr], 100n)).toEqual({ parts: [{ route: route(2), destPayment: 100n, fees: 1n }], totalFees: 1n });
+  });
+
+  it('takes the cheapest of the routes that can carry it alone, then the index order', () => {
+    const dear: MultiRoute = { routes: [{ route: route(1), capacity: 100n, rate: { mul: 0, add: 5 } }] };
+    const cheap: MultiRoute = { routes: [{ route: route(2), capacity: 100n, rate: { mul: 0, add: 2 } }] };
+    const alsoCheap: MultiRoute = { routes: [{ route: route(3), capacity: 100n, rate: { mul: 0, add: 2 } }] };
+    expect(planPayment([dear, cheap, alsoCheap], 50n)?.parts[0]?.route).toEqual(route(2));
     const small: MultiRoute = { routes: [{ route: route(1), capacity: 10n, rate: { mul: 0, add: 0 } }] };
-    const big: MultiRoute = { routes: [{ route: route(2), capacity: 100n, rate: { mul: 0, add: 0 } }] };
-    expect(planPayment([small, big], 50n)?.parts[0]?.route).toEqual(route(2));
+    expect(planPayment([small, cheap], 50n)?.parts[0]?.route).toEqual(route(2));
   });
 
   it('gives up when no multi-route can carry the amount after fees, or the amount is zero', () => {
@@ -119,8 +132,8 @@ const order = (autoCollect: boolean): PaymentOrder => ({
   paymentId: id16(1), invoiceId: key(7), currency: 'FST', totalDestPayment: 60n, destPublicKey: DEST, autoCollect,
 });
 const twoParts = planPayment([{
-  routes: [{ route: route(1), capacity: 100n, rate: { mul: 0, add: 1 } }, { route: route(2), capacity: 100n, rate: { mul: 0, add: 2 } }],
-}], 60n)!;
+  routes: [{ route: route(1), capacity: 40n, rate: { mul: 0, add: 1 } }, { route: route(2), capacity: 40n, rate: { mul: 0, add: 2 } }],
+}], 60n)!; // neither route carries 60 alone
 
 const run = (node: Awaited<ReturnType<typeof buyerNode>>, o: PaymentOrder) => executePayment(node.client, o, twoParts, seededRandom(5));
 

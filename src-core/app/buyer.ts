@@ -21,16 +21,26 @@ export interface PaymentPlan {
   readonly totalFees: bigint;
 }
 
-/** The original's choose_multi_route: the first multi-route that can deliver `amount`, split
- *  evenly (smallest route first, each part within what its route can deliver after fees).
- *  undefined when none can, or when a fee would not fit a u128. */
+/** The plan with the fewest parts that delivers `amount` (then the lowest fee, then the index's
+ *  order): every single route the index offered, alone, and every multi-route split evenly
+ *  (smallest route first, each part within what its route can deliver after fees, as the
+ *  original's choose_multi_route). **Decision** (issue 9's storm): the original takes the first
+ *  multi-route even when one of its routes could carry the whole amount; each extra part is one
+ *  more chain that can fail, and a split auto-collect payment that loses a part holds the others'
+ *  credits at the destination until its implicit invoice expires. undefined when nothing can
+ *  deliver, or when a fee would not fit a u128. */
 export function planPayment(multiRoutes: readonly MultiRoute[], amount: bigint): PaymentPlan | undefined {
   if (amount <= 0n) return undefined;
-  for (const mr of multiRoutes) {
-    const plan = splitOver(mr.routes, amount);
-    if (plan !== undefined) return plan;
-  }
-  return undefined;
+  let best: PaymentPlan | undefined;
+  const consider = (routes: readonly RouteCapacityRate[]): void => {
+    const plan = splitOver(routes, amount);
+    if (plan === undefined) return;
+    if (best === undefined || plan.parts.length < best.parts.length
+      || (plan.parts.length === best.parts.length && plan.totalFees < best.totalFees)) best = plan;
+  };
+  for (const mr of multiRoutes) for (const r of mr.routes) consider([r]);
+  for (const mr of multiRoutes) if (mr.routes.length > 1) consider(mr.routes);
+  return best;
 }
 
 function splitOver(routes: readonly RouteCapacityRate[], amount: bigint): PaymentPlan | undefined {
