@@ -1,13 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { findFriend } from '../../src-core/app/index.ts';
-import { inProcessTransport } from '../../src-main/dispatcher.ts';
-import { openWalletHost } from '../../src-main/host.node.ts';
-import { createBridgeClient } from '../bridge-client.ts';
 import { ownFriendText } from '../card/friend-input.ts';
-import { type AppStore, createAppStore } from './app-store.ts';
+import { type AppStore } from './app-store.ts';
+import { twoCardStores } from './it/two-card-stores.ts';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -15,23 +10,7 @@ afterEach(async () => {
 });
 
 /** A real wallet host with node engines on a temp folder, two cards, two windows' stores. */
-async function twoCards() {
-  const tmp = mkdtempSync(join(tmpdir(), 'offset-card-slice-'));
-  cleanups.push(() => rmSync(tmp, { recursive: true, force: true }));
-  const h = await openWalletHost(join(tmp, 'data'), (e) => { throw e; }, { cost: { logN: 4, r: 8, p: 1 } });
-  cleanups.push(() => h.close());
-  const bridge = () => createBridgeClient(inProcessTransport(h.dispatcher, h.events));
-  const a = createAppStore(bridge());
-  const b = createAppStore(bridge());
-  cleanups.push(() => { a.getState().closeCard(); b.getState().closeCard(); });
-  expect((await a.getState().createPassword('card slice password')).ok).toBe(true);
-  const ca = await a.getState().createCard('Alice');
-  const cb = await a.getState().createCard('Bob');
-  if (!ca.ok || !cb.ok) throw new Error('cards not created');
-  await a.getState().openCard(ca.value.id);
-  await b.getState().openCard(cb.value.id);
-  return { a, b };
-}
+const twoCards = () => twoCardStores(cleanups, { tmpPrefix: 'offset-card-slice-', password: 'card slice password' });
 
 function report(s: AppStore) {
   const c = s.getState().cardSession;

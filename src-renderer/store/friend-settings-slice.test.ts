@@ -1,17 +1,15 @@
 /** The friend page's and the settings' store slices against a real wallet host with node engines
  *  on a temp folder: every request reaches a real node, and refused input changes nothing. */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { findFriend } from '../../src-core/app/index.ts';
 import { formatIndexTicket, formatRelayTicket } from '../../src-core/files/index.ts';
 import { inProcessTransport } from '../../src-main/dispatcher.ts';
-import { openWalletHost } from '../../src-main/host.node.ts';
 import { createBridgeClient } from '../bridge-client.ts';
 import { ownFriendText } from '../card/friend-input.ts';
 import { type AppStore, createAppStore } from './app-store.ts';
 import { openFriendReport } from './friend-slice.ts';
+import { twoCardStores } from './it/two-card-stores.ts';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -19,23 +17,10 @@ afterEach(async () => {
 });
 
 async function aliceWithBob() {
-  const tmp = mkdtempSync(join(tmpdir(), 'offset-friend-slice-'));
-  cleanups.push(() => rmSync(tmp, { recursive: true, force: true }));
-  const h = await openWalletHost(join(tmp, 'data'), (e) => { throw e; }, { cost: { logN: 4, r: 8, p: 1 } });
-  cleanups.push(() => h.close());
-  const bridge = () => createBridgeClient(inProcessTransport(h.dispatcher, h.events));
-  const a = createAppStore(bridge());
-  const b = createAppStore(bridge());
-  cleanups.push(() => { a.getState().closeCard(); b.getState().closeCard(); });
-  expect((await a.getState().createPassword('friend slice password')).ok).toBe(true);
-  const ca = await a.getState().createCard('Alice');
-  const cb = await a.getState().createCard('Bob');
-  if (!ca.ok || !cb.ok) throw new Error('cards not created');
-  await a.getState().openCard(ca.value.id);
-  await b.getState().openCard(cb.value.id);
+  const { a, b, aliceId, host } = await twoCardStores(cleanups, { tmpPrefix: 'offset-friend-slice-', password: 'friend slice password' });
   const bobKey = report(b).localPublicKey;
   expect((await a.getState().addFriend({ fileText: ownFriendText(report(b), 'Bob'), name: '', currency: 'FST', balance: '' })).ok).toBe(true);
-  return { a, b, bobKey, aliceId: ca.value.id, host: h };
+  return { a, b, bobKey, aliceId, host };
 }
 
 function report(s: AppStore) {
