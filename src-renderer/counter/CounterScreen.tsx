@@ -7,7 +7,8 @@ import { formatMoney } from '../format-amount.ts';
 import { cardCurrencies, type InvoiceRecord } from '../invoice/invoice-model.ts';
 import { readExpected } from '../invoice/offset-text.ts';
 import { describeCameraError, scanWithCamera } from '../qr/camera-scan.ts';
-import { qrPng, scanQrImage } from '../qr/qr-image.ts';
+import { scanQrImage } from '../qr/qr-image.ts';
+import { useQrPng } from '../qr/use-qr-png.ts';
 import { describeScanError } from '../qr/qr-pixels.ts';
 import { useAppStore } from '../useAppStore.ts';
 import { type CounterStage, counterKey, counterStatus, saleReceipt } from './counter-model.ts';
@@ -111,7 +112,6 @@ function InvoiceStage({ cardId, invoiceId, onPaid, onCancelled }: {
   const cancelInvoice = useAppStore((s) => s.cancelInvoice);
   const record = records.find((r) => bytesEqual(r.invoice.invoiceId, invoiceId));
   const status = counterStatus(record);
-  const [png, setPng] = useState<string | undefined>(undefined);
   const [pasted, setPasted] = useState('');
   const [message, setMessage] = useState<Message>(undefined);
   const [accepted, setAccepted] = useState<ReturnType<typeof commitOf>>(undefined);
@@ -120,20 +120,7 @@ function InvoiceStage({ cardId, invoiceId, onPaid, onCancelled }: {
   const busy = useRef(false);
   const qrText = record?.qrText;
 
-  useEffect(() => {
-    if (qrText === undefined) return;
-    let live = true;
-    let url: string | undefined;
-    void qrPng(qrText).then((blob) => {
-      if (!live) return;
-      url = URL.createObjectURL(blob);
-      setPng(url);
-    });
-    return () => {
-      live = false;
-      if (url !== undefined) URL.revokeObjectURL(url);
-    };
-  }, [qrText]);
+  const png = useQrPng(qrText).png?.url;
 
   async function collect(text: string): Promise<void> {
     if (busy.current) return;
@@ -221,23 +208,8 @@ function commitOf(text: string) {
 function PaidStage({ cardId, stage, onNext }: { readonly cardId: string; readonly stage: Extract<CounterStage, { kind: 'paid' }>; readonly onNext: () => void }) {
   const records = useAppStore((s) => s.invoices[cardId]) ?? EMPTY;
   const record = records.find((r) => bytesEqual(r.invoice.invoiceId, stage.invoiceId));
-  const [png, setPng] = useState<string | undefined>(undefined);
   const receipt = record === undefined ? undefined : saleReceipt(record.invoice, stage.commit);
-  const commitQr = receipt?.commitQr;
-  useEffect(() => {
-    if (commitQr === undefined) return;
-    let live = true;
-    let url: string | undefined;
-    void qrPng(commitQr).then((blob) => {
-      if (!live) return;
-      url = URL.createObjectURL(blob);
-      setPng(url);
-    });
-    return () => {
-      live = false;
-      if (url !== undefined) URL.revokeObjectURL(url);
-    };
-  }, [commitQr]);
+  const png = useQrPng(receipt?.commitQr).png?.url;
   if (record === undefined || receipt === undefined) return null;
   const inv = record.invoice;
   const save = (name: string, text: string) => saveFile(document, name, new Blob([text], { type: 'application/json' }));
