@@ -1,15 +1,16 @@
 /** e2e support for the money features (counter mode, links, fee caps): one wallet in browser mode
  *  holding several cards, optionally with real `strelay` and `stindex` processes so payments
  *  find routes, and Chromium (optionally with a fake camera filming a Y4M file the test rewrites). */
-import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { expect } from 'vitest';
-import { type Background, background, freePort, runBin } from '../src-core/node/it/procs.ts';
+import { runBin } from '../src-core/node/it/procs.ts';
 import { buildRenderer } from '../src-main/build.node.ts';
 import { qrPixels, readQrPixels } from '../src-renderer/qr/qr-pixels.ts';
 import { artifactPath, launchChromium, startWallet, type RunningWallet } from './support.ts';
+import { type TicketedServers, startTicketedServers } from './servers.ts';
 
 export const PASSWORD = 'money world password';
 const W = 640;
@@ -47,7 +48,7 @@ export interface World {
  *  Y4M file `film` writes (blank at first). */
 export async function startWorld(prefix: string, opts: { readonly servers: boolean; readonly camera: boolean }): Promise<World> {
   const dir = mkdtempSync(join(tmpdir(), prefix));
-  const procs: Background[] = [];
+  let servers: TicketedServers | undefined;
   const ok = async (program: string, args: readonly string[]): Promise<string> => {
     const r = await runBin(program, args, dir);
     if (r.code !== 0) throw new Error(`${program} ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
@@ -60,17 +61,10 @@ export async function startWorld(prefix: string, opts: { readonly servers: boole
   writeFileSync(video, y4mOf(undefined));
   const setup: Promise<unknown>[] = [buildRenderer(rendererDir)];
   if (opts.servers) {
-    mkdirSync(join(dir, 'trusted'));
-    const [relayPort, clientPort, serverPort] = [await freePort(), await freePort(), await freePort()];
-    await Promise.all([ok('stmgr', ['gen-ident', '--output', 'relay.ident']), ok('stmgr', ['gen-ident', '--output', 'index.ident'])]);
-    await ok('stmgr', ['relay-ticket', '--address', `127.0.0.1:${relayPort}`, '--idfile', 'relay.ident', '--output', 'relay.ticket']);
-    await ok('stmgr', ['index-ticket', '--address', `127.0.0.1:${clientPort}`, '--idfile', 'index.ident', '--output', 'index.ticket']);
-    relayTicket = readFileSync(join(dir, 'relay.ticket'), 'utf8');
-    indexTicket = readFileSync(join(dir, 'index.ticket'), 'utf8');
-    setup.push(
-      background(`strelay --idfile relay.ident --laddr 127.0.0.1:${relayPort}`, dir, /listening/).then((p) => procs.push(p)),
-      background(`stindex --idfile index.ident --lclient 127.0.0.1:${clientPort} --lserver 127.0.0.1:${serverPort} --trusted trusted`, dir, /listening/).then((p) => procs.push(p)),
-    );
+    setup.push(startTicketedServers(dir).then((started) => {
+      servers = started;
+      ({ relayTicket, indexTicket } = started);
+    }));
   }
   await Promise.all(setup);
   const [wallet, browser] = await Promise.all([
@@ -93,7 +87,7 @@ export async function startWorld(prefix: string, opts: { readonly servers: boole
     async close() {
       await browser.close();
       await wallet.stop();
-      for (const p of procs) await p.stop();
+      await servers?.stop();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -8,7 +8,7 @@
  *  Chromium's fake camera; the mediator raises its fee between quote and payment, and the stale
  *  quote is caught before anything is paid). A payment split over two mediators. Then bad input,
  *  each refused with a message, nothing changed; and a payment to a public key without invoice. */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
@@ -16,14 +16,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatQrPayload, parseCommit } from '../src-core/files/index.ts';
 import { buildRenderer } from '../src-main/build.node.ts';
 import { qrPixels } from '../src-renderer/qr/qr-pixels.ts';
-import { type Background, background, freePort, runBin } from '../src-core/node/it/procs.ts';
+import { runBin } from '../src-core/node/it/procs.ts';
 import { artifactPath, launchChromium, startWallet, type RunningWallet } from './support.ts';
+import { type TicketedServers, startTicketedServers } from './servers.ts';
 
 const PASSWORD = 'payment story password';
 let dir = '';
 let browser: Browser | undefined;
 const wallets: RunningWallet[] = [];
-const servers: Background[] = [];
+let servers: TicketedServers | undefined;
 let relayTicket = '';
 let indexTicket = '';
 
@@ -51,20 +52,10 @@ async function ok(program: string, args: readonly string[]): Promise<string> {
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'offset-e2e-story-'));
-  mkdirSync(join(dir, 'trusted'));
-  const [relayPort, clientPort, serverPort] = [await freePort(), await freePort(), await freePort()];
-  await Promise.all([ok('stmgr', ['gen-ident', '--output', 'relay.ident']), ok('stmgr', ['gen-ident', '--output', 'index.ident'])]);
-  await ok('stmgr', ['relay-ticket', '--address', `127.0.0.1:${relayPort}`, '--idfile', 'relay.ident', '--output', 'relay.ticket']);
-  await ok('stmgr', ['index-ticket', '--address', `127.0.0.1:${clientPort}`, '--idfile', 'index.ident', '--output', 'index.ticket']);
-  relayTicket = readFileSync(join(dir, 'relay.ticket'), 'utf8');
-  indexTicket = readFileSync(join(dir, 'index.ticket'), 'utf8');
   const rendererDir = join(dir, 'renderer');
-  const [relay, index] = await Promise.all([
-    background(`strelay --idfile relay.ident --laddr 127.0.0.1:${relayPort}`, dir, /listening/),
-    background(`stindex --idfile index.ident --lclient 127.0.0.1:${clientPort} --lserver 127.0.0.1:${serverPort} --trusted trusted`, dir, /listening/),
-    buildRenderer(rendererDir),
-  ]);
-  servers.push(relay, index);
+  const [started] = await Promise.all([startTicketedServers(dir), buildRenderer(rendererDir)]);
+  servers = started;
+  ({ relayTicket, indexTicket } = started);
   wallets.push(...await Promise.all([startWallet(rendererDir, join(dir, 'alice-wallet')), startWallet(rendererDir, join(dir, 'bob-wallet'))]));
   filmQr('nothing to see yet');
   browser = await launchChromium(['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${join(dir, 'camera.y4m')}`]);
@@ -73,7 +64,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   for (const w of wallets) await w.stop();
-  for (const s of servers) await s.stop();
+  await servers?.stop();
   if (dir !== '') rmSync(dir, { recursive: true, force: true });
 });
 

@@ -3,51 +3,36 @@
  *  changed only with the wallet password; the wallet password asked before paying above the
  *  threshold (a wrong one refused, nothing paid); and the host locking the wallet after the
  *  idle time (the lock screen in this window and in a new one). Screenshots in e2e-artifacts/. */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRenderer } from '../src-main/build.node.ts';
-import { type Background, background, freePort, runBin } from '../src-core/node/it/procs.ts';
 import { artifactPath, launchChromium, startWallet, type RunningWallet } from './support.ts';
+import { type TicketedServers, startTicketedServers } from './servers.ts';
 
 const PASSWORD = 'safety e2e password';
 let dir = '';
 let browser: Browser | undefined;
 let wallet: RunningWallet | undefined;
-const servers: Background[] = [];
+let servers: TicketedServers | undefined;
 let relayTicket = '';
 let indexTicket = '';
 
-async function ok(program: string, args: readonly string[]): Promise<void> {
-  const r = await runBin(program, args, dir);
-  if (r.code !== 0) throw new Error(`${program} ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
-}
-
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'offset-e2e-safety-'));
-  mkdirSync(join(dir, 'trusted'));
-  const [relayPort, clientPort, serverPort] = [await freePort(), await freePort(), await freePort()];
-  await Promise.all([ok('stmgr', ['gen-ident', '--output', 'relay.ident']), ok('stmgr', ['gen-ident', '--output', 'index.ident'])]);
-  await ok('stmgr', ['relay-ticket', '--address', `127.0.0.1:${relayPort}`, '--idfile', 'relay.ident', '--output', 'relay.ticket']);
-  await ok('stmgr', ['index-ticket', '--address', `127.0.0.1:${clientPort}`, '--idfile', 'index.ident', '--output', 'index.ticket']);
-  relayTicket = readFileSync(join(dir, 'relay.ticket'), 'utf8');
-  indexTicket = readFileSync(join(dir, 'index.ticket'), 'utf8');
   const rendererDir = join(dir, 'renderer');
-  const [relay, index] = await Promise.all([
-    background(`strelay --idfile relay.ident --laddr 127.0.0.1:${relayPort}`, dir, /listening/),
-    background(`stindex --idfile index.ident --lclient 127.0.0.1:${clientPort} --lserver 127.0.0.1:${serverPort} --trusted trusted`, dir, /listening/),
-    buildRenderer(rendererDir),
-  ]);
-  servers.push(relay, index);
+  const [started] = await Promise.all([startTicketedServers(dir), buildRenderer(rendererDir)]);
+  servers = started;
+  ({ relayTicket, indexTicket } = started);
   [wallet, browser] = await Promise.all([startWallet(rendererDir, join(dir, 'data')), launchChromium()]);
 }, 120_000);
 
 afterAll(async () => {
   await browser?.close();
   await wallet?.stop();
-  for (const s of servers) await s.stop();
+  await servers?.stop();
   if (dir !== '') rmSync(dir, { recursive: true, force: true });
 });
 
