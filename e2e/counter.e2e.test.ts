@@ -9,7 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  type World, addServers, alert, balanceWith, befriend, createCard, download, friendFile, friendsOnline, noProblems, openWindow,
+  type World, alert, balanceWith, befriend, download, friendFile, friendsOnline, noProblems, shopAndBuyer,
   qrTextOf, quoteShown, shot, show, startWorld, status,
 } from './money-world.ts';
 
@@ -24,16 +24,9 @@ afterAll(async () => {
 describe('counter mode in Chromium (browser mode, real strelay and stindex, a fake camera)', () => {
   it('sells by QR: invoice on screen, commit by camera, collected, receipt verified, next customer, wrong commit refused', async () => {
     const w = world as World;
-    const shop = await openWindow(w, true);
+    const { shop, buyer } = await shopAndBuyer(w);
     const s = shop.page;
-    await s.getByRole('heading', { name: 'Cards', level: 1 }).waitFor();
-    await createCard(s, 'Shop');
-    await createCard(s, 'Buyer');
-    const buyer = await openWindow(w, false);
     const b = buyer.page;
-    await b.getByRole('button', { name: 'Open Buyer' }).waitFor();
-    await addServers(w, s, 'Shop');
-    await addServers(w, b, 'Buyer');
     const shopFile = await friendFile(s, 'Shop');
     const buyerFile = await friendFile(b, 'Buyer');
     await befriend(s, 'Shop', buyerFile, 'Buyer');

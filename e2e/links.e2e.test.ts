@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nobleBackend } from '../src-core/crypto/index.ts';
 import { formatQrPayload, parseFriend, parseRcard, parseReceipt } from '../src-core/files/index.ts';
 import {
-  type World, addServers, alert, balanceWith, befriend, createCard, download, friendFile, friendsOnline, noProblems, openWindow,
+  type World, alert, balanceWith, befriend, download, friendFile, friendsOnline, noProblems, shopAndBuyer,
   qrTextOf, shot, show, startWorld, status,
 } from './money-world.ts';
 
@@ -45,16 +45,9 @@ const localTime = (page: Page, inMs: number): Promise<string> => page.evaluate((
 describe('offset: links and invoice expiry in Chromium (browser mode, real strelay and stindex)', () => {
   it('opens friend, invoice, commit, receipt and rcard links at the right screen; an expired invoice is cancelled and refused', async () => {
     const w = world as World;
-    const shop = await openWindow(w, true);
+    const { shop, buyer } = await shopAndBuyer(w);
     const s = shop.page;
-    await s.getByRole('heading', { name: 'Cards', level: 1 }).waitFor();
-    await createCard(s, 'Shop');
-    await createCard(s, 'Buyer');
-    const buyer = await openWindow(w, false);
     const b = buyer.page;
-    await b.getByRole('button', { name: 'Open Buyer' }).waitFor();
-    await addServers(w, s, 'Shop');
-    await addServers(w, b, 'Buyer');
 
     // bad links: a sentence each, nothing opened
     await openLink(s, 'https://example.org/pay');

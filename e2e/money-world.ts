@@ -111,6 +111,20 @@ export async function openWindow(world: World, first: boolean, url = world.walle
   return { page, context, problems };
 }
 
+/** One window with cards Shop and Buyer, a second window on Buyer's, both with the relay and
+ *  index server added (counter mode and links start here). */
+export async function shopAndBuyer(world: World): Promise<{ shop: Window; buyer: Window }> {
+  const shop = await openWindow(world, true);
+  await shop.page.getByRole('heading', { name: 'Cards', level: 1 }).waitFor();
+  await createCard(shop.page, 'Shop');
+  await createCard(shop.page, 'Buyer');
+  const buyer = await openWindow(world, false);
+  await buyer.page.getByRole('button', { name: 'Open Buyer' }).waitFor();
+  await addServers(world, shop.page, 'Shop');
+  await addServers(world, buyer.page, 'Buyer');
+  return { shop, buyer };
+}
+
 export async function createCard(page: Page, name: string): Promise<void> {
   await page.getByLabel('Card name').fill(name);
   await page.getByRole('button', { name: 'Create card' }).click();
