@@ -4,7 +4,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readQrPixels } from '../src-renderer/qr/qr-pixels.ts';
-import { artifactPath, openBrowserWallet, type BrowserWallet, type RunningWallet } from './support.ts';
+import { artifactPath, openBrowserWallet, openWalletWindow, type BrowserWallet, type RunningWallet } from './support.ts';
 
 let session: BrowserWallet | undefined;
 let wallet: RunningWallet;
@@ -62,15 +62,7 @@ async function addFriend(page: Page, fileText: string, name: string, balance: st
 
 describe('card page in Chromium (browser mode)', () => {
   it('makes two cards friends through their friend files and sets limits', async () => {
-    const context = await browser.newContext({ colorScheme: 'light', viewport: { width: 1000, height: 900 } });
-    const page = await context.newPage();
-    const problems: string[] = [];
-    page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
-    page.on('pageerror', (e) => problems.push(e.message));
-    await page.goto(wallet.url);
-    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-    await page.getByLabel('Confirm password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Set password' }).click();
+    const { page, context, problems } = await openWalletWindow(browser, wallet.url, { password: PASSWORD });
     await page.getByRole('heading', { name: 'Cards', level: 1 }).waitFor();
     await createCard(page, 'Alice');
     await createCard(page, 'Bob');

@@ -9,7 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRenderer } from '../src-main/build.node.ts';
 import { qrVideoY4m as y4mOf } from './qr-video.ts';
-import { artifactPath, launchChromium, startWallet, type RunningWallet } from './support.ts';
+import { artifactPath, launchChromium, openWalletWindow, startWallet, type RunningWallet } from './support.ts';
 
 let dir: string;
 let wallet: RunningWallet | undefined;
@@ -46,15 +46,7 @@ async function createCard(page: Page, name: string): Promise<void> {
 describe('friend page in Chromium (browser mode)', () => {
   it('adds a friend by the camera, renames it, sets its fee rate, edits currencies and removes it after a warning', async () => {
     if (wallet === undefined || browser === undefined) throw new Error('not started');
-    const context = await browser.newContext({ colorScheme: 'light', viewport: { width: 1000, height: 900 } });
-    const page = await context.newPage();
-    const problems: string[] = [];
-    page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
-    page.on('pageerror', (e) => problems.push(e.message));
-    await page.goto(wallet.url);
-    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-    await page.getByLabel('Confirm password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Set password' }).click();
+    const { page, context, problems } = await openWalletWindow(browser, wallet.url, { password: PASSWORD });
     await page.getByRole('heading', { name: 'Cards', level: 1 }).waitFor();
     await createCard(page, 'Alice');
     await createCard(page, 'Bob');

@@ -9,7 +9,7 @@ import { expect } from 'vitest';
 import { runBin } from '../src-core/node/it/procs.ts';
 import { buildRenderer } from '../src-main/build.node.ts';
 import { qrPixels, readQrPixels } from '../src-renderer/qr/qr-pixels.ts';
-import { artifactPath, launchChromium, startWallet, type RunningWallet } from './support.ts';
+import { artifactPath, launchChromium, openWalletWindow, startWallet, type RunningWallet } from './support.ts';
 import { type TicketedServers, startTicketedServers } from './servers.ts';
 
 export const PASSWORD = 'money world password';
@@ -97,18 +97,7 @@ export interface Window { readonly page: Page; readonly context: BrowserContext;
 
 /** A window on the wallet; the first one sets the password (later ones find it unlocked). */
 export async function openWindow(world: World, first: boolean, url = world.wallet.url): Promise<Window> {
-  const context = await world.browser.newContext({ colorScheme: 'light', viewport: { width: 1100, height: 900 }, acceptDownloads: true });
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
-  page.on('pageerror', (e) => problems.push(e.message));
-  await page.goto(url);
-  if (first) {
-    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-    await page.getByLabel('Confirm password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Set password' }).click();
-  }
-  return { page, context, problems };
+  return openWalletWindow(world.browser, url, { width: 1100, acceptDownloads: true, ...(first ? { password: PASSWORD } : {}) });
 }
 
 /** One window with cards Shop and Buyer, a second window on Buyer's, both with the relay and

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { buildRenderer } from '../src-main/build.node.ts';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -116,4 +116,27 @@ export async function openBrowserWallet(prefix: string): Promise<BrowserWallet> 
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+export interface WalletWindow { readonly page: Page; readonly context: BrowserContext; readonly problems: string[] }
+
+/** A light-themed window on the wallet at `url`, collecting the page's errors in `problems`;
+ *  with `password`, it sets the wallet's first password (a new wallet). */
+export async function openWalletWindow(
+  browser: Browser, url: string, opts: { readonly password?: string; readonly width?: number; readonly acceptDownloads?: boolean } = {},
+): Promise<WalletWindow> {
+  const context = await browser.newContext({
+    colorScheme: 'light', viewport: { width: opts.width ?? 1000, height: 900 }, acceptDownloads: opts.acceptDownloads ?? false,
+  });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+  page.on('pageerror', (e) => problems.push(e.message));
+  await page.goto(url);
+  if (opts.password !== undefined) {
+    await page.getByLabel('Password', { exact: true }).fill(opts.password);
+    await page.getByLabel('Confirm password').fill(opts.password);
+    await page.getByRole('button', { name: 'Set password' }).click();
+  }
+  return { page, context, problems };
 }
