@@ -8,7 +8,7 @@ export type {
   AppErrorCode, AppRequest, AppResult, Env, FunderEvent, InvoiceEvent, Outgoing, PaymentStatus, StepOutput, TransactionResult,
 } from './events.ts';
 export {
-  afterRestart, defaultCurrencyConfig, defaultSettings, initialFunderState, localRelaysFor,
+  IMPLICIT_INVOICE_TTL_MS, afterRestart, defaultCurrencyConfig, defaultSettings, initialFunderState, localRelaysFor,
   type ChannelStatus, type CurrencyConfig, type FriendState, type FunderSettings, type FunderState, type NamedRelayAddress,
   type OpenInvoice, type OpenTransaction, type Payment, type PaymentStage,
 } from './state.ts';

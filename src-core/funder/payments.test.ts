@@ -4,7 +4,7 @@ import { type Commit, type Receipt, checkReceiptForInvoice, hashLock, verifyRece
 import type { AppResult } from './events.ts';
 import { sendCollect } from './mutual-credit.ts';
 import { IMPLICIT_INVOICE_TTL_MS } from './state.ts';
-import { type TestNode, TestNet, balanceOf, bytes, makeNode } from './testkit.ts';
+import { type Envelope, type TestNode, TestNet, balanceOf, bytes, makeNode } from './testkit.ts';
 
 const crypto = nodeBackend;
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
@@ -100,6 +100,46 @@ describe('payments the destination collects by itself (autoCollect)', () => {
     expect(statusOf(a.results, bytes(16, 1))).toMatchObject({ status: { kind: 'canceled' } });
     const ch = a.state.friends.get(d.key)!.channel;
     expect(ch.kind === 'consistent' && ch.tc.mutualCredits.get('FST')!.localPendingDebt).toBe(0n);
+  });
+
+  it('never collects a split payment whose last part arrives after the destination gave up', () => {
+    const { net, a, b, c, d } = diamond();
+    net.request(a, { kind: 'create-payment', paymentId: bytes(16, 1), invoiceId: bytes(32, 1), currency: 'FST', totalDestPayment: 20n, destPublicKey: pk(d), autoCollect: true });
+    net.request(a, { kind: 'create-transaction', paymentId: bytes(16, 1), requestId: bytes(16, 1), route: [a, b, d].map(pk), destPayment: 10n, fees: 0n });
+    net.request(a, { kind: 'create-transaction', paymentId: bytes(16, 1), requestId: bytes(16, 2), route: [a, c, d].map(pk), destPayment: 10n, fees: 0n });
+    net.request(a, { kind: 'request-close-payment', paymentId: bytes(16, 1) });
+    // C's messages to D are held back: the second part is late.
+    const late: Envelope[] = [];
+    const deliverHoldingBackCToD = (): void => {
+      while (net.queue.length > 0) {
+        const e = net.queue.shift()!;
+        if (e.from === c.key && e.to === d.key) late.push(e);
+        else net.deliver(e);
+      }
+    };
+    deliverHoldingBackCToD();
+    expect(d.state.openInvoices.size).toBe(1);
+    net.now = IMPLICIT_INVOICE_TTL_MS;
+    net.run(d, { kind: 'tick' });
+    deliverHoldingBackCToD();
+    expect(d.state.openInvoices.size).toBe(0);
+    expect(lastTx(a.results, bytes(16, 1))).toMatchObject({ result: { kind: 'failure' } });
+    // The late part opens a new implicit invoice of its own, which expires the same way.
+    for (const e of late) net.deliver(e);
+    net.deliverAll();
+    expect(d.state.openInvoices.size).toBe(1);
+    net.now = 2 * IMPLICIT_INVOICE_TTL_MS;
+    net.run(d, { kind: 'tick' });
+    net.deliverAll();
+    expect(d.state.openInvoices.size).toBe(0);
+    expect(statusOf(a.results, bytes(16, 1))).toMatchObject({ status: { kind: 'canceled' } });
+    for (const [x, y] of [[a, b], [a, c], [b, d], [c, d]] as const) expect(balanceOf(x, y, 'FST')).toBe(0n);
+    for (const n of [a, b, c, d]) {
+      for (const f of n.state.friends.values()) {
+        const mc = f.channel.kind === 'consistent' ? f.channel.tc.mutualCredits.get('FST') : undefined;
+        expect([mc?.localPendingDebt, mc?.remotePendingDebt]).toEqual([0n, 0n]);
+      }
+    }
   });
 
   it('is refused by a node that does not accept such payments', () => {

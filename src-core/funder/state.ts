@@ -52,6 +52,11 @@ export type ChannelStatus =
     readonly lastIncoming: MoveTokenHashed | undefined;
     readonly localTerms: ResetTerms;
     readonly remoteTerms: ResetTerms | undefined;
+    /** The broken channel's agreed starting balances of currencies not active yet
+     *  (TokenChannel.initialBalances), our view: not part of the reset terms (the original's signed
+     *  layout lists mutual credits only), carried into the channel the reset creates. Absent: none;
+     *  never empty, so snapshots stay canonical. */
+    readonly initialBalances?: ReadonlyMap<string, bigint>;
   };
 
 export interface FriendState {
@@ -130,8 +135,15 @@ export interface FunderSettings {
 }
 export const defaultSettings: FunderSettings = { acceptAutoCollect: true, maxPendingUserRequests: 32 };
 
-/** How long an implicit (auto-collect) invoice waits for its remaining parts. */
-export const IMPLICIT_INVOICE_TTL_MS = 10 * 60 * 1000;
+/** How long an implicit (auto-collect) invoice waits for its remaining parts, from its first part.
+ *  The buyer cannot cancel a part that reached us, and when another part failed upstream, nothing
+ *  tells us: the parts we hold keep credits frozen at every hop of their routes until this runs
+ *  out. Parts travel together (one create-payment, all transactions at once), so they arrive
+ *  within seconds; 90 s leaves room for a mediator that restarts mid-route (the storm's p99
+ *  payment latency is ~30 s) while a failed split payment frees its credits in minutes, not ten. A
+ *  part later than this starts a new implicit invoice that expires the same way: never collected
+ *  alone. */
+export const IMPLICIT_INVOICE_TTL_MS = 90 * 1000;
 
 export interface FunderState {
   readonly localPublicKey: Uint8Array;
