@@ -2,12 +2,13 @@
  *  federated index servers, each on its own virtual host with lossy, duplicating, reordering links
  *  and a delaying proxy in front of every server; a seeded storm SIGKILLs and restarts nodes,
  *  relays and index servers, and cuts and restores node links, while buyers pay random
- *  destinations with stctrl, on one route or split over several (amounts above what any single
- *  route can carry), and friends are disabled, re-enabled and given new currencies. After it
+ *  destinations with stctrl, on one route or split over several (amounts above what one route
+ *  carries with fresh balances), and friends are disabled, re-enabled and given new currencies. After it
  *  settles, every friendship's balances mirror each other and every node's net position is what
  *  the payments explain: the successful ones exactly, plus possibly some that stctrl saw fail (a
  *  buyer killed mid-payment) but never more.
- *  SCENARIO_NODES, SCENARIO_SEEDS and SCENARIO_MS make bigger and longer runs. */
+ *  SCENARIO_NODES, SCENARIO_SEEDS and SCENARIO_MS make bigger and longer runs; SCENARIO_VERBOSE=1
+ *  prints every fault and failed payment. */
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -16,6 +17,9 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { toBase64Url } from '../../src-core/codec/index.ts';
 import { formatInvoice } from '../../src-core/files/index.ts';
+// A destination holds the parts of a split auto-collect payment this long waiting for the rest;
+// when a part failed upstream, the others stay pending (and the buyer's stctrl waits) until then.
+import { IMPLICIT_INVOICE_TTL_MS } from '../../src-core/funder/index.ts';
 import { prng } from '../fuzz/prng.ts';
 import { VirtualNet, netSupport } from './harness.ts';
 import { NodeNet } from './node-net.ts';
@@ -25,20 +29,22 @@ const support = await netSupport();
 const canRun = support.netns && (support.netem || support.iptablesLoss);
 const count = Number(process.env['SCENARIO_NODES'] ?? 5);
 const seeds = (process.env['SCENARIO_SEEDS'] ?? '1,2').split(',').map(Number);
-/** Every friendship's max debt, both ways: a balance stays within ±MAX_DEBT, so no single route
- *  can carry more than 2 × MAX_DEBT; MULTI amounts are above that and must be split. */
-const MAX_DEBT = 30n;
-const MULTI: readonly [bigint, bigint] = [2n * MAX_DEBT + 1n, 2n * MAX_DEBT + 10n];
-/** src-core/funder/state.ts: a destination holds the parts of a split auto-collect payment this
- *  long waiting for the rest; when a part failed upstream, the others stay pending (and the
- *  buyer's stctrl waits) until then. So settling may take this long. */
-const IMPLICIT_INVOICE_TTL_MS = 10 * 60_000;
+/** Every friendship's max debt, both ways. A route can carry MAX_DEBT plus the smallest balance in
+ *  the sender's favour along it: at most MAX_DEBT with fresh balances. MULTI amounts are 1.2–1.5 ×
+ *  MAX_DEBT: they must be split before the storm, and during it too unless the payments so far
+ *  (1–10 each) moved every hop of one route 20+ the buyer's way. (Amounts above 2 × MAX_DEBT
+ *  always split but need most of both ends' capacity: under the storm almost all failed with
+ *  `no route`.) */
+const MAX_DEBT = 100n;
+const MULTI: readonly [bigint, bigint] = [MAX_DEBT + MAX_DEBT / 5n + 1n, MAX_DEBT + MAX_DEBT / 2n];
 /** How long a seller waits for an invoice to be paid before canceling it. */
 const SELLER_PATIENCE_MS = 30_000;
 /** Link faults on every host (see harness.ts for what this kernel can apply). */
 const IMPAIRMENT = { lossPct: 5, delayMs: 50, jitterMs: 20, duplicatePct: 1, reorderPct: 2 } as const;
 const stormMs = Number(process.env['SCENARIO_MS'] ?? 15_000);
 const minCrashes = Number(process.env['SCENARIO_MIN_CRASHES'] ?? 0);
+/** SCENARIO_VERBOSE=1: every fault and every failed payment as a progress line, at any size. */
+const verbose = process.env['SCENARIO_VERBOSE'] !== undefined;
 const STREGISTER = fileURLToPath(new URL('../../bin/stregister.js', import.meta.url));
 const nets: VirtualNet[] = [];
 const dirs: string[] = [];
@@ -145,7 +151,10 @@ describe.skipIf(!canRun)(canRun ? title : `${title} (skipped: ${support.reasons.
       if (late) lateCancels++;
       const canceledLate = late ? await retry(to, ['seller', 'cancel-invoice', '-i', inv], () => true) : undefined;
       const bought = await buying;
-      if (bought.code !== 0) why(bought.err || bought.out);
+      if (bought.code !== 0) {
+        why(bought.err || bought.out);
+        if (verbose) say(`failed: ${from}→${to} ${amount} (commit flow): ${bought.err.trim() || bought.out.trim()}`);
+      }
       // the id is printed before the payment starts, so a failed one can be asked about too
       const id = /Payment id: (\S+)/.exec(bought.out)?.[1];
       const collect = !late && bought.code === 0 && id !== undefined && !r.chance(0.2);
@@ -184,6 +193,7 @@ describe.skipIf(!canRun)(canRun ? title : `${title} (skipped: ${support.reasons.
       const ok = res.code === 0 && res.out.startsWith('Payment successful!');
       if (!ok) {
         lastFailure = `${from}→${to} ${amount}: ${res.err.trim() || res.out.trim()}`;
+        if (verbose) say(`failed: ${lastFailure}`);
         why(res.err || res.out);
       }
       const disrupted = wasDown || down.has(from) || (crashes.get(from) ?? 0) !== crashed0;
@@ -209,18 +219,25 @@ describe.skipIf(!canRun)(canRun ? title : `${title} (skipped: ${support.reasons.
     say('routes found, single and multi-route: the storm starts');
 
     const figures = await runScenario({
-      name: `nodes-${count}`, seed, schedule, targets, ...(count > 10 ? { log: say } : {}),
+      name: `nodes-${count}`, seed, schedule, targets, ...(count > 10 || verbose ? { log: say } : {}),
       async workload(settled) {
         let over = false;
         void settled.then(() => { over = true; say(`storm over, ${payments.length} payments so far; finishing those in flight`); });
-        const buyers = names.slice(0, Math.max(3, Math.floor(count / 6))).map(async (from) => {
+        // Each worker picks a new buyer for every payment: a fixed set of buyers would run its
+        // friendships down to their max debt and turn most payments into `no route`.
+        const buyers = Array.from({ length: Math.max(3, Math.floor(count / 6)) }, async () => {
           while (!over) {
+            const from = r.pick(names);
             let to = r.pick(names);
             if (to === from) to = names[(names.indexOf(from) + 1) % count] as string;
             const amount = BigInt(1 + r.below(10));
             const how = r.below(4);
-            if (how === 3 && wide.includes(from) && wide.includes(to)) await payByCommit(from, to, multiAmount(), true);
-            else if (how === 2) await payByCommit(from, to, amount);
+            // split payments go both ways: commit flow (the seller's patience frees a lost
+            // part's siblings) and auto-collect (the destination's implicit invoice expiry does)
+            if (how === 3 && wide.includes(from) && wide.includes(to)) {
+              if (r.chance(0.5)) await payByCommit(from, to, multiAmount(), true);
+              else await pay(from, to, multiAmount(), true, true);
+            } else if (how === 2) await payByCommit(from, to, amount);
             else await pay(from, to, amount, how === 1);
           }
         });
