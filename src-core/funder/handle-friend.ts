@@ -7,7 +7,7 @@ import { buyerTransactionFailed, cancelBack, cancelLocalPending, forgetQueuedFro
 import type { Draft } from './draft.ts';
 import { type Hex, toHex } from './hex.ts';
 import { forwardBackwards, mediateRequest } from './mediator.ts';
-import { acceptRemoteReset, generateResetTerms } from './reset.ts';
+import { acceptRemoteReset, generateResetTerms, withCarriedInitialBalances } from './reset.ts';
 import { sellerRequest } from './seller.ts';
 import { type CurrencyConfig, type FriendState, defaultCurrencyConfig, localRelaysFor } from './state.ts';
 import { type IncomingCurrencyMessage, channelCounters, lastIncoming, receiveMoveToken } from './token-channel.ts';
@@ -105,7 +105,11 @@ export function enterInconsistency(d: Draft, from: Hex, remoteTerms: ResetTerms 
   cancelLocalPending(d, from);
   forgetQueuedFrom(d, from);
   const localTerms = generateResetTerms(c.tc, 0n, d.env.random(64));
-  d.setChannel(from, { kind: 'inconsistent', lastIncoming: lastIncoming(c.tc), localTerms, remoteTerms });
+  const carried = c.tc.initialBalances;
+  d.setChannel(from, {
+    kind: 'inconsistent', lastIncoming: lastIncoming(c.tc), localTerms, remoteTerms,
+    ...(carried !== undefined ? { initialBalances: carried } : {}),
+  });
   d.trySend(from);
 }
 
@@ -132,11 +136,12 @@ function handleInconsistencyError(d: Draft, from: Hex, terms: ResetTerms): void 
 function tryRemoteReset(d: Draft, from: Hex, t: MoveToken, tokenWanted: boolean): void {
   const f = d.friend(from)!;
   if (f.channel.kind !== 'inconsistent') return;
-  const tc = acceptRemoteReset(d.env.crypto, d.localPublicKey, f.remotePublicKey, f.channel.localTerms, t);
-  if (tc === undefined) {
+  const accepted = acceptRemoteReset(d.env.crypto, d.localPublicKey, f.remotePublicKey, f.channel.localTerms, t);
+  if (accepted === undefined) {
     d.command(from).resendOutgoing = true; // our terms again
     return;
   }
+  const tc = withCarriedInitialBalances(accepted, f.channel.initialBalances);
   const configs = new Map<string, CurrencyConfig>(f.currencyConfigs);
   for (const c of tc.mutualCredits.keys()) if (!configs.has(c)) configs.set(c, defaultCurrencyConfig);
   const next: FriendState = {

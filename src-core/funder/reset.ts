@@ -23,6 +23,16 @@ export function generateResetTerms(tc: TokenChannel | undefined, inconsistencyCo
   return { resetToken, inconsistencyCounter: counter >= U64_MAX ? 0n : counter + 1n, balanceForReset: balances };
 }
 
+/** The reset channel `tc` with the agreed starting balances carried through the inconsistency
+ *  (ChannelStatus inconsistent `initialBalances`): a currency the reset gave a mutual credit is
+ *  settled by the terms and drops out; the rest start at their agreed balance when both sides
+ *  activate them. `initialBalances` is omitted, never empty. */
+export function withCarriedInitialBalances(tc: TokenChannel, carried: ReadonlyMap<string, bigint> | undefined): TokenChannel {
+  if (carried === undefined) return tc;
+  const rest = new Map([...carried].filter(([c]) => !tc.mutualCredits.has(c)));
+  return rest.size === 0 ? tc : { ...tc, initialBalances: rest };
+}
+
 function resetTokenInfo(sender: Uint8Array, receiver: Uint8Array, receiverTerms: ResetTerms): TokenInfo | undefined {
   const balances = [];
   for (const { currency, balance } of receiverTerms.balanceForReset) {

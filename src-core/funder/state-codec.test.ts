@@ -1,10 +1,11 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeExact, encode } from '../codec/index.ts';
 import { nobleBackend } from '../crypto/index.ts';
 import type { FunderEvent } from './events.ts';
 import { type FunderMutation, applyMutation } from './mutations.ts';
 import { step } from './step.ts';
-import { type FunderState } from './state.ts';
+import { type ChannelStatus, type FriendState, type FunderState } from './state.ts';
 import { funderMutationCodec, funderStateCodec } from './state-codec.ts';
 import { type TestNode, TestNet, bytes, makeNode } from './testkit.ts';
 
@@ -104,3 +105,87 @@ describe('funder state and mutation codecs', () => {
   });
 });
 
+/** A's snapshot (identity seed 1, friend seed 2, both from testkit's makeNode) written by the codec
+ *  before inconsistent channels carried agreed starting balances: the channel broke while FST2
+ *  (agreed balance 7) was not active yet; A's terms are [FST: 10]. */
+const SNAPSHOT_BEFORE_CARRIED_BALANCES = [
+  'b1f804dabc68274c1233995c5a9119b56935bcdd83b7de07ec726dcedc4e9ce700000000000000016a0f6a283a8e4e86d2a3d60ef9e37ec33f2ab607',
+  '1a30e0a477735128e7571eb06a0f6a283a8e4e86d2a3d60ef9e37ec33f2ab6071a30e0a477735128e7571eb000000001660000000001000000000000',
+  '000100000003465354000000000000000000000000000000000000000000000000000101011f99079ae2045638665270c8ab650ec548689688cb7e6e',
+  '2de9c40b33151336a66a0f6a283a8e4e86d2a3d60ef9e37ec33f2ab6071a30e0a477735128e7571eb0b1f804dabc68274c1233995c5a9119b56935bc',
+  'dd83b7de07ec726dcedc4e9ce70000000100000003465354000000000000000000000000000000000000000000000000000000000000000000000000',
+  '0000000000000000000000000000000000000000000000000000000000000000000000023748c95f8318d5c452aa347e4af2fa1888f6ecaaac7d14ad',
+  '05cfa6e83f975d0126f18f4440d35952a20f39e9127d78f1fb72dded4e3566063f551fb24219c7c6f446fb348a202fcd4c7081b00f82760eb1d140cb',
+  '19cf0914e9393847ca5c664d238262e34bf65840b282dec25cb11c8714f709cf22b05fb566097cb08b0822a3c18446ddd73c0722f5b2d8a1e5987572',
+  '000000000000000100000001000000034653540000000000000000000000000000000a01b0f9a03fe32d771318237b607db523198e0759508723ec94',
+  '66d60d4f31971c407447dd85cf7cd1247669a0b5bdc5bd734490801dd370006dccc9e0fc5a51b5a80000000000000001000000010000000346535400',
+  '000000000000000000000000000000000000000000000000000000010000002000000000',
+].join('');
+
+const currencyName = fc.string({ unit: 'grapheme', maxLength: 6 }).filter((c) => Buffer.byteLength(c) <= 16);
+const i128 = fc.bigInt({ min: -(1n << 127n), max: (1n << 127n) - 1n });
+
+function decodedSnapshot(): FunderState {
+  const r = decodeExact(funderStateCodec, Uint8Array.from(Buffer.from(SNAPSHOT_BEFORE_CARRIED_BALANCES, 'hex')));
+  if (!r.ok) throw r.error;
+  return r.value;
+}
+
+function onlyFriend(s: FunderState): FriendState {
+  const [f] = s.friends.values();
+  if (f === undefined) throw new Error('friend expected');
+  return f;
+}
+
+function withChannel(s: FunderState, f: FriendState, channel: ChannelStatus): FunderState {
+  return { ...s, friends: new Map([[hex(f.remotePublicKey), { ...f, channel }]]) };
+}
+
+describe('inconsistent channels with carried starting balances in the state codecs', () => {
+  it('load a snapshot written before they were carried, as none, and write it back byte for byte', () => {
+    const s = decodedSnapshot();
+    const ch = onlyFriend(s).channel;
+    expect(ch.kind).toBe('inconsistent');
+    if (ch.kind !== 'inconsistent') return;
+    expect(ch.localTerms.balanceForReset).toEqual([{ currency: 'FST', balance: 10n }]);
+    expect(ch.initialBalances).toBeUndefined();
+    expect(hex(encode(funderStateCodec, s))).toBe(SNAPSHOT_BEFORE_CARRIED_BALANCES);
+  });
+
+  it('round-trip any carried balances exactly, with one encoding per value', () => {
+    const s = decodedSnapshot();
+    const f = onlyFriend(s);
+    if (f.channel.kind !== 'inconsistent') throw new Error('inconsistent expected');
+    const base = f.channel;
+    fc.assert(fc.property(fc.array(fc.tuple(currencyName, i128), { maxLength: 5 }), (entries) => {
+      const m = new Map(entries);
+      const channel: ChannelStatus = m.size === 0 ? base : { ...base, initialBalances: m };
+      const state = withChannel(s, f, channel);
+      const bytesOf = encode(funderStateCodec, state);
+      const back = decodeExact(funderStateCodec, bytesOf);
+      if (!back.ok) throw back.error;
+      expect(back.value).toEqual(state);
+      expect(onlyFriend(back.value).channel).toEqual(channel);
+      expect(hex(encode(funderStateCodec, back.value))).toBe(hex(bytesOf));
+      // the same map in another insertion order encodes the same
+      const reversed: ChannelStatus = m.size === 0 ? base : { ...base, initialBalances: new Map([...m].reverse()) };
+      expect(hex(encode(funderStateCodec, withChannel(s, f, reversed)))).toBe(hex(bytesOf));
+    }), { numRuns: 100 });
+  });
+
+  it('refuse an empty carried map on both sides of the codec', () => {
+    const s = decodedSnapshot();
+    const f = onlyFriend(s);
+    const ch = f.channel;
+    if (ch.kind !== 'inconsistent') throw new Error('inconsistent expected');
+    expect(() => encode(funderStateCodec, withChannel(s, f, { ...ch, initialBalances: new Map() }))).toThrow(RangeError);
+    // set-friend ends with the friend's channel, which ends with the map: [FST2 → 7] is
+    // u32 count + u32 length + 'FST2' + i128 = 28 bytes; replace it by an empty list.
+    const m: FunderMutation = { kind: 'set-friend', friend: { ...f, channel: { ...ch, initialBalances: new Map([['FST2', 7n]]) } } };
+    const good = encode(funderMutationCodec, m);
+    expect(decodeExact(funderMutationCodec, good).ok).toBe(true);
+    const bad = Uint8Array.of(...good.subarray(0, good.length - 28), 0, 0, 0, 0);
+    const r = decodeExact(funderMutationCodec, bad);
+    expect(r.ok ? 'accepted' : r.error.message).toMatch(/initial balances present but empty/);
+  });
+});

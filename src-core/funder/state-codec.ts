@@ -81,7 +81,8 @@ const tcDirection: Codec<TcDirection> = as(union({
 }));
 
 const currencyList = list(currency, { max: MAX_ENTRIES });
-const initialBalances = option(refine(currencyMap(i128), (m) => (m.size === 0 ? 'initial balances present but empty' : undefined)));
+const nonEmptyBalances = refine(currencyMap(i128), (m) => (m.size === 0 ? 'initial balances present but empty' : undefined));
+const initialBalances = option(nonEmptyBalances);
 const tokenChannel: Codec<TokenChannel> = as(struct({
   direction: tcDirection, mutualCredits: currencyMap(mutualCredit), activeLocal: currencyList, activeRemote: currencyList,
   initialBalances,
@@ -90,7 +91,11 @@ const tokenChannel: Codec<TokenChannel> = as(struct({
 const queuedRequest: Codec<QueuedRequest> = as(struct({ currency, op: requestOp, origin: option(keyHex) }));
 const queuedBackwardsOp: Codec<QueuedBackwardsOp> = as(struct({ currency, op: backwardsOp }));
 
-const channelStatus: Codec<ChannelStatus> = as(union({
+const inconsistentFields = { lastIncoming: option(moveTokenHashed), localTerms: resetTerms, remoteTerms: option(resetTerms) };
+/** An inconsistent channel without carried initial balances keeps tag 1 and its layout, so snapshots
+ *  and journals written before they were carried load unchanged; with them, tag 2 (one encoding
+ *  per value either way: the map is never empty). */
+const channelStatusTagged = union({
   consistent: [0, struct({
     tc: tokenChannel,
     settledResetTokens: list(signature, { max: 2 }),
@@ -98,8 +103,19 @@ const channelStatus: Codec<ChannelStatus> = as(union({
     pendingRequests: list(queuedRequest, { max: MAX_ENTRIES }),
     pendingUserRequests: list(queuedRequest, { max: MAX_ENTRIES }),
   })],
-  inconsistent: [1, struct({ lastIncoming: option(moveTokenHashed), localTerms: resetTerms, remoteTerms: option(resetTerms) })],
-}));
+  inconsistent: [1, struct(inconsistentFields)],
+  'inconsistent-initial': [2, struct({ ...inconsistentFields, initialBalances: nonEmptyBalances })],
+});
+const channelStatus: Codec<ChannelStatus> = {
+  encode(w, v) {
+    const tagged = v.kind === 'inconsistent' && v.initialBalances !== undefined ? { ...v, kind: 'inconsistent-initial' } : v;
+    channelStatusTagged.encode(w, tagged as Parameters<typeof channelStatusTagged.encode>[1]);
+  },
+  decode(r) {
+    const v = channelStatusTagged.decode(r) as unknown as ChannelStatus | { readonly kind: 'inconsistent-initial' };
+    return v.kind === 'inconsistent-initial' ? { ...v, kind: 'inconsistent' } as ChannelStatus : v;
+  },
+};
 
 const sentLocalRelays: Codec<SentLocalRelays> = as(union({
   'never-sent': [0, unit],
