@@ -29,6 +29,28 @@ describe('the report built from the funder state', () => {
     }]);
   });
 
+  it('keeps showing the agreed starting balance of a currency not active yet while the channel is inconsistent', () => {
+    const { net, a, b } = pair();
+    for (const [x, y, balance] of [[a, b, 7n], [b, a, -7n]] as const) {
+      net.request(x, { kind: 'add-friend', friendPublicKey: y.signer.publicKey, relays: [], name: 'f', initialBalances: [{ currency: 'FST2', balance }] });
+      net.request(x, { kind: 'enable-friend', friendPublicKey: y.signer.publicKey });
+    }
+    net.run(a, { kind: 'friend-online', friend: b.signer.publicKey });
+    net.run(b, { kind: 'friend-online', friend: a.signer.publicKey });
+    net.deliverAll();
+    // B forgets A and adds it again without the agreed balance: the channel breaks.
+    net.request(b, { kind: 'remove-friend', friendPublicKey: a.signer.publicKey });
+    net.request(b, { kind: 'add-friend', friendPublicKey: a.signer.publicKey, relays: [], name: 'f' });
+    net.request(b, { kind: 'enable-friend', friendPublicKey: a.signer.publicKey });
+    net.run(b, { kind: 'friend-online', friend: a.signer.publicKey });
+    net.run(a, { kind: 'friend-offline', friend: b.signer.publicKey });
+    net.run(a, { kind: 'friend-online', friend: b.signer.publicKey });
+    net.deliverAll();
+    const r = buildReport(a.state, emptyNodeConfig, new Map(), undefined).friends[0];
+    expect(r?.channel).toMatchObject({ kind: 'inconsistent', localResetTerms: [] });
+    expect(r?.currencies.map((c) => [c.currency, c.balance])).toEqual([['FST2', 7n]]);
+  });
+
   it('takes LMD and RR from the terms the friend sent', () => {
     const { net, a, b } = pair();
     net.request(a, { kind: 'add-friend', friendPublicKey: b.signer.publicKey, relays: [], name: 'n' });

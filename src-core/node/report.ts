@@ -15,18 +15,18 @@ export type PeerTerms = ReadonlyMap<string, ReadonlyMap<string, CurrencyTerms>>;
 function currencies(f: FriendState, terms: ReadonlyMap<string, CurrencyTerms> | undefined): FriendCurrencyReport[] {
   const ch = f.channel;
   const tc = ch.kind === 'consistent' ? ch.tc : undefined;
+  // agreed starting balances of currencies not active yet, kept through an inconsistency too
+  const initial = ch.kind === 'consistent' ? ch.tc.initialBalances : ch.initialBalances;
   const names = new Set<string>(f.currencyConfigs.keys());
-  if (tc !== undefined) {
-    for (const c of tc.mutualCredits.keys()) names.add(c);
-    for (const c of tc.initialBalances?.keys() ?? []) names.add(c);
-  }
+  if (tc !== undefined) for (const c of tc.mutualCredits.keys()) names.add(c);
+  for (const c of initial?.keys() ?? []) names.add(c);
   return [...names].sort(compareCurrencies).map((c) => {
     const cfg = f.currencyConfigs.get(c);
     const mc = tc?.mutualCredits.get(c);
     const t = terms?.get(c);
     return {
       currency: c,
-      balance: mc?.balance ?? tc?.initialBalances?.get(c) ?? 0n,
+      balance: mc?.balance ?? initial?.get(c) ?? 0n,
       localMaxDebt: t?.maxDebt ?? 0n,
       remoteMaxDebt: cfg?.remoteMaxDebt ?? 0n,
       localPendingDebt: mc?.localPendingDebt ?? 0n,
