@@ -321,6 +321,16 @@ describe.skipIf(!canRun)(canRun ? title : `${title} (skipped: ${support.reasons.
     const receipts = payments.filter((p) => p.ok && p.invoice !== undefined);
     const verdicts = await Promise.all(receipts.map((p) => verifyReceipt(dir, p.invoice as string, p.receipt as string)));
     const badReceipts = verdicts.map((v, i) => [v, receipts[i]?.invoice] as const).filter(([v]) => v !== 'Receipt is valid!\n');
+    // every payment ended: none still has parts under way on its buyer's node (one ended but not
+    // yet acknowledged, e.g. its stctrl was killed, stays listed as success or canceled)
+    const openPayments: Record<string, number> = {};
+    for (const n of names) {
+      const table = await nn.ok(n, ['info', 'payments']);
+      for (const line of table.split('\n').slice(1)) {
+        const stage = line.split('|').at(-2)?.trim(); // | id | currency | amount | destination | stage |
+        if (stage !== undefined && stage !== '') openPayments[stage] = (openPayments[stage] ?? 0) + 1;
+      }
+    }
     const failed = payments.filter((p) => !p.ok);
     console.log(JSON.stringify({
       ...figures, settleMs, nodes: count, friendships: friendships.length, relays: nn.relays.length, indexServers: nn.indexes.length, setupMs, readyMs,
@@ -328,7 +338,7 @@ describe.skipIf(!canRun)(canRun ? title : `${title} (skipped: ${support.reasons.
       payments: {
         attempted: payments.length, succeeded: payments.length - failed.length, invoices: payments.filter((p) => p.invoice !== undefined).length, commits, lateCancels,
         multiRoute: { attempted: payments.filter((p) => p.multi === true).length, succeeded: payments.filter((p) => p.multi === true && p.ok).length },
-        receiptsVerified: receipts.length - badReceipts.length, failed: failed.length, failedWithBuyerCrash: failed.filter((p) => p.disrupted).length, reasons,
+        receiptsVerified: receipts.length - badReceipts.length, openPayments, failed: failed.length, failedWithBuyerCrash: failed.filter((p) => p.disrupted).length, reasons,
       },
     }));
     if (problem !== undefined) {
@@ -338,6 +348,7 @@ describe.skipIf(!canRun)(canRun ? title : `${title} (skipped: ${support.reasons.
     }
     expect(problem).toBeUndefined();
     expect(badReceipts).toEqual([]);
+    expect(openPayments['in-progress'] ?? 0).toBe(0);
     expect(figures.faultsInjected.crash).toBeGreaterThanOrEqual(minCrashes);
     expect(figures.faultsInjected.crash + figures.faultsInjected.cut).toBeGreaterThan(0);
     expect(figures.delivered).toBeGreaterThan(0);
