@@ -102,6 +102,9 @@ describe('wallet shell in Chromium (browser mode)', () => {
     await page.getByRole('heading', { name: 'Cards', level: 1 }).waitFor();
     const background = (): Promise<string> => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     expect(await background()).toBe('rgb(15, 20, 25)');
+    // a destructive secondary button keeps the danger colour, not the accent of .secondary
+    const remove = page.getByRole('button', { name: 'Remove', exact: true }).first();
+    expect(await remove.evaluate((b) => getComputedStyle(b).color)).toBe('rgb(255, 123, 114)');
     await page.screenshot({ path: artifactPath('04-cards-dark.png'), fullPage: true });
     await page.getByLabel('Theme').selectOption('light');
     expect(await page.evaluate(() => document.documentElement.dataset['theme'])).toBe('light');
