@@ -105,6 +105,17 @@ describe('card backups in Chromium (browser mode)', () => {
     await form.getByLabel('Repeat backup password').fill('something else');
     await form.getByRole('button', { name: 'Export backup' }).click();
     await form.getByRole('alert').filter({ hasText: 'The two backup passwords are not the same.' }).waitFor();
+    // a native save dialog (Electron's preload API; here the page's own stand-in for the OS
+    // dialog) that the user cancels: no file, so the card is still not backed up
+    await page.evaluate(() => {
+      Object.assign(window, { offsetFiles: { save: async () => ({ kind: 'cancelled' }), openText: async () => ({ kind: 'cancelled' }) } });
+    });
+    await form.getByLabel('Repeat backup password').fill(BACKUP_PW);
+    await form.getByRole('button', { name: 'Export backup' }).click();
+    await form.getByRole('alert').filter({ hasText: 'The backup file was not saved (cancelled).' }).waitFor();
+    await page.evaluate(() => { Reflect.deleteProperty(window, 'offsetFiles'); });
+    expect(await alice.getByText('Last backup exported').count()).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, 'a', 'wallet.json'), 'utf8')).cards.find((c: { name: string }) => c.name === 'Alice').backedUpAt).toBeNull();
     const first = await exportBackup(page, form, 'first');
     await form.getByRole('status').filter({ hasText: 'Backup “Alice.offset-card” made' }).waitFor();
     await alice.getByText('Last backup exported').first().waitFor();
@@ -119,7 +130,8 @@ describe('card backups in Chromium (browser mode)', () => {
     expect(await remove.isDisabled()).toBe(true);
     await page.screenshot({ path: artifactPath('21-remove-offers-backup.png'), fullPage: true });
     const second = await exportBackup(page, confirm.getByRole('form', { name: 'Export a backup of Alice' }), 'second');
-    expect(await remove.isEnabled()).toBe(true);
+    // enabled once the wallet has recorded the saved file
+    await expect.poll(() => remove.isEnabled()).toBe(true);
     await remove.click();
     await alice.waitFor({ state: 'detached' });
     expect(vaultKey('a', 'Alice')).toBeUndefined();

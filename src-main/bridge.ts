@@ -45,7 +45,7 @@ export interface CardView {
   readonly balances: readonly CardBalance[];
   /** A remote card's node address (HOST:PORT, from its .rcard); null for a local card. */
   readonly address: string | null;
-  /** When a backup of the card was last exported (`cards.export`), in ms since the Unix epoch;
+  /** When a backup of the card was last saved (`cards.backupSaved`), in ms since the Unix epoch;
    *  null until the first. Always null for a remote card (its key lives on its node). */
   readonly backedUpAt: number | null;
   /** Why the card is offline although the wallet is unlocked (its node did not start; its remote
@@ -138,6 +138,9 @@ export interface BridgeRequests {
   /** A backup of the card (seed + node database) sealed under `password`, as a file's text for
    *  the renderer to save (`fileName` is a suggestion). */
   'cards.export': { args: { readonly cardId: CardId; readonly password: string }; result: { readonly fileName: string; readonly text: string } };
+  /** The renderer saved the file `cards.export` made (the save dialog returned, or the download
+   *  started): only now does the card count as backed up, so a cancelled save leaves the reminder. */
+  'cards.backupSaved': { args: { readonly cardId: CardId }; result: void };
   'cards.remove': { args: { readonly cardId: CardId }; result: void };
   'cards.rename': { args: { readonly cardId: CardId; readonly name: string }; result: { readonly card: CardView } };
   'wallet.status': { args: Record<string, never>; result: WalletStatus };
@@ -307,6 +310,7 @@ export const REQUEST_SCHEMAS: SchemaTable<BridgeRequests> = {
     result: obj({ card: cardView }),
   },
   'cards.export': { args: obj({ cardId, password }), result: obj({ fileName: str({ maxLength: 255 }), text: str({ maxLength: MAX_CARD_FILE_CHARS }) }) },
+  'cards.backupSaved': { args: obj({ cardId }), result: nothing },
   'cards.remove': { args: obj({ cardId }), result: nothing },
   'cards.rename': { args: obj({ cardId, name: cardName }), result: obj({ card: cardView }) },
   'wallet.status': { args: empty, result: walletStatus },

@@ -209,9 +209,13 @@ describe('card backups', () => {
     const before = Date.now();
     const exported = await from.call('cards.export', { cardId: card.id, password: BACKUP_PW });
     expect(exported).toMatchObject({ ok: true, value: { fileName: 'Travel.offset-card' } });
+    // sealed, not yet saved: the renderer says when the file was saved
+    expect((await from.call('cards.list')).value.cards).toMatchObject([{ id: card.id, backedUpAt: null }]);
+    expect(await from.call('cards.backupSaved', { cardId: 'no-such-card' })).toMatchObject({ ok: false, error: { code: 'unknown-card' } });
+    expect(await from.call('cards.backupSaved', { cardId: card.id })).toMatchObject({ ok: true });
     const listed = (await from.call('cards.list')).value.cards as Array<{ online: boolean; backedUpAt: number }>;
     expect(listed).toMatchObject([{ id: card.id, online: true }]);
-    // the export is recorded in the vault (it survives a restart) and told to every window
+    // the save is recorded in the vault (it survives a restart) and told to every window
     expect(listed[0]?.backedUpAt).toBeGreaterThanOrEqual(before);
     expect(JSON.parse(readFileSync(join(from.dir, 'wallet.json'), 'utf8')).cards[0].backedUpAt).toBe(listed[0]?.backedUpAt);
     expect(await from.call('wallet.lock')).toMatchObject({ ok: true });

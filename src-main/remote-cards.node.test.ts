@@ -137,6 +137,7 @@ describe('remote cards in the wallet host', () => {
     // what only local cards have
     expect(await w.call('cli.enable', { cardId, address: '127.0.0.1:0' })).toMatchObject({ ok: false, error: { code: 'unavailable', message: expect.stringMatching(/remote card/) } });
     expect(await w.call('cards.export', { cardId, password: 'backup password' })).toMatchObject({ ok: false, error: { code: 'unavailable', message: expect.stringMatching(/remote card/) } });
+    expect(await w.call('cards.backupSaved', { cardId })).toMatchObject({ ok: false, error: { code: 'unavailable', message: expect.stringMatching(/remote card/) } });
 
     // the node goes away: offline, requests refused; it comes back: online again with its friends
     seen = w.lists.length;

@@ -387,15 +387,21 @@ export function createWalletHost(opts: WalletHostOptions): WalletHost {
           const database = await engines.backupDatabase(cardId, card.publicKey, seed);
           const sealed = await sealCardBackup(deps, password, { publicKey: card.publicKey, seed, name: card.name, database });
           if (!sealed.ok) return fail('unavailable', sealed.error.message);
-          const current = findCard(cardId); // still there: export holds the queue
-          if (current?.kind === 'local') {
-            await commit({ ...vault, cards: vault.cards.map((c) => (c.id === cardId ? { ...current, backedUpAt: now() } : c)) });
-            opts.events.publish('cards.changed', { cards: cards() });
-          }
           return { ok: true, value: { fileName: backupFileName(card.name), text: sealed.value } };
         } finally {
           seed.fill(0);
         }
+      }),
+    'cards.backupSaved': ({ cardId }) =>
+      serial(async () => {
+        const locked = needUnlocked();
+        if (locked !== undefined) return locked;
+        const card = findCard(cardId);
+        if (card === undefined) return unknownCard(cardId);
+        if (card.kind === 'remote') return fail('unavailable', REMOTE_NO_BACKUP);
+        await commit({ ...vault, cards: vault.cards.map((c) => (c.id === cardId ? { ...card, backedUpAt: now() } : c)) });
+        opts.events.publish('cards.changed', { cards: cards() });
+        return { ok: true, value: undefined };
       }),
     'cli.enable': ({ cardId, address }) =>
       serial(async () => {

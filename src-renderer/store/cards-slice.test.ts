@@ -111,7 +111,7 @@ describe('cards slice', () => {
 });
 
 describe('cards slice: backups', () => {
-  it('exports a backup (recorded as backedUpAt), and imports it again with its password only', async () => {
+  it('exports a backup (recorded as backedUpAt once saved), and imports it again with its password only', async () => {
     const store = await engineHost();
     const made = await store.getState().createCard('Travel');
     if (!made.ok) throw new Error(made.error.message);
@@ -124,6 +124,9 @@ describe('cards slice: backups', () => {
     const exported = await store.getState().exportCard(card.id, 'backup password', 'backup password');
     if (!exported.ok) throw new Error(exported.error.message);
     expect(exported.value.fileName).toBe('Travel.offset-card');
+    // sealed is not saved: a cancelled save dialog must leave the card "not backed up"
+    expect(store.getState().cards[0]?.backedUpAt).toBeNull();
+    expect(await store.getState().markBackupSaved(card.id)).toEqual({ ok: true, value: undefined });
     expect(store.getState().cards[0]?.backedUpAt).toEqual(expect.any(Number));
 
     expect((await store.getState().removeCard(card.id)).ok).toBe(true);

@@ -16,9 +16,12 @@ export interface CardsSlice {
   /** Adds a card from a backup (opened with its `password`) or a remote card file. */
   importCard(name: string, file: CardFile, password: string): Promise<Result<CardView, BridgeError>>;
   /** A backup of the card sealed under `password` (typed twice: `repeat`), as a file to save.
-   *  Checked here first (length, both the same), so nothing is sent for a typo. The host records
-   *  the export; its `cards.changed` brings the card's new `backedUpAt`. */
+   *  Checked here first (length, both the same), so nothing is sent for a typo. Not yet a backup:
+   *  see markBackupSaved. */
   exportCard(cardId: string, password: string, repeat: string): Promise<Result<BackupFile, BridgeError>>;
+  /** The exported file was saved: the card counts as backed up from now (not when sealed); the
+   *  host's `cards.changed` brings the card's new `backedUpAt`. */
+  markBackupSaved(cardId: string): Promise<Result<void, BridgeError>>;
   /** Moves a command line node (its identity file's text and its database file) into the wallet. */
   importNode(name: string, ident: string, database: Uint8Array): Promise<Result<CardView, BridgeError>>;
   /** Lets an app with its own identity use the card through command line access: its app ticket's text. */
@@ -87,6 +90,9 @@ export const createCardsSlice = (bridge: Bridge): StateCreator<AppState, [], [],
       const bad = checkBackupPassword(password, repeat);
       if (bad !== undefined) return { ok: false, error: { code: 'bad-input', message: bad } };
       return bridge.call('cards.export', { cardId, password });
+    },
+    markBackupSaved(cardId) {
+      return bridge.call('cards.backupSaved', { cardId });
     },
     async removeCard(cardId) {
       const r = await bridge.call('cards.remove', { cardId });

@@ -21,6 +21,7 @@ export function ExportBackup({ cardId, onExported }: ExportBackupProps) {
   const id = useId();
   const card = useAppStore((s) => s.cards.find((c) => c.id === cardId));
   const exportCard = useAppStore((s) => s.exportCard);
+  const markBackupSaved = useAppStore((s) => s.markBackupSaved);
   const [password, setPassword] = useState('');
   const [repeat, setRepeat] = useState('');
   const [busy, setBusy] = useState(false);
@@ -47,8 +48,11 @@ export function ExportBackup({ cardId, onExported }: ExportBackupProps) {
     }
     setPassword('');
     setRepeat('');
+    const marked = await markBackupSaved(cardId);
     const where = saved.kind === 'saved' ? `saved as “${saved.name}”` : `“${r.value.fileName}” made (see your browser’s downloads)`;
-    setMessage({ kind: 'ok', text: `Backup ${where}. Keep the file and its password somewhere safe, away from this computer.` });
+    // the file exists either way; only the reminder could not be cleared (e.g. the wallet locked)
+    const note = marked.ok ? '' : ` (The wallet could not record it: ${marked.error.message})`;
+    setMessage({ kind: 'ok', text: `Backup ${where}. Keep the file and its password somewhere safe, away from this computer.${note}` });
     onExported?.(saved.kind === 'saved' ? saved.name : r.value.fileName);
   }
 
