@@ -33,7 +33,7 @@ class Node {
   readonly channeler: Channeler;
   constructor(readonly identity: Signer, extra: Partial<ChannelerOptions> = {}, clock: Clock = systemClock) {
     this.channeler = createChanneler({
-      identity, crypto, clock, dial: (a) => tcpConnect(a), onEvent: (e) => this.events.push(e),
+      identity, crypto, clock, dial: (a) => tcpConnect(a), onEvent: (e) => { this.events.push(e); },
       backoff: { initialMs: 20, maxMs: 200 }, ...extra,
     });
     cleanup.push(() => this.channeler.close());
@@ -303,6 +303,68 @@ describe('channeler', () => {
     await until(() => got.includes('after'), 'the next message');
     expect(got).toEqual(['boom', 'after']);
     expect(l.online(dialer)).toBe(true);
+  });
+
+  it('reads no further from a friend while the handler holds it back, reads other friends meanwhile, and drops nothing', async () => {
+    const rl = await startRelay(1);
+    const rd = await startRelay(2);
+    const re = await startRelay(3);
+    const other = ident(3);
+    let open!: () => void;
+    const held = new Promise<void>((r) => { open = r; });
+    const got: string[] = [];
+    const l = new Node(listener, {
+      onEvent: (e) => {
+        if (e.kind !== 'message') return undefined;
+        const t = new TextDecoder().decode(e.message);
+        got.push(t);
+        return t.startsWith('d') ? held : undefined; // the handler has no room for the dialer's messages
+      },
+    });
+    const d = new Node(dialer);
+    const o = new Node(other);
+    l.channeler.setRelays([rl.addr]);
+    d.channeler.setRelays([rd.addr]);
+    o.channeler.setRelays([re.addr]);
+    l.channeler.updateFriend({ publicKey: dialer.publicKey, relays: [rd.addr] });
+    l.channeler.updateFriend({ publicKey: other.publicKey, relays: [re.addr] });
+    d.channeler.updateFriend({ publicKey: listener.publicKey, relays: [rl.addr] });
+    o.channeler.updateFriend({ publicKey: listener.publicKey, relays: [rl.addr] });
+    await until(() => l.online(dialer) && l.online(other) && d.online(listener) && o.online(listener), 'all online');
+    for (let i = 0; i < 100; i++) expect(await d.channeler.send(listener.publicKey, text(`d${i}`))).toBe(true);
+    for (let i = 0; i < 10; i++) expect(await o.channeler.send(listener.publicKey, text(`o${i}`))).toBe(true);
+    await until(() => got.includes('o9'), 'the other friend read');
+    expect(got.filter((t) => t.startsWith('d'))).toEqual(['d0']);
+    expect(got.filter((t) => t.startsWith('o'))).toEqual(Array.from({ length: 10 }, (_, i) => `o${i}`));
+    open();
+    await until(() => got.filter((t) => t.startsWith('d')).length === 100, 'the held-back messages');
+    expect(got.filter((t) => t.startsWith('d'))).toEqual(Array.from({ length: 100 }, (_, i) => `d${i}`));
+    expect(l.online(dialer)).toBe(true);
+  });
+
+  it('logs a handler that rejects and reads on', async () => {
+    const rl = await startRelay(1);
+    const got: string[] = [];
+    const logs: string[] = [];
+    const l = new Node(listener, {
+      log: (line) => logs.push(line),
+      onEvent: (e) => {
+        if (e.kind !== 'message') return undefined;
+        const t = new TextDecoder().decode(e.message);
+        got.push(t);
+        return t === 'boom' ? Promise.reject(new Error('a failed job')) : undefined;
+      },
+    });
+    const d = new Node(dialer);
+    l.channeler.setRelays([rl.addr]);
+    l.channeler.updateFriend({ publicKey: dialer.publicKey, relays: [] });
+    d.channeler.updateFriend({ publicKey: listener.publicKey, relays: [rl.addr] });
+    await until(() => l.online(dialer) && d.online(listener), 'online');
+    await d.channeler.send(listener.publicKey, text('boom'));
+    await d.channeler.send(listener.publicKey, text('after'));
+    await until(() => got.includes('after'), 'the next message');
+    expect(got).toEqual(['boom', 'after']);
+    expect(logs.some((x) => x.includes('event handler failed on message: a failed job'))).toBe(true);
   });
 
   it('refuses to befriend itself', () => {

@@ -26,8 +26,11 @@ export interface ChannelerOptions {
   readonly crypto: CryptoBackend;
   readonly clock: Clock;
   readonly dial: Dial;
-  /** Events in order per friend: online, its messages, offline. */
-  readonly onEvent: (e: ChannelerEvent) => void;
+  /** Events in order per friend: online, its messages, offline. A promise returned for a message
+   *  holds back reading that friend's channel until it settles (backpressure: the channel's
+   *  inbox fills, its transport pauses, TCP slows the friend down through the relay); other
+   *  friends' channels are read meanwhile. Nothing is dropped. */
+  readonly onEvent: (e: ChannelerEvent) => void | PromiseLike<void>;
   /** Called when we start or stop listening on one of our relays (see listeningRelays). */
   readonly onRelaysChange?: () => void;
   /** Jitter source; defaults to crypto.randomBytes. */
@@ -104,12 +107,16 @@ export function createChanneler(opts: ChannelerOptions): Channeler {
     ...(opts.handshakeTimeoutMs !== undefined ? { handshakeTimeoutMs: opts.handshakeTimeoutMs } : {}),
   };
 
-  /** The funder's handler must not be able to break a channel's read loop. */
-  function emit(e: ChannelerEvent): void {
+  /** The funder's handler must not be able to break a channel's read loop: a throw or a
+   *  rejection is logged. Resolves when the handler's promise (if any) settles. */
+  async function emit(e: ChannelerEvent): Promise<void> {
+    const failed = (err: unknown): void => {
+      log(`channeler: event handler failed on ${e.kind}: ${err instanceof Error ? err.message : String(err)}`);
+    };
     try {
-      opts.onEvent(e);
+      await opts.onEvent(e);
     } catch (err) {
-      log(`channeler: event handler failed on ${e.kind}: ${(err as Error).message}`);
+      failed(err);
     }
   }
 
@@ -124,19 +131,20 @@ export function createChanneler(opts: ChannelerOptions): Channeler {
     if (old !== undefined) {
       // the friend reconnected (e.g. restarted): the newer channel wins
       old.close(closeReason('local', 'replaced by a newer channel'));
-      emit({ kind: 'offline', friend: f.config.publicKey });
+      void emit({ kind: 'offline', friend: f.config.publicKey });
     }
-    emit({ kind: 'online', friend: f.config.publicKey });
+    void emit({ kind: 'online', friend: f.config.publicKey });
     void (async () => {
       for await (const message of ch) {
         if (f.channel !== ch) break;
-        emit({ kind: 'message', friend: f.config.publicKey, message });
+        // the next message is read only once the handler has room for it (backpressure)
+        await emit({ kind: 'message', friend: f.config.publicKey, message });
       }
       const why = await ch.closed;
       if (f.channel !== ch) return; // replaced or removed: already reported
       f.channel = undefined;
       log(`channeler: friend ${hexKey(f.config.publicKey).slice(0, 16)} offline (${describeClose(why)})`);
-      emit({ kind: 'offline', friend: f.config.publicKey });
+      void emit({ kind: 'offline', friend: f.config.publicKey });
       if (!f.listen) scheduleConnect(f, backoffDelay(0, backoff, random));
     })();
   }
@@ -300,7 +308,7 @@ export function createChanneler(opts: ChannelerOptions): Channeler {
       f.channel = undefined;
       if (ch !== undefined) {
         ch.close();
-        emit({ kind: 'offline', friend: f.config.publicKey });
+        void emit({ kind: 'offline', friend: f.config.publicKey });
       }
     },
 

@@ -21,6 +21,7 @@ import {
 import type { HistoryQuery, HistoryRow, NodeStore } from '../store/index.node.ts';
 import { type Capacity, capacities } from './capacities.ts';
 import { describeAppError } from './errors.ts';
+import { type FriendMessageStats, createFriendIntake } from './intake.ts';
 import { historyRows } from './history.ts';
 import { historyPageFor, lastSignedToken } from './history-reads.ts';
 import { loadNodeState } from './load.ts';
@@ -78,6 +79,9 @@ export interface RunningNode {
   refreshTrusted(): Promise<void>;
   /** Payments and invoices as the wallet lists them (history.ts), durable ones only. */
   queryHistory(q?: HistoryQuery): HistoryRow[];
+  /** A friend's messages through the node: processed so far, in the node now, and the most there
+   *  were at once (at most MAX_QUEUED_FRIEND_MESSAGES; past it the friend is held back). */
+  friendMessages(friend: Uint8Array): FriendMessageStats;
   /** Stops listening, closes apps and friends, checkpoints and closes the store. Idempotent. */
   close(): Promise<void>;
 }
@@ -93,11 +97,12 @@ const settled = (a: AckResult): Promise<Pending> => Promise.resolve({ done: Prom
 
 /** Session key of apps attached in-process (never a hex public key). */
 const LOCAL_APP = 'local';
-/** Messages from one friend waiting in the loop. An honest friend has a few at most (a token,
- *  its answer, terms); past this the friend is flooding and what it sends next is dropped until
- *  the loop has caught up, so it cannot make the node hold unbounded work. Dropping is safe: the
- *  funder re-sends unanswered tokens, and terms are informational. */
-export const MAX_QUEUED_FRIEND_MESSAGES = 256;
+/** Messages from one friend in the node at once, from the channeler handing one over until its
+ *  job has settled (durable, outputs gone). An honest friend has a few at most (a token, its
+ *  answer, terms); at this many the channeler stops reading the friend's channel until one has
+ *  settled, so a flooding friend is slowed down by TCP backpressure and nothing is dropped
+ *  (intake.ts). Messages are up to 1 MiB, so this also bounds the bytes held per friend. */
+export const MAX_QUEUED_FRIEND_MESSAGES = 16;
 
 const appEvent = (requestId: Uint8Array, request: FunderRequest): FunderEvent => ({ kind: 'app-request', requestId, request });
 
@@ -117,9 +122,8 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
 
   const sessions = new Set<Session>();
   const peerTerms = new Map<string, Map<string, CurrencyTerms>>();
-  /** Per friend: its messages waiting in the loop, and how many were dropped while too many waited. */
-  const queuedFrom = new Map<string, number>();
-  const floodDropped = new Map<string, number>();
+  /** Per friend: its messages in the node; holds the channeler back past the bound. */
+  const intake = createFriendIntake(MAX_QUEUED_FRIEND_MESSAGES);
   const sentTerms = new Map<string, string>();
   /** The currency configurations the terms in sentTerms were made from. */
   const termsFrom = new Map<string, unknown>();
@@ -162,41 +166,29 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
       }).catch(dropped('relay connection change'));
     },
     onEvent: (e) => {
-      if (closing) return;
+      if (closing) return undefined;
       const k = toHex(e.friend);
       if (e.kind === 'online') {
         void enqueue(() => { sentTerms.delete(k); return runFunder([{ kind: 'friend-online', friend: e.friend }]); }).then((r) => r.done).catch(dropped('friend online'));
       } else if (e.kind === 'offline') {
         void enqueue(() => runFunder([{ kind: 'friend-offline', friend: e.friend }])).then((r) => r.done).catch(dropped('friend offline'));
       } else {
-        const waiting = queuedFrom.get(k) ?? 0;
-        if (waiting >= MAX_QUEUED_FRIEND_MESSAGES) {
-          const n = (floodDropped.get(k) ?? 0) + 1;
-          floodDropped.set(k, n);
-          if (n === 1 || n % 10_000 === 0) log(`friend ${k.slice(0, 16)}: flooding, ${n} messages dropped (${MAX_QUEUED_FRIEND_MESSAGES} waiting)`);
-          return;
-        }
         const m = decodePeerMessage(e.message);
-        if (!m.ok) { log(`friend ${k.slice(0, 16)}: malformed message dropped (${m.error.message})`); return; }
+        if (!m.ok) { log(`friend ${k.slice(0, 16)}: malformed message dropped (${m.error.message})`); return undefined; }
         const msg = m.value;
-        queuedFrom.set(k, waiting + 1);
-        const taken = (): void => {
-          const left = (queuedFrom.get(k) ?? 1) - 1;
-          if (left > 0) queuedFrom.set(k, left);
-          else { queuedFrom.delete(k); floodDropped.delete(k); }
-        };
-        if (msg.kind === 'funder') {
-          void enqueue(() => { taken(); return runFunder([{ kind: 'friend-message', from: e.friend, message: msg.message }]); })
-            .then((r) => r.done).catch(dropped('friend message'));
-        } else {
-          void enqueue(async () => {
-            taken();
-            if (!state.friends.has(k)) return;
+        const { release, room } = intake.admit(k);
+        // settles once the job's records are durable and its outputs have left
+        const job: Promise<unknown> = msg.kind === 'funder'
+          ? enqueue(() => runFunder([{ kind: 'friend-message', from: e.friend, message: msg.message }])).then((r) => r.done)
+          : enqueue(async () => {
+            if (!state.friends.has(k)) return { done: Promise.resolve() };
             peerTerms.set(k, new Map(msg.currencies.map((c) => [c.currency, c])));
-            void afterDurable(Promise.resolve(), () => {}, { s: state, cfg: config }).catch(dropped('friend terms'));
-          }).catch(dropped('friend terms'));
-        }
+            return { done: afterDurable(Promise.resolve(), () => {}, { s: state, cfg: config }) };
+          }).then((r) => r.done);
+        void job.catch(dropped(msg.kind === 'funder' ? 'friend message' : 'friend terms')).finally(release);
+        return room;
       }
+      return undefined;
     },
   });
 
@@ -248,6 +240,7 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
         channeler.removeFriend(m.friend);
         peerTerms.delete(toHex(m.friend));
         sentTerms.delete(toHex(m.friend));
+        intake.forget(toHex(m.friend));
         return;
     }
   }
@@ -611,6 +604,7 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
   function shutdown(): Promise<void> {
     closed ??= (async () => {
       closing = true;
+      intake.releaseAll();
       tickTimer?.cancel();
       await stopListening();
       for (const s of sessions) s.session.close();
@@ -637,6 +631,7 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
     stopListening,
     refreshTrusted: async () => { if (listening !== undefined) await retrust(listening.dir); },
     queryHistory: (q) => store.queryHistory(q),
+    friendMessages: (friend) => intake.stats(toHex(friend)),
     close: shutdown,
   };
 }

@@ -58,7 +58,7 @@ async function until(cond: () => boolean, what: string, ms = 30_000): Promise<vo
 function node(identity: Signer, timing: { keepaliveMs?: number; timeoutMs?: number; handshakeTimeoutMs?: number } = {}): { channeler: Channeler; events: ChannelerEvent[] } {
   const events: ChannelerEvent[] = [];
   const channeler = createChanneler({
-    identity, crypto, clock: systemClock, dial: (a) => tcpConnect(a), onEvent: (e) => events.push(e),
+    identity, crypto, clock: systemClock, dial: (a) => tcpConnect(a), onEvent: (e) => { events.push(e); },
     backoff: { initialMs: 50, maxMs: 500 }, ...timing,
   });
   return { channeler, events };
