@@ -2,21 +2,25 @@
  *    node.rss_mb.idle             after start, configuration, a friend and an app connected
  *    node.rss_mb.flooding_friend  peak while an enabled friend (through a real strelay, inside a
  *                                 proper end-to-end secure channel) sends credit-terms messages,
- *                                 each with many currencies, as fast as its channel lets it
+ *                                 each with many currencies, as fast as its channel lets it;
+ *                                 `appliedWhenAnswered`: how many of them the node had applied
+ *                                 when it answered the honest app right after (the rest are still
+ *                                 on their way: held back, not dropped)
  *    node.rss_mb.flooding_app     peak while a trusted app sends requests as fast as it can and
  *                                 never reads an ack, plus 50 more apps that connect and sit idle
  *    node.rss_mb.after_floods     once both stopped
  *  Each figure also says how much the flooder got written, and whether the node still answered an
  *  honest app within its deadline right after. The bounds: src-core/app/server.ts (requests in
- *  flight per app, bytes queued to an app), the channel's high-water marks (a node that does not
- *  keep up stops reading), the relay's limits. */
+ *  flight per app, bytes queued to an app), src-core/node/intake.ts (messages per friend in the
+ *  node; past it the channeler stops reading the friend), the channel's high-water marks (a node
+ *  that does not keep up stops reading), the relay's limits. */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { AppClient, appToNode } from '../src-core/app/index.ts';
+import { AppClient, appToNode, findFriend } from '../src-core/app/index.ts';
 import { encode } from '../src-core/codec/index.ts';
 import { nodeBackend as crypto } from '../src-core/crypto/backend.node.ts';
 import { type Signer, comparePublicKeys, identityFromSeed, seededRandom } from '../src-core/crypto/index.ts';
@@ -123,9 +127,15 @@ export async function run(ctx: BenchContext): Promise<void> {
       ctx.report({ figure: `node.rss_mb.${what}`, value: mb(peak), unit: 'MB', floodMs, sent, cutOff: cut, nodeAnswersAfter: alive, ...extra });
     };
 
-    const currencies = Array.from({ length: 16 }, (_, i) => ({ currency: `C${i}`, maxDebt: 1n, isOpen: true }));
+    // FST is the friendship's currency: the node's report shows the last terms it applied (maxDebt i)
+    const currencies = Array.from({ length: 16 }, (_, i) => ({ currency: i === 0 ? 'FST' : `C${i}`, maxDebt: 1n, isOpen: true }));
+    const applied = (): number => {
+      const fst = findFriend(honest.report, mallory.publicKey)?.currencies.find((c) => c.currency === 'FST');
+      return fst === undefined ? 0 : Number(fst.localMaxDebt) + 1;
+    };
     await flood('flooding_friend', (i) =>
-      (friend as SecureChannel).send(encodePeerMessage({ kind: 'terms', currencies: currencies.map((c) => ({ ...c, maxDebt: BigInt(i) })) })));
+      (friend as SecureChannel).send(encodePeerMessage({ kind: 'terms', currencies: currencies.map((c) => ({ ...c, maxDebt: BigInt(i) })) })),
+    { get appliedWhenAnswered() { return applied(); } });
     friend.close();
 
     const idle = await Promise.all(appSigners.slice(2).map((s) => connectApp(s)));
