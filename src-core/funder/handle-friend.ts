@@ -7,7 +7,7 @@ import { buyerTransactionFailed, cancelBack, cancelLocalPending, forgetQueuedFro
 import type { Draft } from './draft.ts';
 import { type Hex, toHex } from './hex.ts';
 import { forwardBackwards, mediateRequest } from './mediator.ts';
-import { acceptRemoteReset, generateResetTerms, withCarriedInitialBalances } from './reset.ts';
+import { acceptRemoteReset, generateResetTerms } from './reset.ts';
 import { sellerRequest } from './seller.ts';
 import { type CurrencyConfig, type FriendState, defaultCurrencyConfig, localRelaysFor } from './state.ts';
 import { type IncomingCurrencyMessage, channelCounters, lastIncoming, receiveMoveToken } from './token-channel.ts';
@@ -136,12 +136,11 @@ function handleInconsistencyError(d: Draft, from: Hex, terms: ResetTerms): void 
 function tryRemoteReset(d: Draft, from: Hex, t: MoveToken, tokenWanted: boolean): void {
   const f = d.friend(from)!;
   if (f.channel.kind !== 'inconsistent') return;
-  const accepted = acceptRemoteReset(d.env.crypto, d.localPublicKey, f.remotePublicKey, f.channel.localTerms, t);
-  if (accepted === undefined) {
+  const tc = acceptRemoteReset(d.env.crypto, d.localPublicKey, f.remotePublicKey, f.channel.localTerms, t);
+  if (tc === undefined) {
     d.command(from).resendOutgoing = true; // our terms again
     return;
   }
-  const tc = withCarriedInitialBalances(accepted, f.channel.initialBalances);
   const configs = new Map<string, CurrencyConfig>(f.currencyConfigs);
   for (const c of tc.mutualCredits.keys()) if (!configs.has(c)) configs.set(c, defaultCurrencyConfig);
   const next: FriendState = {

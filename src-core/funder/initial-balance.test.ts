@@ -102,11 +102,11 @@ function brokenBeforeActivation(agreed = 7n): { net: TestNet; a: TestNode; b: Te
 }
 
 describe('agreed starting balances of a currency not active yet, through an inconsistency', () => {
-  it('stay out of the reset terms and are kept by both sides while the channel is broken', () => {
+  it('are part of both sides\' reset terms and are kept while the channel is broken', () => {
     const { a, b } = brokenBeforeActivation();
     const [ca, cb] = [inconsistent(a, b), inconsistent(b, a)];
-    expect(ca.localTerms.balanceForReset).toEqual([{ currency: 'FST', balance: 10n }]);
-    expect(cb.localTerms.balanceForReset).toEqual([{ currency: 'FST', balance: 0n }]);
+    expect(ca.localTerms.balanceForReset).toEqual([{ currency: 'FST', balance: 10n }, { currency: 'FST2', balance: 7n }]);
+    expect(cb.localTerms.balanceForReset).toEqual([{ currency: 'FST', balance: 0n }, { currency: 'FST2', balance: -7n }]);
     expect([ca.initialBalances, cb.initialBalances]).toEqual([new Map([['FST2', 7n]]), new Map([['FST2', -7n]])]);
   });
 
@@ -134,7 +134,7 @@ describe('agreed starting balances of a currency not active yet, through an inco
   });
 
   it.each([['A accepts B\'s terms', 'a'], ['B accepts A\'s terms', 'b']] as const)(
-    'apply when the currency becomes active after the reset (%s)', (_title, who) => {
+    'are settled by the reset, active from then on (%s)', (_title, who) => {
       const { net, a, b } = brokenBeforeActivation();
       const [x, y] = who === 'a' ? [a, b] : [b, a];
       const terms = inconsistent(x, y).remoteTerms;
@@ -145,7 +145,7 @@ describe('agreed starting balances of a currency not active yet, through an inco
       expect([channel(a, b).kind, channel(b, a).kind]).toEqual(['consistent', 'consistent']);
       const fst = who === 'a' ? 0n : 10n; // the adopted terms settle FST
       expect([balanceOf(a, b, 'FST'), balanceOf(b, a, 'FST')]).toEqual([fst, -fst]);
-      expect([balanceOf(a, b, 'FST2'), balanceOf(b, a, 'FST2')]).toEqual([undefined, undefined]);
+      expect([balanceOf(a, b, 'FST2'), balanceOf(b, a, 'FST2')]).toEqual([7n, -7n]);
       for (const [p, q] of [[a, b], [b, a]] as const) {
         net.request(p, { kind: 'set-friend-currency-rate', friendPublicKey: q.signer.publicKey, currency: 'FST2', rate: { mul: 0, add: 0 } });
       }

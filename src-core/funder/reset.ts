@@ -15,22 +15,20 @@ import { compareCurrencies } from './hex.ts';
 import { emptyMutualCredit, type MutualCredit } from './mutual-credit.ts';
 import { type TokenChannel, channelCounters, hashMoveToken, verifyMoveToken } from './token-channel.ts';
 
+/** Our terms: every mutual credit's balance and, for a currency not active yet, the starting
+ *  balance agreed at add-friend (our view). Those are part of the terms so the reset settles
+ *  them too: carried past it one-sidedly, two views that disagree (the usual cause of the
+ *  inconsistency) would break the new channel again as soon as the currency activates. The
+ *  signed layout is the original's (a list of currency balances); the channel built from terms
+ *  activates every currency listed, as for mutual credits. */
 export function generateResetTerms(tc: TokenChannel | undefined, inconsistencyCounter: bigint, resetToken: Uint8Array): ResetTerms {
-  const balances = tc === undefined ? [] : [...tc.mutualCredits.entries()]
-    .sort(([a], [b]) => compareCurrencies(a, b))
-    .map(([currency, mc]) => ({ currency, balance: mc.balance }));
+  const settled = tc === undefined ? [] : [...tc.mutualCredits.entries()].map(([currency, mc]) => ({ currency, balance: mc.balance }));
+  const agreed = [...(tc?.initialBalances ?? [])]
+    .filter(([currency]) => !tc?.mutualCredits.has(currency))
+    .map(([currency, balance]) => ({ currency, balance }));
+  const balances = [...settled, ...agreed].sort((a, b) => compareCurrencies(a.currency, b.currency));
   const counter = tc === undefined ? inconsistencyCounter : channelCounters(tc).inconsistencyCounter;
   return { resetToken, inconsistencyCounter: counter >= U64_MAX ? 0n : counter + 1n, balanceForReset: balances };
-}
-
-/** The reset channel `tc` with the agreed starting balances carried through the inconsistency
- *  (ChannelStatus inconsistent `initialBalances`): a currency the reset gave a mutual credit is
- *  settled by the terms and drops out; the rest start at their agreed balance when both sides
- *  activate them. `initialBalances` is omitted, never empty. */
-export function withCarriedInitialBalances(tc: TokenChannel, carried: ReadonlyMap<string, bigint> | undefined): TokenChannel {
-  if (carried === undefined) return tc;
-  const rest = new Map([...carried].filter(([c]) => !tc.mutualCredits.has(c)));
-  return rest.size === 0 ? tc : { ...tc, initialBalances: rest };
 }
 
 function resetTokenInfo(sender: Uint8Array, receiver: Uint8Array, receiverTerms: ResetTerms): TokenInfo | undefined {

@@ -9,7 +9,7 @@ import { cancelBack } from './cancel.ts';
 import type { Consistent, Draft } from './draft.ts';
 import { type Hex, compareCurrencies, toHex } from './hex.ts';
 import { type McContext, type MutualCredit, sendCancel, sendCollect, sendRequest, sendResponse } from './mutual-credit.ts';
-import { applyLocalReset, withCarriedInitialBalances } from './reset.ts';
+import { applyLocalReset } from './reset.ts';
 import { type CurrencyConfig, type FriendState, type QueuedBackwardsOp, type QueuedRequest, type SentLocalRelays, defaultCurrencyConfig, localRelaysFor } from './state.ts';
 import { type TokenChannel, canAnnounce, channelCounters, prepareSend, sendMoveToken } from './token-channel.ts';
 
@@ -92,11 +92,10 @@ function localReset(d: Draft, k: Hex, f: FriendState, remoteTerms: NonNullable<E
   if (r === undefined) return;
   const configs = new Map<string, CurrencyConfig>(f.currencyConfigs);
   for (const c of r.tc.mutualCredits.keys()) if (!configs.has(c)) configs.set(c, defaultCurrencyConfig);
-  const tc = withCarriedInitialBalances(r.tc, f.channel.kind === 'inconsistent' ? f.channel.initialBalances : undefined);
   const next: FriendState = {
     ...f, currencyConfigs: configs, sentLocalRelays: afterSending(f.sentLocalRelays, relays),
     channel: {
-      kind: 'consistent', tc, pendingBackwardsOps: [], pendingRequests: [], pendingUserRequests: [],
+      kind: 'consistent', tc: r.tc, pendingBackwardsOps: [], pendingRequests: [], pendingUserRequests: [],
       settledResetTokens: [remoteTerms.resetToken, ...(f.channel.kind === 'inconsistent' ? [f.channel.localTerms.resetToken] : [])],
     },
   };

@@ -53,8 +53,8 @@ export type ChannelStatus =
     readonly localTerms: ResetTerms;
     readonly remoteTerms: ResetTerms | undefined;
     /** The broken channel's agreed starting balances of currencies not active yet
-     *  (TokenChannel.initialBalances), our view: not part of the reset terms (the original's signed
-     *  layout lists mutual credits only), carried into the channel the reset creates. Absent: none;
+     *  (TokenChannel.initialBalances), our view, for the report while the channel is broken; they
+     *  are also in `localTerms` (generateResetTerms), which is what a reset settles. Absent: none;
      *  never empty, so snapshots stay canonical. */
     readonly initialBalances?: ReadonlyMap<string, bigint>;
   };

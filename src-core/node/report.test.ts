@@ -47,7 +47,8 @@ describe('the report built from the funder state', () => {
     net.run(a, { kind: 'friend-online', friend: b.signer.publicKey });
     net.deliverAll();
     const r = buildReport(a.state, emptyNodeConfig, new Map(), undefined).friends[0];
-    expect(r?.channel).toMatchObject({ kind: 'inconsistent', localResetTerms: [] });
+    // the agreed balance is in our terms too: the reset settles it
+    expect(r?.channel).toMatchObject({ kind: 'inconsistent', localResetTerms: [{ currency: 'FST2', balance: 7n }] });
     expect(r?.currencies.map((c) => [c.currency, c.balance])).toEqual([['FST2', 7n]]);
   });
 
