@@ -11,6 +11,7 @@ const card: CardView = {
   balances: [{ currency: 'FST', balance: -(1n << 127n) }, { currency: 'USD', balance: 340282366920938463463374607431768211455n >> 1n }],
   address: null,
   backedUpAt: null,
+  needsReset: 2,
   problem: null,
 };
 

@@ -48,6 +48,9 @@ export interface CardView {
   /** When a backup of the card was last saved (`cards.backupSaved`), in ms since the Unix epoch;
    *  null until the first. Always null for a remote card (its key lives on its node). */
   readonly backedUpAt: number | null;
+  /** How many of the card's friends have an inconsistent channel (frozen until reset), so the
+   *  cards list can say so for every card, not only the open one; 0 while the card is offline. */
+  readonly needsReset: number;
   /** Why the card is offline although the wallet is unlocked (its node did not start; its remote
    *  node cannot be reached or does not trust the wallet), in one sentence; null otherwise. */
   readonly problem: string | null;
@@ -273,6 +276,7 @@ const cardView: Schema<CardView> = obj({
   balances: list(obj({ currency: str({ maxLength: 16, minLength: 1 }), balance: i128 }), { max: 1000 }),
   address: nullable(str({ maxLength: 300, minLength: 1 })),
   backedUpAt: nullable(int({ min: 0, max: Number.MAX_SAFE_INTEGER })),
+  needsReset: int({ min: 0, max: 1_000_000 }),
   problem: nullable(str({ maxLength: 1000 })),
 });
 const cardList = obj({ cards: list(cardView, { max: 10_000 }) });

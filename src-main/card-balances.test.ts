@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FriendReport, NodeReport } from '../src-core/app/index.ts';
-import { cardBalances, sameBalances } from './card-balances.ts';
+import { cardBalances, cardSummary, sameBalances, sameSummary } from './card-balances.ts';
 
 const friend = (currencies: Array<[string, bigint]>): FriendReport => ({
   publicKey: new Uint8Array(32),
@@ -30,5 +30,16 @@ describe('cardBalances', () => {
     expect(sameBalances([{ currency: 'A', balance: 1n }], [{ currency: 'A', balance: 1n }])).toBe(true);
     expect(sameBalances([{ currency: 'A', balance: 1n }], [{ currency: 'A', balance: 2n }])).toBe(false);
     expect(sameBalances([{ currency: 'A', balance: 1n }], [])).toBe(false);
+  });
+});
+
+describe('cardSummary', () => {
+  it('counts the friends whose channel is inconsistent, next to the balances', () => {
+    const broken: FriendReport = { ...friend([['FST', 4n]]), channel: { kind: 'inconsistent', localResetTerms: [], remoteResetTerms: undefined } };
+    const s = cardSummary(report([friend([['FST', 1n]]), broken, broken]));
+    expect(s).toEqual({ balances: [{ currency: 'FST', balance: 9n }], needsReset: 2 });
+    expect(sameSummary(s, { balances: s.balances, needsReset: 2 })).toBe(true);
+    expect(sameSummary(s, { balances: s.balances, needsReset: 1 })).toBe(false);
+    expect(cardSummary(report([friend([])])).needsReset).toBe(0);
   });
 });

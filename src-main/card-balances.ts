@@ -14,3 +14,20 @@ export function cardBalances(report: NodeReport): CardBalance[] {
 export function sameBalances(a: readonly CardBalance[], b: readonly CardBalance[]): boolean {
   return a.length === b.length && a.every((x, i) => x.currency === b[i]?.currency && x.balance === b[i]?.balance);
 }
+
+/** What the cards list shows of a card's node, for every card, open or not: its balances and how
+ *  many of its friends' channels are inconsistent (each frozen until someone resets it). */
+export interface CardSummary {
+  readonly balances: readonly CardBalance[];
+  readonly needsReset: number;
+}
+
+export const EMPTY_SUMMARY: CardSummary = { balances: [], needsReset: 0 };
+
+export function cardSummary(report: NodeReport): CardSummary {
+  return { balances: cardBalances(report), needsReset: report.friends.filter((f) => f.channel.kind === 'inconsistent').length };
+}
+
+export function sameSummary(a: CardSummary, b: CardSummary): boolean {
+  return a.needsReset === b.needsReset && sameBalances(a.balances, b.balances);
+}

@@ -14,9 +14,9 @@ import type { Clock, FrameStream } from '../src-core/net/index.ts';
 import { parseHostPort } from '../src-core/net/tcp.node.ts';
 import { type RunningNode, startNode } from '../src-core/node/index.ts';
 import { initNodeDatabase, isStoreError, openNodeStore } from '../src-core/store/index.node.ts';
-import type { BridgeError, CardBalance, Result } from './bridge.ts';
+import type { BridgeError, Result } from './bridge.ts';
 import type { CardEngines } from './card-engines.ts';
-import { cardBalances, sameBalances } from './card-balances.ts';
+import { type CardSummary, EMPTY_SUMMARY, cardSummary, sameSummary } from './card-balances.ts';
 import type { EventHub } from './dispatcher.ts';
 import { type TicketDeps, issueTicket, listTickets, revokeTicket, trustTicket } from './app-tickets.node.ts';
 
@@ -44,7 +44,7 @@ export interface CardEnginesOptions {
 interface Running {
   readonly node: RunningNode;
   ui: MessageTransport | undefined;
-  balances: readonly CardBalance[];
+  summary: CardSummary;
 }
 
 type Fail = { readonly ok: false; readonly error: BridgeError };
@@ -76,11 +76,11 @@ export function createCardEngines(opts: CardEnginesOptions): CardEngines {
   // the host answers `locked` before asking; a card that is still not running failed to start
   const notRunning = (cardId: string): Fail => fail('unavailable', `The node of card ${JSON.stringify(cardId)} is not running (it did not start; the wallet's log says why).`);
 
-  /** Publishes the card's balances when they changed. */
+  /** Publishes the card's summary (balances, channels to reset) when it changed. */
   const refresh = (cardId: string, r: Running): void => {
-    const next = cardBalances(r.node.report());
-    if (sameBalances(next, r.balances)) return;
-    r.balances = next;
+    const next = cardSummary(r.node.report());
+    if (sameSummary(next, r.summary)) return;
+    r.summary = next;
     notify(cardId);
   };
 
@@ -167,7 +167,7 @@ export function createCardEngines(opts: CardEnginesOptions): CardEngines {
         await store.close().catch(() => undefined);
         throw e;
       }
-      const r: Running = { node, ui: undefined, balances: cardBalances(node.report()) };
+      const r: Running = { node, ui: undefined, summary: cardSummary(node.report()) };
       running.set(cardId, r);
       await attachUi(cardId, r);
       await restoreCli(cardId, node);
@@ -184,7 +184,7 @@ export function createCardEngines(opts: CardEnginesOptions): CardEngines {
     },
     status(cardId) {
       const r = running.get(cardId);
-      return r === undefined ? { online: false, balances: [] } : { online: true, balances: r.balances };
+      return r === undefined ? { online: false, ...EMPTY_SUMMARY } : { online: true, ...r.summary };
     },
     async connectApp(cardId) {
       const r = running.get(cardId);

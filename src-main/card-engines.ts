@@ -6,6 +6,8 @@ export interface CardEngineStatus {
   /** The card's node is running (the wallet is unlocked and it started). */
   readonly online: boolean;
   readonly balances: readonly CardBalance[];
+  /** Friends whose channel is inconsistent (CardView.needsReset); 0 when unknown. */
+  readonly needsReset?: number;
   /** Why it is not online, when known (one sentence). */
   readonly problem?: string;
 }

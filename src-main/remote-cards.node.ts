@@ -8,8 +8,8 @@ import { decodeExact } from '../src-core/codec/index.ts';
 import type { CryptoBackend } from '../src-core/crypto/index.ts';
 import type { RemoteCard } from '../src-core/files/index.ts';
 import type { Clock, Timer } from '../src-core/net/index.ts';
-import type { BridgeError, CardBalance, Result } from './bridge.ts';
-import { cardBalances, sameBalances } from './card-balances.ts';
+import type { BridgeError, Result } from './bridge.ts';
+import { type CardSummary, EMPTY_SUMMARY, cardSummary, sameSummary } from './card-balances.ts';
 import type { EventHub } from './dispatcher.ts';
 import { connectRemoteCard, type RemoteCardSession } from './remote-card.node.ts';
 import type { RemoteCards } from './remote-cards.ts';
@@ -32,7 +32,7 @@ interface Entry {
   readonly card: RemoteCard;
   session: RemoteCardSession | undefined;
   report: NodeReport | undefined;
-  balances: readonly CardBalance[];
+  summary: CardSummary;
   /** The online state last told to listeners (a connection's `open` turns false on its own). */
   toldOnline: boolean;
   toldError: string | undefined;
@@ -67,10 +67,10 @@ export function createRemoteCards(opts: RemoteCardsOptions): RemoteCards {
 
   /** Publishes the card's status when it changed (online, balances, or why it is offline). */
   const update = (cardId: string, e: Entry): void => {
-    const next = e.report === undefined ? [] : cardBalances(e.report);
+    const next = e.report === undefined ? EMPTY_SUMMARY : cardSummary(e.report);
     const now = online(e);
-    const same = sameBalances(next, e.balances) && e.toldOnline === now && e.toldError === e.lastError;
-    e.balances = next;
+    const same = sameSummary(next, e.summary) && e.toldOnline === now && e.toldError === e.lastError;
+    e.summary = next;
     e.toldOnline = now;
     e.toldError = e.lastError;
     if (!same) notify(cardId);
@@ -193,7 +193,7 @@ export function createRemoteCards(opts: RemoteCardsOptions): RemoteCards {
       if (entries.has(cardId)) return;
       const e: Entry = {
         card: { ...card, appPrivateKey: card.appPrivateKey.slice() },
-        session: undefined, report: undefined, balances: [], toldOnline: false, toldError: undefined, connecting: undefined, timer: undefined,
+        session: undefined, report: undefined, summary: EMPTY_SUMMARY, toldOnline: false, toldError: undefined, connecting: undefined, timer: undefined,
         delayMs: minDelay, stopped: false, lastError: undefined, onReport: undefined,
       };
       entries.set(cardId, e);
@@ -205,9 +205,9 @@ export function createRemoteCards(opts: RemoteCardsOptions): RemoteCards {
     },
     status(cardId) {
       const e = entries.get(cardId);
-      if (e === undefined) return { online: false, balances: [] };
+      if (e === undefined) return { online: false, ...EMPTY_SUMMARY };
       const on = online(e);
-      return on || e.lastError === undefined ? { online: on, balances: e.balances } : { online: false, balances: e.balances, problem: e.lastError };
+      return on || e.lastError === undefined ? { online: on, ...e.summary } : { online: false, ...e.summary, problem: e.lastError };
     },
     async connectApp(cardId) {
       const e = entries.get(cardId);

@@ -114,6 +114,7 @@ export function createWalletHost(opts: WalletHostOptions): WalletHost {
       id: c.id, name: c.name, publicKey: toBase64Url(c.publicKey), kind: c.kind, online: st.online, balances: [...st.balances],
       address: c.kind === 'remote' ? c.address : null,
       backedUpAt: c.kind === 'local' ? c.backedUpAt : null,
+      needsReset: st.needsReset ?? 0,
       problem: walletKey === undefined || st.online ? null : (st.problem ?? startProblems.get(c.id) ?? null),
     };
   };

@@ -50,6 +50,7 @@ export function CardItem({ card, onRename, onRemove, onOpen }: CardItemProps) {
             {' · '}{card.online ? 'online' : 'offline'}
           </div>
           {card.problem !== null && <div className="card-meta warn" role="status">{card.problem}</div>}
+          {card.needsReset > 0 && <div className="card-meta warn" role="status">{describeNeedsReset(card.needsReset)}</div>}
           {card.kind === 'local' && <div className={`card-meta${card.backedUpAt === null ? ' warn' : ''}`}>{describeBackedUp(card.backedUpAt)}</div>}
         </div>
         <div className="balance" aria-label={`Balances of ${card.name}`}>
@@ -90,4 +91,10 @@ export function CardItem({ card, onRename, onRemove, onOpen }: CardItemProps) {
       {error !== undefined && <p role="alert" className="message error">{error}</p>}
     </li>
   );
+}
+
+/** A card whose channels need a reset, said on the cards list so a card that is not open is
+ *  noticed too: those friendships carry no payments until one side accepts the other's terms. */
+export function describeNeedsReset(n: number): string {
+  return `${n === 1 ? '1 friend needs' : `${n} friends need`} a channel reset: open the card, then the friend, to compare both sides' terms.`;
 }

@@ -130,6 +130,11 @@ describe('resetting an inconsistent channel', () => {
       return f?.online === true && f.channel.kind === 'inconsistent' && f.channel.remoteResetTerms !== undefined;
     };
     await until(() => inconsistent(a, bobKey) && inconsistent(b, aliceKey), 'both sides to see the channel inconsistent');
+    // the cards list says so for every card, open or not (from the host, not the open session)
+    await until(() => a.getState().cards.every((c) => c.needsReset === 1), 'the cards list to show the channel to reset');
+    // a person reads the terms for a while: the reset must still hold afterwards (it did not when
+    // each side carried its own starting balance past the reset: docs/funder.md)
+    await new Promise((r) => setTimeout(r, 3000));
     const { resetView } = await import('../friend/friend-actions.ts');
     const v = resetView(findFriend(report(a), bobKey)!);
     const bobSide = resetView(findFriend(report(b), aliceKey)!);
@@ -141,6 +146,7 @@ describe('resetting an inconsistent channel', () => {
     expect(v?.explanation.join(' ')).toContain('Bob proposes to start again from');
     expect(await a.getState().resetFriendChannel(bobKey)).toEqual({ ok: true, value: undefined });
     await until(() => findFriend(report(a), bobKey)?.channel.kind === 'consistent' && findFriend(report(b), aliceKey)?.channel.kind === 'consistent', 'the channel reset');
+    await until(() => a.getState().cards.every((c) => c.needsReset === 0), 'the cards list to drop the reset notice');
     const agreed = v?.theirs?.find((t) => t.currency === 'FST')?.balance ?? 0n;
     expect(findFriend(report(a), bobKey)?.currencies.find((c) => c.currency === 'FST')?.balance ?? 0n).toBe(agreed);
     expect(findFriend(report(b), aliceKey)?.currencies.find((c) => c.currency === 'FST')?.balance ?? 0n).toBe(-agreed);
