@@ -1,18 +1,18 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type NodeToApp, appToNode, nodeToApp } from '../src-core/app/index.ts';
-import { decodeExact, encode, fromBase64Url, toBase64Url } from '../src-core/codec/index.ts';
+import { appToNode } from '../src-core/app/index.ts';
+import { encode, fromBase64Url, toBase64Url } from '../src-core/codec/index.ts';
 import { parseNodeTicket } from '../src-core/files/index.ts';
 import { nodeBackend } from '../src-core/crypto/backend.node.ts';
 import { seededRandom } from '../src-core/crypto/index.ts';
 import { openCardBackup, sealCardBackup } from './card-backup.ts';
 import { nodeScryptKdf } from './kdf.node.ts';
 import { CARDS_DIR, NODE_DB_FILE } from './card-engines.node.ts';
-import { openWalletHost, type RunningHost } from './host.node.ts';
+import type { RunningHost } from './host.node.ts';
+import { openTestHost } from './test-host.node.ts';
 
 const dirs: string[] = [];
 const hosts: RunningHost[] = [];
@@ -22,37 +22,7 @@ afterEach(async () => {
 });
 
 const PW = 'card engine password';
-type Answer = { ok: boolean; value?: any; error?: { code: string; message: string } };
-
-/** A real host on a temp data folder, with every app.message event decoded and awaitable. */
-async function openHost(dataDir?: string) {
-  const dir = dataDir ?? join(mkdtempSync(join(tmpdir(), 'offset-cards-')), 'data');
-  if (dataDir === undefined) dirs.push(join(dir, '..'));
-  const internal: unknown[] = [];
-  const h = await openWalletHost(dir, (e) => internal.push(e), { cost: { logN: 4, r: 8, p: 1 } });
-  hosts.push(h);
-  const messages: Array<{ cardId: string; message: NodeToApp }> = [];
-  const waiters: Array<() => void> = [];
-  h.events.subscribe((text) => {
-    const e = JSON.parse(text) as { name: string; payload: { cardId: string; message: string } };
-    if (e.name !== 'app.message') return;
-    const decoded = decodeExact(nodeToApp, fromBase64Url(e.payload.message) as Uint8Array);
-    if (!decoded.ok) throw new Error(`the host sent an undecodable app message: ${decoded.error.message}`);
-    messages.push({ cardId: e.payload.cardId, message: decoded.value });
-    for (const w of waiters.splice(0)) w();
-  });
-  let id = 0;
-  const call = async (name: string, args: unknown = {}): Promise<Answer> => JSON.parse(await h.dispatcher.handle(JSON.stringify({ id: ++id, name, args }))) as Answer;
-  /** The first app message (from index `from`) of `cardId` that `pred` accepts. */
-  const waitFor = async (cardId: string, pred: (m: NodeToApp) => boolean, from = 0): Promise<NodeToApp> => {
-    for (;;) {
-      const hit = messages.slice(from).find((m) => m.cardId === cardId && pred(m.message));
-      if (hit !== undefined) return hit.message;
-      await new Promise<void>((r) => waiters.push(r));
-    }
-  };
-  return { dir, h, call, messages, waitFor, internal };
-}
+const openHost = (dataDir?: string) => openTestHost({ dirs, hosts }, { tmpPrefix: 'offset-cards-', ...(dataDir === undefined ? {} : { dataDir }) });
 
 const request = (requestId: Uint8Array, accept: boolean): string =>
   toBase64Url(encode(appToNode, { requestId, request: { kind: 'set-accept-auto-collect', accept } }));

@@ -2,13 +2,13 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type NodeToApp, nodeToApp } from '../src-core/app/index.ts';
-import { decodeExact, fromBase64Url, toBase64Url } from '../src-core/codec/index.ts';
+import { toBase64Url } from '../src-core/codec/index.ts';
 import { nodeBackend } from '../src-core/crypto/backend.node.ts';
 import { parseIdent } from '../src-core/files/index.ts';
 import { background, freePort, runBin } from '../src-core/node/it/procs.ts';
 import { CARDS_DIR } from './card-engines.node.ts';
-import { openWalletHost, type RunningHost } from './host.node.ts';
+import type { RunningHost } from './host.node.ts';
+import { openTestHost } from './test-host.node.ts';
 
 const dirs: string[] = [];
 const hosts: RunningHost[] = [];
@@ -54,33 +54,7 @@ async function commandLineNode() {
   };
 }
 
-async function openHost() {
-  const dir = join(mkdtempSync(join(tmpdir(), 'offset-node-import-w-')), 'data');
-  dirs.push(join(dir, '..'));
-  const internal: unknown[] = [];
-  const h = await openWalletHost(dir, (e) => internal.push(e), { cost: { logN: 4, r: 8, p: 1 } });
-  hosts.push(h);
-  const messages: Array<{ cardId: string; message: NodeToApp }> = [];
-  const waiters: Array<() => void> = [];
-  h.events.subscribe((text) => {
-    const e = JSON.parse(text) as { name: string; payload: { cardId: string; message: string } };
-    if (e.name !== 'app.message') return;
-    const d = decodeExact(nodeToApp, fromBase64Url(e.payload.message) as Uint8Array);
-    if (!d.ok) throw new Error(d.error.message);
-    messages.push({ cardId: e.payload.cardId, message: d.value });
-    for (const w of waiters.splice(0)) w();
-  });
-  let id = 0;
-  const call = async (name: string, args: unknown = {}): Promise<any> => JSON.parse(await h.dispatcher.handle(JSON.stringify({ id: ++id, name, args })));
-  const waitFor = async (cardId: string, pred: (m: NodeToApp) => boolean, from = 0): Promise<NodeToApp> => {
-    for (;;) {
-      const hit = messages.slice(from).find((m) => m.cardId === cardId && pred(m.message));
-      if (hit !== undefined) return hit.message;
-      await new Promise<void>((r) => waiters.push(r));
-    }
-  };
-  return { dir, call, messages, waitFor, internal };
-}
+const openHost = () => openTestHost({ dirs, hosts }, { tmpPrefix: 'offset-node-import-w-' });
 
 describe('moving a command line node into the wallet (cards.importNode)', () => {
   it('becomes a local card with its key and its configuration; refusals change nothing', async () => {
