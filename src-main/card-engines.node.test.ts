@@ -1,8 +1,7 @@
-import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { runBin } from '../src-core/cli/it/spawn.ts';
 import { appToNode } from '../src-core/app/index.ts';
 import { encode, fromBase64Url, toBase64Url } from '../src-core/codec/index.ts';
 import { parseNodeTicket } from '../src-core/files/index.ts';
@@ -27,15 +26,8 @@ const openHost = (dataDir?: string) => openTestHost({ dirs, hosts }, { tmpPrefix
 const request = (requestId: Uint8Array, accept: boolean): string =>
   toBase64Url(encode(appToNode, { requestId, request: { kind: 'set-accept-auto-collect', accept } }));
 
-function stctrl(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const bin = fileURLToPath(new URL('../bin/stctrl.js', import.meta.url));
-  return new Promise((resolve, reject) => {
-    execFile(process.execPath, [bin, ...args], { timeout: 60_000, encoding: 'utf8' }, (error, stdout, stderr) => {
-      if (error && typeof error.code !== 'number') { reject(error); return; }
-      resolve({ code: error ? (error.code as number) : 0, stdout, stderr });
-    });
-  });
-}
+/** The real stctrl, as a person would run it. */
+const stctrl = (args: readonly string[]) => runBin('stctrl', args, process.cwd());
 
 describe('local cards are node engines', () => {
   it('gives a new card a node database and a running node whose report reaches the bridge', async () => {

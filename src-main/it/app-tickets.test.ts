@@ -1,13 +1,12 @@
 /** Scoped pairing through the bridge of a real wallet host with a real card node: a ticket
  *  issued without `config` lets the real stctrl read (`info`) but not configure; an app
  *  connected with it is cut off the moment the ticket is revoked, and stctrl is refused after. */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { runBin } from '../../src-core/cli/it/spawn.ts';
 import { AppClient } from '../../src-core/app/index.ts';
 import { nodeBackend as crypto } from '../../src-core/crypto/backend.node.ts';
 import { identityFromSeed } from '../../src-core/crypto/index.ts';
@@ -23,15 +22,8 @@ afterEach(async () => {
 
 type Answer = { ok: boolean; value?: any; error?: { code: string; message: string } };
 
-function stctrl(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const bin = fileURLToPath(new URL('../../bin/stctrl.js', import.meta.url));
-  return new Promise((resolve, reject) => {
-    execFile(process.execPath, [bin, ...args], { timeout: 60_000, encoding: 'utf8' }, (error, stdout, stderr) => {
-      if (error && typeof error.code !== 'number') { reject(error); return; }
-      resolve({ code: error ? (error.code as number) : 0, stdout, stderr });
-    });
-  });
-}
+/** The real stctrl, as a person would run it. */
+const stctrl = (args: readonly string[]) => runBin('stctrl', args, process.cwd());
 
 describe('app tickets issued from the wallet', () => {
   it('scope what stctrl may do, and a revoked one stops working at once', async () => {

@@ -3,12 +3,11 @@
  *  way the renderer drives them; their balances survive a lock and unlock, and stctrl attached
  *  to a card sees the same friends and balances as the bridge; a card exported, removed and
  *  imported again has its friend and balance and pays on. */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { runBin } from '../../src-core/cli/it/spawn.ts';
 import {
   AppClient, type MessageTransport, type NodeReport, type PaymentPlan, executePayment, findFriend, formatBalance, formatFriendsTable, quotePayment,
 } from '../../src-core/app/index.ts';
@@ -94,15 +93,8 @@ async function quote(app: AppClient, destination: Uint8Array, amount: bigint): P
   }
 }
 
-function stctrl(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const bin = fileURLToPath(new URL('../../bin/stctrl.js', import.meta.url));
-  return new Promise((resolve, reject) => {
-    execFile(process.execPath, [bin, ...args], { timeout: 60_000, encoding: 'utf8' }, (error, stdout, stderr) => {
-      if (error && typeof error.code !== 'number') { reject(error); return; }
-      resolve({ code: error ? (error.code as number) : 0, stdout, stderr });
-    });
-  });
-}
+/** The real stctrl, as a person would run it. */
+const stctrl = (args: readonly string[]) => runBin('stctrl', args, process.cwd());
 
 describe('two local cards in one host', () => {
   it('become friends through a relay, pay each other, and keep their balances across lock and unlock and a backup', async () => {
