@@ -13,7 +13,7 @@ import { type Background, background, freePort, poll, runBin } from '../src-core
 import { buildRenderer } from '../src-main/build.node.ts';
 import { CSV_HEADER, parseCsv } from '../src-renderer/history/history-csv.ts';
 import { qrVideoY4m as y4mOf } from './qr-video.ts';
-import { artifactPath, launchChromium, startWallet, type RunningWallet } from './support.ts';
+import { artifactPath, launchChromium, openWalletWindow, startWallet, type RunningWallet } from './support.ts';
 
 let dir: string;
 let wallet: RunningWallet | undefined;
@@ -109,15 +109,7 @@ async function cliOn(page: Page): Promise<{ ident: string; ticket: string; comma
 describe('card settings and history in Chromium (browser mode)', () => {
   it('adds relays and index servers, gives stctrl access, and shows, filters and exports the history', async () => {
     if (wallet === undefined || browser === undefined) throw new Error('not started');
-    const context = await browser.newContext({ colorScheme: 'light', viewport: { width: 1000, height: 900 }, acceptDownloads: true });
-    const page = await context.newPage();
-    const problems: string[] = [];
-    page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
-    page.on('pageerror', (e) => problems.push(e.message));
-    await page.goto(wallet.url);
-    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-    await page.getByLabel('Confirm password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Set password' }).click();
+    const { page, context, problems } = await openWalletWindow(browser, wallet.url, { password: PASSWORD, acceptDownloads: true });
     await page.getByRole('heading', { name: 'Cards', level: 1 }).waitFor();
     await createCard(page, 'Alice');
     await createCard(page, 'Bob');

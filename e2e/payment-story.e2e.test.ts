@@ -11,13 +11,13 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatQrPayload, parseCommit } from '../src-core/files/index.ts';
 import { buildRenderer } from '../src-main/build.node.ts';
 import { qrPixels } from '../src-renderer/qr/qr-pixels.ts';
 import { runBin } from '../src-core/node/it/procs.ts';
-import { artifactPath, launchChromium, startWallet, type RunningWallet } from './support.ts';
+import { artifactPath, launchChromium, openWalletWindow, startWallet, type RunningWallet, type WalletWindow } from './support.ts';
 import { type TicketedServers, startTicketedServers } from './servers.ts';
 
 const PASSWORD = 'payment story password';
@@ -68,22 +68,14 @@ afterAll(async () => {
   if (dir !== '') rmSync(dir, { recursive: true, force: true });
 });
 
-/** One wallet's window, with the page's errors collected. */
-interface Window { readonly page: Page; readonly context: BrowserContext; readonly problems: string[] }
+/** One wallet's window (a new wallet: its password set), with the page's errors collected. */
+type Window = WalletWindow;
 
 async function openWindow(wallet: RunningWallet): Promise<Window> {
   if (browser === undefined) throw new Error('no browser');
-  const context = await browser.newContext({ colorScheme: 'light', viewport: { width: 1000, height: 900 }, acceptDownloads: true });
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
-  page.on('pageerror', (e) => problems.push(e.message));
-  await page.goto(wallet.url);
-  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-  await page.getByLabel('Confirm password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Set password' }).click();
-  await page.getByRole('heading', { name: 'Cards', level: 1 }).waitFor();
-  return { page, context, problems };
+  const w = await openWalletWindow(browser, wallet.url, { password: PASSWORD, acceptDownloads: true });
+  await w.page.getByRole('heading', { name: 'Cards', level: 1 }).waitFor();
+  return w;
 }
 
 async function createCard(page: Page, name: string): Promise<void> {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRenderer } from '../src-main/build.node.ts';
-import { artifactPath, launchChromium, startWallet, type RunningWallet } from './support.ts';
+import { artifactPath, launchChromium, openWalletWindow, startWallet, type RunningWallet } from './support.ts';
 import { type TicketedServers, startTicketedServers } from './servers.ts';
 
 const PASSWORD = 'safety e2e password';
@@ -108,15 +108,7 @@ async function saveSafety(page: Page, o: { autoLock: string; unit: string; fst: 
 describe('safety habits in Chromium (browser mode, real strelay and stindex)', () => {
   it('reminds to back up until the first backup, asks the password above the threshold, and locks when idle', async () => {
     if (browser === undefined || wallet === undefined) throw new Error('not started');
-    const context = await browser.newContext({ colorScheme: 'light', viewport: { width: 1000, height: 900 }, acceptDownloads: true });
-    const page = await context.newPage();
-    const problems: string[] = [];
-    page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
-    page.on('pageerror', (e) => problems.push(e.message));
-    await page.goto(wallet.url);
-    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-    await page.getByLabel('Confirm password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Set password' }).click();
+    const { page, context, problems } = await openWalletWindow(browser, wallet.url, { password: PASSWORD, acceptDownloads: true });
     await page.getByRole('heading', { name: 'Cards', level: 1 }).waitFor();
     await createCard(page, 'Alice');
     await createCard(page, 'Bob');
