@@ -9,7 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Background, background, freePort, runBin } from '../src-core/node/it/procs.ts';
 import { buildRenderer } from '../src-main/build.node.ts';
-import { artifactPath, launchChromium, startWallet, type RunningWallet } from './support.ts';
+import { artifactPath, createCard, launchChromium, type RunningWallet, startWallet } from './support.ts';
 
 let dir = '';
 let walletA: RunningWallet | undefined;
@@ -54,11 +54,6 @@ async function openWallet(url: string, password: string): Promise<{ page: Page; 
   return { page, problems };
 }
 
-async function createCard(page: Page, name: string): Promise<void> {
-  await page.getByLabel('Card name').fill(name);
-  await page.getByRole('button', { name: 'Create card' }).click();
-  await page.getByRole('list', { name: 'Cards' }).getByRole('button', { name: `Open ${name}` }).waitFor();
-}
 
 /** Alice takes Bob as a friend with a starting balance, so her node database has something to carry. */
 async function befriend(page: Page): Promise<void> {

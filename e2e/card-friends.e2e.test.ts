@@ -4,7 +4,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readQrPixels } from '../src-renderer/qr/qr-pixels.ts';
-import { artifactPath, openBrowserWallet, openWalletWindow, type BrowserWallet, type RunningWallet } from './support.ts';
+import { artifactPath, type BrowserWallet, createCard, openBrowserWallet, openWalletWindow, type RunningWallet } from './support.ts';
 
 let session: BrowserWallet | undefined;
 let wallet: RunningWallet;
@@ -21,11 +21,6 @@ afterAll(async () => {
 
 const PASSWORD = 'e2e friends password';
 
-async function createCard(page: Page, name: string): Promise<void> {
-  await page.getByLabel('Card name').fill(name);
-  await page.getByRole('button', { name: 'Create card' }).click();
-  await page.getByRole('list', { name: 'Cards' }).getByRole('button', { name: `Open ${name}` }).waitFor();
-}
 
 async function friendFileOf(page: Page, card: string): Promise<string> {
   await page.getByRole('button', { name: `Open ${card}` }).click();

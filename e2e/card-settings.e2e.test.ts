@@ -13,7 +13,7 @@ import { type Background, background, freePort, poll, runBin } from '../src-core
 import { buildRenderer } from '../src-main/build.node.ts';
 import { CSV_HEADER, parseCsv } from '../src-renderer/history/history-csv.ts';
 import { qrVideoY4m as y4mOf } from './qr-video.ts';
-import { artifactPath, launchChromium, openWalletWindow, startWallet, type RunningWallet } from './support.ts';
+import { artifactPath, createCard, launchChromium, openCard, openWalletWindow, type RunningWallet, startWallet } from './support.ts';
 
 let dir: string;
 let wallet: RunningWallet | undefined;
@@ -53,23 +53,22 @@ afterAll(async () => {
 
 const PASSWORD = 'e2e settings password';
 
-async function createCard(page: Page, name: string): Promise<void> {
-  await page.getByLabel('Card name').fill(name);
-  await page.getByRole('button', { name: 'Create card' }).click();
-  await page.getByRole('list', { name: 'Cards' }).getByRole('button', { name: `Open ${name}` }).waitFor();
-}
 
-async function openCard(page: Page, name: string): Promise<void> {
-  if (await page.getByRole('button', { name: '← All cards' }).count() > 0) await page.getByRole('button', { name: '← All cards' }).click();
-  await page.getByRole('button', { name: `Open ${name}` }).click();
-  await page.getByRole('heading', { name, level: 1 }).waitFor();
-}
 
 const tab = (page: Page, name: string) => page.getByRole('tab', { name }).click();
 
 async function chooseFile(page: Page, button: string, file: { name: string; mimeType: string; buffer: Buffer }): Promise<void> {
   const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByRole('button', { name: button }).click()]);
   await chooser.setFiles(file);
+}
+
+/** Opens a ticket file and waits until the page has read it into the ticket field (the read is
+ *  asynchronous; a click on "Add" before it would send the field's old text). */
+async function openTicketFile(page: Page, kind: 'relay' | 'index server', file: { name: string; mimeType: string; buffer: Buffer }): Promise<void> {
+  const article = kind === 'relay' ? 'a' : 'an';
+  const field = kind === 'relay' ? 'Relay ticket' : 'Index server ticket';
+  await chooseFile(page, `Open ${article} ${kind} ticket file…`, file);
+  await poll(`${file.name} in the ${field} field`, async () => ((await page.getByLabel(field, { exact: true }).inputValue()) === file.buffer.toString() ? true : undefined), 10_000, 50);
 }
 
 async function friendFile(page: Page): Promise<string> {
@@ -119,7 +118,7 @@ describe('card settings and history in Chromium (browser mode)', () => {
     // Alice: bad input first, nothing added
     await openCard(page, 'Alice');
     await tab(page, 'Settings');
-    await chooseFile(page, 'Open a relay ticket file…', { name: 'notes.ticket', mimeType: 'text/plain', buffer: Buffer.from('hello, not a ticket') });
+    await openTicketFile(page, 'relay', { name: 'notes.ticket', mimeType: 'text/plain', buffer: Buffer.from('hello, not a ticket') });
     await page.getByLabel('Relay name', { exact: true }).fill('notes');
     await page.getByRole('button', { name: 'Add relay' }).click();
     await page.getByRole('alert').filter({ hasText: 'This is not a relay ticket we can read' }).waitFor();
@@ -135,8 +134,8 @@ describe('card settings and history in Chromium (browser mode)', () => {
     // a relay from its ticket file, the index server from the camera
     await page.getByLabel('Relay ticket', { exact: true }).fill('');
     await page.getByLabel('Relay name', { exact: true }).fill('');
-    await chooseFile(page, 'Open a relay ticket file…', { name: 'my_relay.ticket', mimeType: 'application/json', buffer: relayTicket });
-    expect(await page.getByLabel('Relay name', { exact: true }).inputValue()).toBe('my relay');
+    await openTicketFile(page, 'relay', { name: 'my_relay.ticket', mimeType: 'application/json', buffer: relayTicket });
+    expect(await page.getByLabel('Relay name', { exact: true }).inputValue()).toBe('my relay'); // set with the ticket text
     await page.getByRole('button', { name: 'Add relay' }).click();
     await page.getByRole('listitem', { name: 'relay my relay' }).getByText('connected', { exact: true }).waitFor({ timeout: 30_000 });
     await page.getByRole('button', { name: 'Scan an index server ticket with the camera' }).click();
@@ -154,7 +153,7 @@ describe('card settings and history in Chromium (browser mode)', () => {
     await page.getByLabel('Relay name', { exact: true }).fill('relay');
     await page.getByRole('button', { name: 'Add relay' }).click();
     await page.getByRole('listitem', { name: 'relay relay' }).getByText('connected', { exact: true }).waitFor({ timeout: 30_000 });
-    await chooseFile(page, 'Open an index server ticket file…', { name: 'index_client.ticket', mimeType: 'application/json', buffer: indexTicket });
+    await openTicketFile(page, 'index server', { name: 'index_client.ticket', mimeType: 'application/json', buffer: indexTicket });
     await page.getByRole('button', { name: 'Add index server' }).click();
     await page.getByRole('listitem', { name: 'index server index client' }).getByText('connected', { exact: true }).waitFor({ timeout: 30_000 });
 

@@ -10,7 +10,7 @@ import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRenderer } from '../src-main/build.node.ts';
 import { type Background, background, freePort, runBin } from '../src-core/node/it/procs.ts';
-import { artifactPath, launchChromium, startWallet, type RunningWallet } from './support.ts';
+import { artifactPath, createCard, launchChromium, type RunningWallet, startWallet } from './support.ts';
 
 const PASSWORD = 'exposure e2e password';
 let dir = '';
@@ -42,11 +42,6 @@ afterAll(async () => {
 
 const status = (scope: Page | Locator, text: string | RegExp): Promise<void> => scope.getByRole('status').filter({ hasText: text }).first().waitFor();
 
-async function createCard(page: Page, name: string): Promise<void> {
-  await page.getByLabel('Card name').fill(name);
-  await page.getByRole('button', { name: 'Create card' }).click();
-  await page.getByRole('list', { name: 'Cards' }).getByRole('button', { name: `Open ${name}` }).waitFor();
-}
 
 /** Shows `card`'s page (from wherever the window is) on `tab`. */
 async function show(page: Page, card: string, tab: string): Promise<void> {

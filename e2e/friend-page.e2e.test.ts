@@ -9,7 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRenderer } from '../src-main/build.node.ts';
 import { qrVideoY4m as y4mOf } from './qr-video.ts';
-import { artifactPath, launchChromium, openWalletWindow, startWallet, type RunningWallet } from './support.ts';
+import { artifactPath, createCard, launchChromium, openWalletWindow, type RunningWallet, startWallet } from './support.ts';
 
 let dir: string;
 let wallet: RunningWallet | undefined;
@@ -37,11 +37,6 @@ afterAll(async () => {
 
 const PASSWORD = 'e2e friend page password';
 
-async function createCard(page: Page, name: string): Promise<void> {
-  await page.getByLabel('Card name').fill(name);
-  await page.getByRole('button', { name: 'Create card' }).click();
-  await page.getByRole('list', { name: 'Cards' }).getByRole('button', { name: `Open ${name}` }).waitFor();
-}
 
 describe('friend page in Chromium (browser mode)', () => {
   it('adds a friend by the camera, renames it, sets its fee rate, edits currencies and removes it after a warning', async () => {

@@ -9,7 +9,9 @@ import { expect } from 'vitest';
 import { runBin } from '../src-core/node/it/procs.ts';
 import { buildRenderer } from '../src-main/build.node.ts';
 import { qrPixels, readQrPixels } from '../src-renderer/qr/qr-pixels.ts';
-import { artifactPath, launchChromium, openWalletWindow, startWallet, type RunningWallet } from './support.ts';
+import { artifactPath, createCard, launchChromium, openWalletWindow, startWallet, type RunningWallet } from './support.ts';
+
+export { createCard };
 import { type TicketedServers, startTicketedServers } from './servers.ts';
 
 export const PASSWORD = 'money world password';
@@ -114,11 +116,6 @@ export async function shopAndBuyer(world: World): Promise<{ shop: Window; buyer:
   return { shop, buyer };
 }
 
-export async function createCard(page: Page, name: string): Promise<void> {
-  await page.getByLabel('Card name').fill(name);
-  await page.getByRole('button', { name: 'Create card' }).click();
-  await page.getByRole('list', { name: 'Cards' }).getByRole('button', { name: `Open ${name}` }).waitFor();
-}
 
 /** Shows `card`'s page (from wherever the window is) on `tab`. */
 export async function show(page: Page, card: string, tab: string): Promise<void> {

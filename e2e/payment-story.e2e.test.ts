@@ -17,7 +17,7 @@ import { formatQrPayload, parseCommit } from '../src-core/files/index.ts';
 import { buildRenderer } from '../src-main/build.node.ts';
 import { qrPixels } from '../src-renderer/qr/qr-pixels.ts';
 import { runBin } from '../src-core/node/it/procs.ts';
-import { artifactPath, launchChromium, openWalletWindow, startWallet, type RunningWallet, type WalletWindow } from './support.ts';
+import { artifactPath, createCard, launchChromium, openWalletWindow, type RunningWallet, startWallet, type WalletWindow } from './support.ts';
 import { type TicketedServers, startTicketedServers } from './servers.ts';
 
 const PASSWORD = 'payment story password';
@@ -78,11 +78,6 @@ async function openWindow(wallet: RunningWallet): Promise<Window> {
   return w;
 }
 
-async function createCard(page: Page, name: string): Promise<void> {
-  await page.getByLabel('Card name').fill(name);
-  await page.getByRole('button', { name: 'Create card' }).click();
-  await page.getByRole('list', { name: 'Cards' }).getByRole('button', { name: `Open ${name}` }).waitFor();
-}
 
 /** Shows `card`'s page (from wherever the window is) on `tab`. */
 async function show(page: Page, card: string, tab: string): Promise<void> {

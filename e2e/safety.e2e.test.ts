@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRenderer } from '../src-main/build.node.ts';
-import { artifactPath, launchChromium, openWalletWindow, startWallet, type RunningWallet } from './support.ts';
+import { artifactPath, createCard, launchChromium, openWalletWindow, type RunningWallet, startWallet } from './support.ts';
 import { type TicketedServers, startTicketedServers } from './servers.ts';
 
 const PASSWORD = 'safety e2e password';
@@ -39,11 +39,6 @@ afterAll(async () => {
 const status = (scope: Page | Locator, text: string | RegExp): Promise<void> => scope.getByRole('status').filter({ hasText: text }).first().waitFor();
 const alert = (scope: Page | Locator, text: string | RegExp): Promise<void> => scope.getByRole('alert').filter({ hasText: text }).first().waitFor();
 
-async function createCard(page: Page, name: string): Promise<void> {
-  await page.getByLabel('Card name').fill(name);
-  await page.getByRole('button', { name: 'Create card' }).click();
-  await page.getByRole('list', { name: 'Cards' }).getByRole('button', { name: `Open ${name}` }).waitFor();
-}
 
 async function toCards(page: Page): Promise<void> {
   const back = page.getByRole('button', { name: '← All cards' });

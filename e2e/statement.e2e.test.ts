@@ -16,7 +16,7 @@ import { tcpConnect } from '../src-core/net/tcp.node.ts';
 import { type RelayServer, startRelayServer } from '../src-core/relay/server.node.ts';
 import { parseStatement, verifyStatement } from '../src-core/statement/index.ts';
 import { runBin } from '../src-core/cli/it/spawn.ts';
-import { ROOT, artifactPath, openBrowserWallet, type BrowserWallet } from './support.ts';
+import { artifactPath, type BrowserWallet, createCard, openBrowserWallet, openCard, ROOT } from './support.ts';
 
 let session: BrowserWallet | undefined;
 let browser: Browser;
@@ -44,18 +44,7 @@ afterAll(async () => {
 
 const PASSWORD = 'e2e statement password';
 
-async function createCard(page: Page, name: string): Promise<void> {
-  await page.getByLabel('Card name').fill(name);
-  await page.getByRole('button', { name: 'Create card' }).click();
-  await page.getByRole('list', { name: 'Cards' }).getByRole('button', { name: `Open ${name}` }).waitFor();
-}
 
-async function openCard(page: Page, name: string): Promise<void> {
-  const back = page.getByRole('button', { name: '← All cards' });
-  if (await back.count() > 0) await back.click();
-  await page.getByRole('button', { name: `Open ${name}` }).click();
-  await page.getByRole('heading', { name, level: 1 }).waitFor();
-}
 
 /** Turns on the card's command line access in its Settings tab and connects to it as stctrl would. */
 async function cliClient(page: Page, name: string): Promise<AppClient> {

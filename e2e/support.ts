@@ -140,3 +140,20 @@ export async function openWalletWindow(
   }
   return { page, context, problems };
 }
+
+/** Creates a card from the cards list and waits for the host's reply, not only the list: the list
+ *  can show the card first, and a name typed before the reply belongs to the next card. */
+export async function createCard(page: Page, name: string): Promise<void> {
+  await page.getByLabel('Card name').fill(name);
+  await page.getByRole('button', { name: 'Create card' }).click();
+  await page.getByRole('status').filter({ hasText: `Card “${name}” created.` }).waitFor();
+  await page.getByRole('list', { name: 'Cards' }).getByRole('button', { name: `Open ${name}` }).waitFor();
+}
+
+/** Opens `name`'s card page from the cards list, going back to the list first if a card is open. */
+export async function openCard(page: Page, name: string): Promise<void> {
+  const back = page.getByRole('button', { name: '← All cards' });
+  if (await back.count() > 0) await back.click();
+  await page.getByRole('button', { name: `Open ${name}` }).click();
+  await page.getByRole('heading', { name, level: 1 }).waitFor();
+}

@@ -20,11 +20,13 @@ export function CreateCardForm({ onCreate }: CreateCardFormProps) {
       return;
     }
     setBusy(true);
-    const r = await onCreate(name);
+    const submitted = name;
+    const r = await onCreate(submitted);
     setBusy(false);
     if (r.ok) {
       setOutcome({ kind: 'created', name: r.value.name });
-      setName('');
+      // the list may show the card before the host's reply arrives; a name typed since is the next card's
+      setName((current) => (current === submitted ? '' : current));
     } else {
       setOutcome({ kind: 'failed', message: `The card was not created: ${r.error.message}` });
     }

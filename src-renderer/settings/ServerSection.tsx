@@ -35,7 +35,8 @@ export function ServerSection({ kind, report }: { readonly kind: ServerKind; rea
     if (!r.ok) return setMessage({ kind: 'error', text: describeOpenFileError(r.error) });
     if (r.value === undefined) return;
     setTicketText(r.value.text);
-    if (name.trim() === '') setName(nameFromFileName(r.value.name));
+    const suggested = nameFromFileName(r.value.name);
+    setName((current) => (current.trim() === '' ? suggested : current)); // a name typed while the file was read wins
     setMessage(undefined);
   }
 
