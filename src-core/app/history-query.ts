@@ -70,6 +70,18 @@ export function historyFilterOf(f: Partial<HistoryFilter> = {}): HistoryFilter {
   };
 }
 
+/** One friend's share of an incoming payment: base64url key and a positive amount. */
+export interface HistoryVia {
+  readonly friend: string;
+  readonly amount: bigint;
+}
+/** Friends listed in one row's `via` (the store's limit). */
+export const MAX_HISTORY_VIA = 256;
+const historyVia: Codec<HistoryVia> = struct({
+  friend: counterpart,
+  amount: refine(u128, (v) => (v === 0n ? 'a share is positive' : undefined)),
+});
+
 /** One history row (the store's HistoryRow, docs/store.md): `data` is the encoded receipt of a
  *  successful payment (app `receipt` codec), empty otherwise. */
 export interface HistoryEntry {
@@ -83,6 +95,10 @@ export interface HistoryEntry {
   readonly counterpart: string | undefined;
   readonly state: string;
   readonly data: Uint8Array;
+  /** A collected invoice or received payment: the friends whose channels delivered its parts and
+   *  how much came through each. Empty on other rows, and on rows the node wrote before it kept
+   *  this (such a row is on every friend's statement). */
+  readonly via: readonly HistoryVia[];
 }
 export const historyEntry: Codec<HistoryEntry> = struct({
   id: historyId,
@@ -93,6 +109,7 @@ export const historyEntry: Codec<HistoryEntry> = struct({
   counterpart: option(counterpart),
   state: utf8({ maxBytes: 64 }),
   data: bytes({ max: MAX_HISTORY_ROW_DATA_BYTES }),
+  via: list(historyVia, { max: MAX_HISTORY_VIA }),
 });
 
 export interface HistoryPage {

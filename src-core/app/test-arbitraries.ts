@@ -125,6 +125,7 @@ export const historyFilter: fc.Arbitrary<HistoryFilter> = fc.record({
 export const historyEntry: fc.Arbitrary<HistoryEntry> = fc.record({
   id: shortText, kind: shortText, time: millis, currency: shortText, amount: i128,
   counterpart: fc.option(shortText, { nil: undefined }), state: shortText, data: fc.uint8Array({ maxLength: 40 }),
+  via: fc.array(fc.record({ friend: shortText, amount: fc.bigInt({ min: 1n, max: (1n << 128n) - 1n }) }), { maxLength: 3 }),
 });
 export const signedFriendToken: fc.Arbitrary<SignedFriendToken> = fc.record({
   prefixHash: bytesN(32), randNonce: bytesN(16), newToken: bytesN(64),

@@ -36,7 +36,7 @@ export function historyPageFor(store: HistorySource, f: HistoryFilter): HistoryP
   for (const r of rows) {
     const e: HistoryEntry = {
       id: r.id, kind: r.kind, time: r.time, currency: r.currency, amount: r.amount, counterpart: r.counterpart, state: r.state,
-      data: r.data.length <= MAX_HISTORY_ROW_DATA_BYTES ? r.data : new Uint8Array(0),
+      data: r.data.length <= MAX_HISTORY_ROW_DATA_BYTES ? r.data : new Uint8Array(0), via: r.via ?? [],
     };
     const n = encode(historyEntry, e).length;
     if (out.length > 0 && bytes + n > HISTORY_PAGE_BYTE_BUDGET) { cut = true; break; }

@@ -6,9 +6,9 @@
 import { encode, toBase64Url } from '../codec/index.ts';
 import { commit as commitCodec, receipt as receiptCodec } from '../app/index.ts';
 import type { CryptoBackend } from '../crypto/index.ts';
-import { type AppResult, type FunderEvent, type FunderState, type PendingTransaction, toHex } from '../funder/index.ts';
+import { type AppResult, type FunderEvent, type FunderState, type Hex, type PendingTransaction, fromHex, toHex } from '../funder/index.ts';
 import { type BackwardsOp, type Receipt, type RequestOp, responseHash } from '../proto/index.ts';
-import type { HistoryRow } from '../store/index.ts';
+import type { HistoryRow, HistoryVia } from '../store/index.ts';
 
 const none = new Uint8Array(0);
 
@@ -57,9 +57,12 @@ export function historyRows(
       const k = toHex(r.invoiceId);
       const inv = before.openInvoices.get(k) ?? after.openInvoices.get(k) ?? arrivedWith(events, k);
       if (inv === undefined) continue;
+      const collected = r.event.kind === 'collected';
+      const via = collected ? collectedVia(before, after, events, k, inv.currency) : [];
       put({
         id: `invoice:${k}`, kind: inv.implicit ? 'received' : 'invoice', time: now, currency: inv.currency,
-        amount: inv.totalDestPayment, state: r.event.kind, data: r.event.kind === 'collected' ? collectedArtifact(after, events, k, crypto) : none,
+        amount: inv.totalDestPayment, state: r.event.kind, data: collected ? collectedArtifact(after, events, k, crypto) : none,
+        ...(via.length > 0 ? { via } : {}),
       });
     }
   }
@@ -138,17 +141,9 @@ function collectedArtifact(after: FunderState, events: readonly FunderEvent[], i
   const rk = toHex(req.requestId);
   let response: Extract<BackwardsOp, { kind: 'response' }> | undefined;
   let collect: Extract<BackwardsOp, { kind: 'collect' }> | undefined;
-  for (const f of after.friends.values()) {
-    if (f.channel.kind !== 'consistent') continue;
-    const dir = f.channel.tc.direction;
-    const ops = [
-      ...f.channel.pendingBackwardsOps.filter((q) => q.currency === arrived.currency).map((q) => q.op),
-      ...(dir.kind === 'outgoing' ? dir.moveTokenOut.currenciesOperations.filter((c) => c.currency === arrived.currency).flatMap((c) => c.operations) : []),
-    ];
-    for (const op of ops) {
-      if (op.kind === 'response' && toHex(op.requestId) === rk) response = op;
-      if (op.kind === 'collect' && toHex(op.requestId) === rk) collect = op;
-    }
+  for (const { op } of backwardsOps(after, arrived.currency)) {
+    if (op.kind === 'response' && toHex(op.requestId) === rk) response = op;
+    if (op.kind === 'collect' && toHex(op.requestId) === rk) collect = op;
   }
   if (response === undefined || collect === undefined) return none;
   const receipt: Receipt = {
@@ -157,4 +152,47 @@ function collectedArtifact(after: FunderState, events: readonly FunderEvent[], i
     destPayment: req.destPayment, totalDestPayment: req.totalDestPayment, signature: response.signature,
   };
   return encode(receiptCodec, receipt);
+}
+
+/** The backwards operations (responses, collects, cancels) in `currency` the node holds for each
+ *  friend after a step: queued for the friend's token, or in the move token just sent. */
+function* backwardsOps(s: Pick<FunderState, 'friends'>, currency: string): Generator<{ friend: Hex; op: BackwardsOp }> {
+  for (const [friend, f] of s.friends) {
+    if (f.channel.kind !== 'consistent') continue;
+    for (const q of f.channel.pendingBackwardsOps) if (q.currency === currency) yield { friend, op: q.op };
+    const dir = f.channel.tc.direction;
+    if (dir.kind !== 'outgoing') continue;
+    for (const c of dir.moveTokenOut.currenciesOperations) {
+      if (c.currency !== currency) continue;
+      for (const op of c.operations) if (op.kind === 'response' || op.kind === 'collect' || op.kind === 'cancel') yield { friend, op };
+    }
+  }
+}
+
+/** Which friends' channels delivered a collected invoice, and how much through each (a statement
+ *  lists the invoice for those friends only): the parts the invoice held or that arrived in this
+ *  step, counted when this step's Collect for them is queued or sent. Sorted by key. */
+function collectedVia(before: FunderState, after: FunderState, events: readonly FunderEvent[], invoiceHex: string, currency: string): HistoryVia[] {
+  const parts = new Map<string, { friend: Hex; destPayment: bigint }>();
+  for (const t of before.openInvoices.get(invoiceHex)?.incoming ?? []) parts.set(t.requestId, t);
+  for (const e of events) {
+    if (e.kind !== 'friend-message' || e.message.kind !== 'move-token-request') continue;
+    for (const c of e.message.moveToken.currenciesOperations) {
+      if (c.currency !== currency) continue;
+      for (const op of c.operations) {
+        if (op.kind === 'request' && toHex(op.invoiceId) === invoiceHex) parts.set(toHex(op.requestId), { friend: toHex(e.from), destPayment: op.destPayment });
+      }
+    }
+  }
+  const byFriend = new Map<Hex, bigint>();
+  for (const { friend, op } of backwardsOps(after, currency)) {
+    const part = op.kind === 'collect' ? parts.get(toHex(op.requestId)) : undefined;
+    if (part === undefined || part.friend !== friend) continue;
+    parts.delete(toHex(op.requestId)); // a collect is counted once, even if queued and sent
+    byFriend.set(friend, (byFriend.get(friend) ?? 0n) + part.destPayment);
+  }
+  return [...byFriend]
+    .map(([friend, amount]) => ({ friend: toBase64Url((after.friends.get(friend) ?? before.friends.get(friend))?.remotePublicKey ?? fromHex(friend)), amount }))
+    .filter((v) => v.amount > 0n)
+    .sort((a, b) => (a.friend < b.friend ? -1 : a.friend > b.friend ? 1 : 0));
 }

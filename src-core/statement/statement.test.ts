@@ -51,16 +51,16 @@ function friendToken(balance: bigint): SignedFriendToken {
 
 const T0 = Date.UTC(2026, 10, 1);
 const history: HistoryEntry[] = [
-  { id: 'payment:01', kind: 'payment', time: T0 + 1000, currency: 'FST', amount: -5n, counterpart: toBase64Url(seller.publicKey), state: 'success', data: encode(receiptCodec, signedReceipt(seller, 5n, 10)) },
-  { id: 'fee:01', kind: 'fee-paid', time: T0 + 1500, currency: 'FST', amount: -1n, counterpart: toBase64Url(friend.publicKey), state: 'paid', data: new Uint8Array(0) },
-  { id: 'fee:09', kind: 'fee-earned', time: T0 + 1600, currency: 'FST', amount: 2n, counterpart: toBase64Url(signer(5).publicKey), state: 'earned', data: new Uint8Array(0) },
-  { id: 'invoice:02', kind: 'invoice', time: T0 + 2000, currency: 'FST', amount: 20n, counterpart: undefined, state: 'collected', data: encode(commitCodec, signedCommit(card, 20n, 20)) },
-  { id: 'invoice:03', kind: 'received', time: T0 + 3000, currency: 'FST', amount: 7n, counterpart: undefined, state: 'collected', data: encode(receiptCodec, signedReceipt(card, 7n, 30)) },
+  { id: 'payment:01', kind: 'payment', time: T0 + 1000, currency: 'FST', amount: -5n, counterpart: toBase64Url(seller.publicKey), state: 'success', data: encode(receiptCodec, signedReceipt(seller, 5n, 10)), via: [] },
+  { id: 'fee:01', kind: 'fee-paid', time: T0 + 1500, currency: 'FST', amount: -1n, counterpart: toBase64Url(friend.publicKey), state: 'paid', data: new Uint8Array(0), via: [] },
+  { id: 'fee:09', kind: 'fee-earned', time: T0 + 1600, currency: 'FST', amount: 2n, counterpart: toBase64Url(signer(5).publicKey), state: 'earned', data: new Uint8Array(0), via: [] },
+  { id: 'invoice:02', kind: 'invoice', time: T0 + 2000, currency: 'FST', amount: 20n, counterpart: undefined, state: 'collected', data: encode(commitCodec, signedCommit(card, 20n, 20)), via: [{ friend: toBase64Url(friend.publicKey), amount: 20n }] },
+  { id: 'invoice:03', kind: 'received', time: T0 + 3000, currency: 'FST', amount: 7n, counterpart: undefined, state: 'collected', data: encode(receiptCodec, signedReceipt(card, 7n, 30)), via: [{ friend: toBase64Url(friend.publicKey), amount: 4n }, { friend: toBase64Url(signer(5).publicKey), amount: 3n }] },
   // not on the statement: canceled, open, another currency, outside the period
-  { id: 'payment:04', kind: 'payment', time: T0 + 4000, currency: 'FST', amount: -3n, counterpart: toBase64Url(seller.publicKey), state: 'canceled', data: new Uint8Array(0) },
-  { id: 'invoice:05', kind: 'invoice', time: T0 + 5000, currency: 'FST', amount: 3n, counterpart: undefined, state: 'open', data: new Uint8Array(0) },
-  { id: 'payment:06', kind: 'payment', time: T0 + 6000, currency: 'EUR', amount: -1n, counterpart: toBase64Url(seller.publicKey), state: 'success', data: encode(receiptCodec, signedReceipt(seller, 1n, 60, 'EUR')) },
-  { id: 'payment:07', kind: 'payment', time: T0 + 99_000, currency: 'FST', amount: -2n, counterpart: toBase64Url(seller.publicKey), state: 'success', data: encode(receiptCodec, signedReceipt(seller, 2n, 70)) },
+  { id: 'payment:04', kind: 'payment', time: T0 + 4000, currency: 'FST', amount: -3n, counterpart: toBase64Url(seller.publicKey), state: 'canceled', data: new Uint8Array(0), via: [] },
+  { id: 'invoice:05', kind: 'invoice', time: T0 + 5000, currency: 'FST', amount: 3n, counterpart: undefined, state: 'open', data: new Uint8Array(0), via: [] },
+  { id: 'payment:06', kind: 'payment', time: T0 + 6000, currency: 'EUR', amount: -1n, counterpart: toBase64Url(seller.publicKey), state: 'success', data: encode(receiptCodec, signedReceipt(seller, 1n, 60, 'EUR')), via: [] },
+  { id: 'payment:07', kind: 'payment', time: T0 + 99_000, currency: 'FST', amount: -2n, counterpart: toBase64Url(seller.publicKey), state: 'success', data: encode(receiptCodec, signedReceipt(seller, 2n, 70)), via: [] },
 ];
 
 function sample(): Statement {
@@ -102,6 +102,21 @@ describe('a statement', () => {
       'balance: OK — balance 22 FST as the friend last signed it (move 7)',
       'Statement is valid! (4 lines)',
     ]);
+  });
+
+  it("lists an invoice only on the statements of the friends whose channels paid it; a row from before the node kept that, on every friend's", () => {
+    const other = signer(5);
+    const forOther = buildStatement({
+      card: card.publicKey, friend: other.publicKey, currency: 'FST', from: T0, to: T0 + 10_000, createdAt: 0, history, friendToken: undefined,
+    }).statement;
+    // invoice:02 came through `friend` alone; invoice:03 was split over both; fee:09 was earned from `other`
+    expect(forOther.csv.split('\n').slice(1, -1).map((l) => l.split(',')[3])).toEqual(['fee:09', 'invoice:03']);
+    const legacy = history.map((r) => (r.id === 'invoice:02' ? { ...r, via: [] } : r));
+    const withLegacy = buildStatement({
+      card: card.publicKey, friend: other.publicKey, currency: 'FST', from: T0, to: T0 + 10_000, createdAt: 0, history: legacy, friendToken: undefined,
+    }).statement;
+    expect(withLegacy.csv.split('\n').slice(1, -1).map((l) => l.split(',')[3])).toEqual(['fee:09', 'invoice:02', 'invoice:03']);
+    expect(verifyStatement(crypto, forOther).lines.every((l) => l.ok)).toBe(true);
   });
 
   it('survives its file: format then parse gives the same statement', () => {

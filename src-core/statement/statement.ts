@@ -82,6 +82,15 @@ export function artifactKindOf(r: HistoryEntry): ArtifactKind | undefined {
   return undefined;
 }
 
+/** Is the row this friend's business? Payments whose destination is the friend; fees paid
+ *  through or earned from the friend; invoices and received payments whose parts came through
+ *  the friend's channel (`via`) — or, for rows written before the node recorded that, every
+ *  invoice. */
+function concernsFriend(r: HistoryEntry, friendKey: string): boolean {
+  if (r.kind === 'payment' || isFeeKind(r.kind)) return r.counterpart === friendKey;
+  return r.via.length === 0 || r.via.some((v) => v.friend === friendKey);
+}
+
 /** Rows that belong to the statement but have no artifact (e.g. written before artifacts were
  *  kept) are returned apart, so the wallet can say so instead of exporting unbacked lines. */
 export function buildStatement(input: StatementInput): { statement: Statement; unbacked: readonly HistoryEntry[] } {
@@ -89,9 +98,7 @@ export function buildStatement(input: StatementInput): { statement: Statement; u
   const rows = input.history
     .filter((r) => r.currency === input.currency && r.time >= input.from && r.time < input.to)
     .filter((r) => artifactKindOf(r) !== undefined || isFeeKind(r.kind))
-    // payments go through some friend; we list those whose destination is this friend, and every
-    // invoice; fees paid through or earned from this friend
-    .filter((r) => (r.kind !== 'payment' && !isFeeKind(r.kind)) || r.counterpart === friendKey)
+    .filter((r) => concernsFriend(r, friendKey))
     .slice()
     .sort((a, b) => a.time - b.time || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const unbacked = rows.filter((r) => r.data.length === 0 && !isFeeKind(r.kind));

@@ -1,17 +1,21 @@
 /** The journal file: everything appended since the last checkpoint, framed so a crash mid-write
  *  is told apart from corruption (docs/store.md §Journal).
  *
- *    header  = magic "OFJRNL01" (8) | db id (16) | generation u64 (8) | crc32 of the previous 32 (4)
+ *    header  = magic "OFJRNL02" (8) | db id (16) | generation u64 (8) | crc32 of the previous 32 (4)
  *    frame   = length u32 | crc32(payload) u32 | crc32(the previous 8 bytes) u32 | payload
  *    payload = list of events; event = { records: list of bytes, history: list of history rows }
  *
- *  One group commit writes exactly one frame, so a crash tears at most the last frame. */
+ *  One group commit writes exactly one frame, so a crash tears at most the last frame. A journal
+ *  with magic "OFJRNL01" (written before schema version 2: history rows without `via`) is still
+ *  read; new journals are always OFJRNL02. */
 import { DecodeError, Reader, Writer, bytes, decodeExact, encode, list, struct } from '../codec/index.ts';
 import { crc32 } from './crc32.ts';
 import { StoreError } from './errors.ts';
-import { type HistoryRow, historyRowsCodec } from './history.ts';
+import { type HistoryRow, historyRowsCodec, historyRowsCodecV1 } from './history.ts';
 
-export const JOURNAL_MAGIC = new TextEncoder().encode('OFJRNL01');
+export const JOURNAL_MAGIC = new TextEncoder().encode('OFJRNL02');
+/** The magic of journals written before schema version 2, read with the old row format. */
+export const JOURNAL_MAGIC_V1 = new TextEncoder().encode('OFJRNL01');
 export const JOURNAL_HEADER_SIZE = 36;
 export const FRAME_HEADER_SIZE = 12;
 export const MAX_FRAME_PAYLOAD = 512 * 1024 * 1024;
@@ -22,8 +26,9 @@ export interface JournalEvent {
   readonly history: readonly HistoryRow[];
 }
 
-const eventCodec = struct({ records: list(bytes({ max: MAX_RECORD_SIZE }), { max: 1_000_000 }), history: historyRowsCodec });
-const payloadCodec = list(eventCodec, { max: 1_000_000 });
+const recordsCodec = list(bytes({ max: MAX_RECORD_SIZE }), { max: 1_000_000 });
+const payloadCodec = list(struct({ records: recordsCodec, history: historyRowsCodec }), { max: 1_000_000 });
+const payloadCodecV1 = list(struct({ records: recordsCodec, history: historyRowsCodecV1 }), { max: 1_000_000 });
 
 export function encodeJournalHeader(dbId: Uint8Array, generation: number): Uint8Array {
   const w = new Writer();
@@ -71,7 +76,10 @@ export function parseJournal(b: Uint8Array, path: string): ParsedJournal {
     throw new StoreError('journal-corrupt', `journal ${path} is damaged: ${detail}; refusing to open (the file is left as it is)`, path);
   };
   if (b.length < JOURNAL_HEADER_SIZE) corrupt(`only ${b.length} bytes, shorter than its header`);
-  for (let i = 0; i < JOURNAL_MAGIC.length; i++) if (b[i] !== JOURNAL_MAGIC[i]) corrupt('not a journal file (bad magic)');
+  const is = (magic: Uint8Array): boolean => magic.every((x, i) => b[i] === x);
+  const v1 = is(JOURNAL_MAGIC_V1);
+  if (!v1 && !is(JOURNAL_MAGIC)) corrupt('not a journal file (bad magic)');
+  const codec = v1 ? payloadCodecV1 : payloadCodec;
   const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
   if (dv.getUint32(32, false) !== crc32(b, 0, 32)) corrupt('header checksum mismatch');
   const r = new Reader(b.subarray(8, 32));
@@ -98,7 +106,7 @@ export function parseJournal(b: Uint8Array, path: string): ParsedJournal {
       if (end === b.length) { tornBytes = rem; break; }
       corrupt(`frame checksum mismatch at offset ${off}`);
     }
-    const decoded = decodeExact(payloadCodec, b.subarray(off + FRAME_HEADER_SIZE, end));
+    const decoded = decodeExact(codec, b.subarray(off + FRAME_HEADER_SIZE, end));
     if (!decoded.ok) corrupt(`frame at offset ${off} does not decode (${describe(decoded.error)})`);
     else for (const e of decoded.value) events.push({ records: e.records.map((x) => x.slice()), history: e.history });
     off = end;

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { seededRandom } from '../crypto/index.ts';
 import { type StoreErrorCode, StoreError, initNodeDatabase, openNodeStore, storeFiles } from './index.node.ts';
 import { encodeJournalHeader } from './journal-format.ts';
-import { APPLICATION_ID, MIGRATIONS, type Migration } from './schema.ts';
+import { APPLICATION_ID, MIGRATIONS, type Migration, SCHEMA_VERSION } from './schema.ts';
 import { loadSqlJs } from './sqljs.node.ts';
 
 const key = new Uint8Array(32).fill(1);
@@ -145,8 +145,9 @@ describe('openNodeStore refuses', () => {
 });
 
 describe('migrations', () => {
-  const v2: Migration = { version: 2, description: 'test column', up: (db) => db.exec('ALTER TABLE history ADD COLUMN note TEXT') };
-  const failing: Migration = { version: 2, description: 'fails halfway', up: (db) => { db.exec('CREATE TABLE half (x)'); throw new Error('boom'); } };
+  const next = SCHEMA_VERSION + 1;
+  const v2: Migration = { version: next, description: 'test column', up: (db) => db.exec('ALTER TABLE history ADD COLUMN note TEXT') };
+  const failing: Migration = { version: next, description: 'fails halfway', up: (db) => { db.exec('CREATE TABLE half (x)'); throw new Error('boom'); } };
 
   it('run in order on open and are persisted', async () => {
     await initNodeDatabase(path, key);
@@ -154,7 +155,7 @@ describe('migrations', () => {
     await s.close();
     const SQL = await loadSqlJs();
     const db = new SQL.Database(readFileSync(path));
-    expect(db.exec("SELECT value FROM meta WHERE key = 'schema_version'")[0]?.values[0]?.[0]).toBe(2);
+    expect(db.exec("SELECT value FROM meta WHERE key = 'schema_version'")[0]?.values[0]?.[0]).toBe(next);
     expect(db.exec("SELECT name FROM pragma_table_info('history') WHERE name = 'note'")[0]?.values).toEqual([['note']]);
     db.close();
   });
@@ -170,6 +171,6 @@ describe('migrations', () => {
 
   it('refuse a gap in the version sequence', async () => {
     await initNodeDatabase(path, key);
-    await expect(openNodeStore(path, { publicKey: key, migrations: [...MIGRATIONS, { ...v2, version: 3 }] })).rejects.toThrow(/does not follow/);
+    await expect(openNodeStore(path, { publicKey: key, migrations: [...MIGRATIONS, { ...v2, version: next + 1 }] })).rejects.toThrow(/does not follow/);
   });
 });

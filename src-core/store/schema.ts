@@ -37,6 +37,13 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 2,
+    description: 'history.via: the friends that delivered an incoming payment, and how much each',
+    up(db) {
+      db.exec("ALTER TABLE history ADD COLUMN via TEXT NOT NULL DEFAULT ''");
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = (MIGRATIONS[MIGRATIONS.length - 1] as Migration).version;

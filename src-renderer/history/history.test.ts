@@ -18,7 +18,7 @@ const receipt: Receipt = {
 };
 
 function row(r: Partial<HistoryEntry>): HistoryEntry {
-  return { id: 'x', kind: 'payment', time: 1_700_000_000_000, currency: 'FST', amount: 0n, counterpart: undefined, state: 'open', data: new Uint8Array(0), ...r };
+  return { id: 'x', kind: 'payment', time: 1_700_000_000_000, currency: 'FST', amount: 0n, counterpart: undefined, state: 'open', data: new Uint8Array(0), via: [], ...r };
 }
 
 const rows = [

@@ -7,7 +7,7 @@ import { invoiceRecord } from './invoice-model.ts';
 const me = new Uint8Array(32).fill(1);
 const hex = (b: Uint8Array): string => [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
 const row = (r: Partial<HistoryEntry>): HistoryEntry => ({
-  id: '', kind: 'invoice', time: 1, currency: 'FST', amount: 0n, counterpart: undefined, state: 'open', data: new Uint8Array(0), ...r,
+  id: '', kind: 'invoice', time: 1, currency: 'FST', amount: 0n, counterpart: undefined, state: 'open', data: new Uint8Array(0), via: [], ...r,
 });
 
 describe('lists rebuilt from the node history', () => {

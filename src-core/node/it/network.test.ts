@@ -2,6 +2,7 @@
  *  from a real index server. Balances are checked on every node, from both sides of every
  *  friendship. */
 import { afterEach, describe, expect, it } from 'vitest';
+import { toBase64Url } from '../../codec/index.ts';
 import { calcFee } from '../../funder/index.ts';
 import { type Net as NetT, Net, type TestNode, balance, pay, quote, until } from './harness.ts';
 
@@ -73,5 +74,10 @@ describe('payments across nodes', () => {
     await mirrored(c, e, -viaC);
     await mirrored(d, e, -viaD);
     expect(viaC > 0n && viaD > 0n).toBe(true);
+    // the seller's history names the friends whose channels delivered the parts (for statements)
+    const shares = [{ friend: toBase64Url(c.publicKey), amount: viaC }, { friend: toBase64Url(d.publicKey), amount: viaD }]
+      .sort((x, y) => (x.friend < y.friend ? -1 : 1));
+    const received = (await e.app.queryHistory({ kind: 'received' })).rows;
+    expect(received.map((r) => ({ amount: r.amount, state: r.state, via: r.via }))).toEqual([{ amount: 10n, state: 'collected', via: shares }]);
   }, 120_000);
 });

@@ -89,8 +89,12 @@ describe('stctrl with real nodes', () => {
       ['success', -20n, toBase64Url(s.publicKey)],
     ]);
     expect(bought.every((r) => r.data.length > 0)).toBe(true); // the receipt
-    const sold = s.node.queryHistory({ order: 'asc' }).map((r) => [r.kind, r.state, r.amount]);
-    expect(sold).toEqual([['received', 'collected', 10n], ['invoice', 'collected', 20n]]);
+    const sold = s.node.queryHistory({ order: 'asc' }).map((r) => [r.kind, r.state, r.amount, r.via]);
+    // both came through M's channel, the commit-invoice one and the auto-collected one alike
+    expect(sold).toEqual([
+      ['received', 'collected', 10n, [{ friend: toBase64Url(m.publicKey), amount: 10n }]],
+      ['invoice', 'collected', 20n, [{ friend: toBase64Url(m.publicKey), amount: 20n }]],
+    ]);
   });
 
   it('keeps the fees: what the buyer paid through M, what M earned from B', () => {
