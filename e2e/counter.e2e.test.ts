@@ -93,6 +93,8 @@ describe('counter mode in Chromium (browser mode, real strelay and stindex, a fa
     const [picker] = await Promise.all([s.waitForEvent('filechooser'), counter.getByRole('button', { name: 'Read a commit QR picture…' }).click()]);
     await picker.setFiles({ name: 'commit.png', mimeType: 'image/png', buffer: commitPng });
     await counter.getByRole('status').filter({ hasText: /^Paid$/ }).waitFor({ timeout: 30_000 });
+    // "Paid" shows as soon as the invoice is collected; N means "next" once the receipt is up
+    await receipt.waitFor();
 
     // next customer (N); a commit of another invoice is refused, nothing collected
     await s.keyboard.press('n');

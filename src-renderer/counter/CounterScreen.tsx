@@ -27,19 +27,22 @@ export function CounterScreen({ cardId, cardName, report, onLeave }: {
 }) {
   const [stage, setStage] = useState<CounterStage>({ kind: 'amount' });
   const root = useRef<HTMLDivElement | null>(null);
-  const stageKind = stage.kind;
+  // read by one listener for the screen's life: a key pressed right after the stage changed is not
+  // lost in the gap between the render and a re-registered listener
+  const current = useRef({ stageKind: stage.kind, onLeave });
+  current.current = { stageKind: stage.kind, onLeave };
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
-      const action = counterKey(e.key, stageKind);
+      const action = counterKey(e.key, current.current.stageKind);
       if (action === 'none') return;
       e.preventDefault();
-      if (action === 'leave') onLeave();
+      if (action === 'leave') current.current.onLeave();
       else setStage({ kind: 'amount' });
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [stageKind, onLeave]);
+  }, []);
   useEffect(() => root.current?.focus(), []);
 
   return (
