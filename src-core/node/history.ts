@@ -12,9 +12,13 @@ import type { HistoryRow, HistoryVia } from '../store/index.ts';
 
 const none = new Uint8Array(0);
 
+/** The row last written under an id, durable or not yet: a payment's row carries what earlier
+ *  steps counted of its parts. */
+export type PreviousRow = (id: string) => HistoryRow | undefined;
+
 export function historyRows(
   before: FunderState, after: FunderState, results: readonly AppResult[], now: number, events: readonly FunderEvent[] = [],
-  crypto?: CryptoBackend,
+  crypto?: CryptoBackend, previous: PreviousRow = () => undefined,
 ): HistoryRow[] {
   const rows = new Map<string, HistoryRow>();
   const put = (r: HistoryRow): void => { rows.set(r.id, r); };
@@ -67,7 +71,48 @@ export function historyRows(
     }
   }
   for (const r of feeRows(before, after, events, now)) put(r);
+  addPaymentVia(before, after, events, rows, previous);
   return [...rows.values()];
+}
+
+/** Which friends' channels carried a payment's parts, and how much through each (a statement
+ *  lists the payment for those friends): a part counts when its Collect comes back, which can be
+ *  after the payment's success. Every rewrite of the row keeps what earlier steps counted; a step
+ *  that only collects parts rewrites the row as it was, with the new shares. */
+function addPaymentVia(before: FunderState, after: FunderState, events: readonly FunderEvent[], rows: Map<string, HistoryRow>, previous: PreviousRow): void {
+  const collected = new Map<string, HistoryVia[]>();
+  for (const e of events) {
+    if (e.kind !== 'friend-message' || e.message.kind !== 'move-token-request') continue;
+    const from = toHex(e.from);
+    for (const { operations } of e.message.moveToken.currenciesOperations) {
+      for (const op of operations) {
+        if (op.kind !== 'collect') continue;
+        const k = toHex(op.requestId);
+        const tx = before.openTransactions.get(k);
+        if (tx === undefined || tx.friend !== from || after.openTransactions.has(k)) continue;
+        const id = `payment:${tx.paymentId}`;
+        collected.set(id, [...(collected.get(id) ?? []), { friend: toBase64Url(e.from), amount: tx.destPayment }]);
+      }
+    }
+  }
+  const ids = new Set([...[...rows.keys()].filter((id) => id.startsWith('payment:')), ...collected.keys()]);
+  for (const id of ids) {
+    const prior = previous(id);
+    const row = rows.get(id) ?? prior;
+    if (row === undefined) continue;
+    const via = sumByFriend([...(prior?.via ?? []), ...(collected.get(id) ?? [])]);
+    const { via: _, ...plain } = row;
+    rows.set(id, via.length > 0 ? { ...plain, via } : plain);
+  }
+}
+
+function sumByFriend(shares: readonly HistoryVia[]): HistoryVia[] {
+  const sums = new Map<string, bigint>();
+  for (const s of shares) sums.set(s.friend, (sums.get(s.friend) ?? 0n) + s.amount);
+  return [...sums]
+    .filter(([, amount]) => amount > 0n)
+    .map(([friend, amount]) => ({ friend, amount }))
+    .sort((a, b) => (a.friend < b.friend ? -1 : a.friend > b.friend ? 1 : 0));
 }
 
 type Friendly = Pick<FunderState, 'friends'>;
@@ -184,15 +229,12 @@ function collectedVia(before: FunderState, after: FunderState, events: readonly 
       }
     }
   }
-  const byFriend = new Map<Hex, bigint>();
+  const shares: HistoryVia[] = [];
   for (const { friend, op } of backwardsOps(after, currency)) {
     const part = op.kind === 'collect' ? parts.get(toHex(op.requestId)) : undefined;
     if (part === undefined || part.friend !== friend) continue;
     parts.delete(toHex(op.requestId)); // a collect is counted once, even if queued and sent
-    byFriend.set(friend, (byFriend.get(friend) ?? 0n) + part.destPayment);
+    shares.push({ friend: toBase64Url(fromHex(friend)), amount: part.destPayment }); // friends are keyed by their public key
   }
-  return [...byFriend]
-    .map(([friend, amount]) => ({ friend: toBase64Url((after.friends.get(friend) ?? before.friends.get(friend))?.remotePublicKey ?? fromHex(friend)), amount }))
-    .filter((v) => v.amount > 0n)
-    .sort((a, b) => (a.friend < b.friend ? -1 : a.friend > b.friend ? 1 : 0));
+  return sumByFriend(shares);
 }

@@ -112,6 +112,9 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
   const signer = identityFromSeed(crypto, opts.identitySeed);
   const loaded = loadNodeState(store, signer.publicKey);
   let state: FunderState = afterRestart(loaded.funder);
+  /** History rows appended but not yet durable (the store shows rows once durable): the next
+   *  step's rows build on them. */
+  const unflushedRows = new Map<string, HistoryRow>();
   let config: NodeConfig = loaded.config;
   const unseal = sealedLockOpener(crypto, opts.identitySeed);
   // the funder's own crypto: a forwarded response's signature is checked once, not twice
@@ -344,8 +347,10 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
       records.push(encode(nodeRecordCodec, { kind: 'config', config }));
     }
     state = s;
-    const history = historyRows(before, s, results, clock.now(), events, crypto);
+    const history = historyRows(before, s, results, clock.now(), events, crypto, (id) => unflushedRows.get(id) ?? store.historyRow(id));
     const durable = records.length > 0 || history.length > 0 ? persist(() => store.append(records, history)) : Promise.resolve();
+    for (const r of history) unflushedRows.set(r.id, r);
+    void durable.finally(() => { for (const r of history) if (unflushedRows.get(r.id) === r) unflushedRows.delete(r.id); }).catch(() => {});
     durable.catch(() => {});
     await maybeCheckpoint();
     const cfg = config;

@@ -119,6 +119,21 @@ describe('a statement', () => {
     expect(verifyStatement(crypto, forOther).lines.every((l) => l.ok)).toBe(true);
   });
 
+  it('lists a payment to someone further on for the friend whose channel carried it, by its via', () => {
+    const other = signer(5);
+    const far = signer(7);
+    const routed: HistoryEntry = {
+      id: 'payment:08', kind: 'payment', time: T0 + 8000, currency: 'FST', amount: -9n, counterpart: toBase64Url(far.publicKey), state: 'success',
+      data: encode(receiptCodec, signedReceipt(far, 9n, 80)), via: [{ friend: toBase64Url(other.publicKey), amount: 9n }],
+    };
+    const of = (who: Uint8Array): string[] => buildStatement({
+      card: card.publicKey, friend: who, currency: 'FST', from: T0, to: T0 + 10_000, createdAt: 0, history: [...history, routed], friendToken: undefined,
+    }).statement.csv.split('\n').slice(1, -1).map((l) => l.split(',')[3] ?? '');
+    expect(of(other.publicKey)).toEqual(['fee:09', 'invoice:03', 'payment:08']);
+    expect(of(friend.publicKey)).not.toContain('payment:08');
+    expect(of(far.publicKey)).not.toContain('payment:08'); // paid, but not through a channel with the seller
+  });
+
   it('survives its file: format then parse gives the same statement', () => {
     const s = sample();
     const back = parseStatement(formatStatement(s));

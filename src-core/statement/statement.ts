@@ -82,13 +82,13 @@ export function artifactKindOf(r: HistoryEntry): ArtifactKind | undefined {
   return undefined;
 }
 
-/** Is the row this friend's business? Payments whose destination is the friend; fees paid
- *  through or earned from the friend; invoices and received payments whose parts came through
- *  the friend's channel (`via`) — or, for rows written before the node recorded that, every
- *  invoice. */
+/** Is the row this friend's business? Fees paid through or earned from the friend; payments,
+ *  invoices and received payments with a part through the friend's channel (`via`). Rows written
+ *  before the node recorded `via`: payments whose destination is the friend, every invoice. */
 function concernsFriend(r: HistoryEntry, friendKey: string): boolean {
-  if (r.kind === 'payment' || isFeeKind(r.kind)) return r.counterpart === friendKey;
-  return r.via.length === 0 || r.via.some((v) => v.friend === friendKey);
+  if (isFeeKind(r.kind)) return r.counterpart === friendKey;
+  if (r.via.length > 0) return r.via.some((v) => v.friend === friendKey);
+  return r.kind === 'payment' ? r.counterpart === friendKey : true;
 }
 
 /** Rows that belong to the statement but have no artifact (e.g. written before artifacts were

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { toBase64Url } from '../../codec/index.ts';
 import { calcFee } from '../../funder/index.ts';
 import { type Net as NetT, Net, type TestNode, balance, pay, quote, until } from './harness.ts';
+import { poll } from './procs.ts';
 
 let net: NetT | undefined;
 afterEach(async () => { await net?.close(); net = undefined; });
@@ -79,5 +80,11 @@ describe('payments across nodes', () => {
       .sort((x, y) => (x.friend < y.friend ? -1 : 1));
     const received = (await e.app.queryHistory({ kind: 'received' })).rows;
     expect(received.map((r) => ({ amount: r.amount, state: r.state, via: r.via }))).toEqual([{ amount: 10n, state: 'collected', via: shares }]);
+    // and the buyer's, which friends' channels carried the parts: counted as each part's Collect came back
+    const paid = await poll('both parts in the payment row', async () => {
+      const rows = (await b.app.queryHistory({ kind: 'payment' })).rows;
+      return rows[0]?.via.length === 2 ? rows : undefined;
+    }, 10_000, 50);
+    expect(paid.map((r) => ({ amount: r.amount, state: r.state, via: r.via }))).toEqual([{ amount: -10n, state: 'success', via: shares }]);
   }, 120_000);
 });

@@ -84,9 +84,10 @@ describe('stctrl with real nodes', () => {
 
   it('keeps a durable history: the buyer\'s payments with receipts, the seller\'s receipts', () => {
     const bought = b.node.queryHistory({ kind: 'payment', order: 'asc' });
-    expect(bought.map((r) => [r.state, r.amount, r.counterpart])).toEqual([
-      ['success', -10n, toBase64Url(s.publicKey)],
-      ['success', -20n, toBase64Url(s.publicKey)],
+    // to S, through M's channel (the payment's via: its one part came back collected)
+    expect(bought.map((r) => [r.state, r.amount, r.counterpart, r.via])).toEqual([
+      ['success', -10n, toBase64Url(s.publicKey), [{ friend: toBase64Url(m.publicKey), amount: 10n }]],
+      ['success', -20n, toBase64Url(s.publicKey), [{ friend: toBase64Url(m.publicKey), amount: 20n }]],
     ]);
     expect(bought.every((r) => r.data.length > 0)).toBe(true); // the receipt
     const sold = s.node.queryHistory({ order: 'asc' }).map((r) => [r.kind, r.state, r.amount, r.via]);
