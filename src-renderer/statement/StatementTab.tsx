@@ -75,7 +75,7 @@ export function StatementTab({ cardName, report }: StatementTabProps) {
     <section className="panel statement" aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>Statement</h2>
       <p className="lead">
-        A statement lists this card's settled payments and invoices with one friend, in one currency, for a period. Every line
+        A statement lists this card's settled payments and invoices that went through one friend, in one currency, for a period. Every line
         carries the signed receipt or commit behind it, and the friend's signed balance comes along: anyone can check the file
         offline with <code>stverify statement FILE</code>.
       </p>
