@@ -199,7 +199,7 @@ describe('card settings and history in Chromium (browser mode)', () => {
     // Alice's history: filters, search, CSV
     await tab(page, 'History');
     const table = page.getByRole('table', { name: 'History' });
-    await table.getByRole('row').filter({ hasText: 'collected' }).waitFor();
+    await table.getByRole('row').filter({ hasText: 'collected' }).getByText('through Bob').waitFor(); // the friend whose channel paid it
     await table.getByRole('row').filter({ hasText: 'cancelled' }).waitFor();
     await page.screenshot({ path: artifactPath('33-history-alice.png'), fullPage: true });
     await page.getByLabel('State').selectOption('collected');
@@ -213,7 +213,7 @@ describe('card settings and history in Chromium (browser mode)', () => {
     const csv = readFileSync(await download.path(), 'utf8');
     const rows = parseCsv(csv);
     expect(rows[0]).toEqual([...CSV_HEADER]);
-    expect(rows.slice(1).map((r) => [r[1], r[2], r[3], r[4]]).sort()).toEqual([['invoice', 'canceled', 'FST', '7'], ['invoice', 'collected', 'FST', '60']]);
+    expect(rows.slice(1).map((r) => [r[1], r[2], r[3], r[4], r[9]]).sort()).toEqual([['invoice', 'canceled', 'FST', '7', ''], ['invoice', 'collected', 'FST', '60', 'Bob=60']]);
     expect(csv.split('\r\n')).toHaveLength(4);
 
     // Bob's history: the payment, its receipt viewed, saved and verified

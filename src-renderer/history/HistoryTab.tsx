@@ -9,7 +9,7 @@ import { formatAmount } from '../format-amount.ts';
 import { useAppStore } from '../useAppStore.ts';
 import { historyCsv } from './history-csv.ts';
 import {
-  type HistoryFilterInput, type HistoryItem, NO_FILTER, choices, filterItems, formatSigned, formatTime, historyItem, kindLabel, stateLabel,
+  type HistoryFilterInput, type HistoryItem, NO_FILTER, choices, filterItems, formatSigned, formatTime, historyItem, kindLabel, showsThrough, stateLabel, throughText,
 } from './history-model.ts';
 
 export interface HistoryTabProps {
@@ -78,7 +78,10 @@ export function HistoryTab({ cardId, cardName, report }: HistoryTabProps) {
                 <tr key={i.id}>
                   <td>{formatTime(i.time)}</td>
                   <td>{i.kindLabel}</td>
-                  <td className="counterpart" title={i.counterpartKey}>{i.counterpart === '' ? '—' : i.counterpart}</td>
+                  <td className="counterpart" title={i.counterpartKey}>
+                    {i.counterpart === '' ? '—' : i.counterpart}
+                    {showsThrough(i) && <span className="through">through {throughText(i)}</span>}
+                  </td>
                   <td className={`amount ${i.settled ? (i.amount < 0n ? 'out' : 'in') : 'unsettled'}`}>
                     {i.settled ? formatSigned(i.amount) : formatAmount(i.amount < 0n ? -i.amount : i.amount, CARD_DECIMALS, { group: ',' })} {i.currency}
                   </td>

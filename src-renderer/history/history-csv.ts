@@ -4,7 +4,9 @@
  *  a formula (starting with = + - @ or a tab) gets a leading apostrophe; amounts are left exact. */
 import { type HistoryItem, formatTime } from './history-model.ts';
 
-export const CSV_HEADER = ['time', 'kind', 'state', 'currency', 'amount', 'fee', 'counterpart', 'counterpart_key', 'id'] as const;
+/** `through`: the friends a payment's parts went through, `name=amount` joined by `; `. */
+
+export const CSV_HEADER = ['time', 'kind', 'state', 'currency', 'amount', 'fee', 'counterpart', 'counterpart_key', 'id', 'through'] as const;
 
 export function csvField(s: string): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
@@ -19,7 +21,7 @@ export function historyCsv(items: readonly HistoryItem[]): string {
   for (const i of items) {
     lines.push([
       formatTime(i.time), i.kind, i.state, textCell(i.currency), i.amount.toString(), i.fee === undefined ? '' : i.fee.toString(),
-      textCell(i.counterpart), i.counterpartKey ?? '', i.id,
+      textCell(i.counterpart), i.counterpartKey ?? '', i.id, textCell(i.through.map((x) => `${x.name}=${x.amount.toString()}`).join('; ')),
     ].map(csvField).join(','));
   }
   return `${lines.join('\r\n')}\r\n`;

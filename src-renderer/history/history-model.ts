@@ -31,6 +31,9 @@ export interface HistoryItem {
   readonly settled: boolean;
   /** A successful payment's receipt. */
   readonly receipt: Receipt | undefined;
+  /** The friends whose channels the payment's parts went through (the row's via), named like the
+   *  counterpart, with the amount through each; empty when the node did not record it. */
+  readonly through: readonly { readonly name: string; readonly key: string; readonly amount: bigint }[];
 }
 
 const KIND_LABELS: Readonly<Record<string, string>> = {
@@ -44,7 +47,8 @@ const STATE_LABELS: Readonly<Record<string, string>> = {
 const SETTLED = new Set(['success', 'collected', 'paid', 'earned']);
 
 export function historyItem(row: HistoryEntry, report: NodeReport | undefined, fees: ReadonlyMap<string, bigint> = new Map()): HistoryItem {
-  const friend = row.counterpart === undefined ? undefined : report?.friends.find((f) => toBase64Url(f.publicKey) === row.counterpart);
+  const nameOf = (key: string): string | undefined => report?.friends.find((f) => toBase64Url(f.publicKey) === key)?.name;
+  const friendName = row.counterpart === undefined ? undefined : nameOf(row.counterpart);
   let receipt: Receipt | undefined;
   if (row.kind === 'payment' && row.state === 'success' && row.data.length > 0) {
     const r = decodeExact(receiptCodec, row.data);
@@ -59,12 +63,25 @@ export function historyItem(row: HistoryEntry, report: NodeReport | undefined, f
     amount: row.amount,
     fee: fees.get(row.id),
     counterpartKey: row.counterpart,
-    counterpart: friend?.name ?? row.counterpart ?? '',
+    counterpart: friendName ?? row.counterpart ?? '',
     state: row.state,
     stateLabel: STATE_LABELS[row.state] ?? row.state,
     settled: SETTLED.has(row.state),
     receipt,
+    through: row.via.map((v) => ({ name: nameOf(v.friend) ?? v.friend, key: v.friend, amount: v.amount })),
   };
+}
+
+/** "Bob" for one friend, "Bob 6, Carol 4" for a payment split over several; '' for none. */
+export function throughText(i: HistoryItem): string {
+  if (i.through.length === 1) return i.through[0]?.name ?? '';
+  return i.through.map((t) => `${t.name} ${formatAmount(t.amount, CARD_DECIMALS, { group: ',' })}`).join(', ');
+}
+
+/** Worth a line under the counterpart: an invoice's payers, a payment routed through someone
+ *  other than its destination. A payment straight to a friend says nothing new. */
+export function showsThrough(i: HistoryItem): boolean {
+  return i.through.length > 0 && !(i.through.length === 1 && i.through[0]?.key === i.counterpartKey);
 }
 
 export interface HistoryFilterInput {
@@ -86,7 +103,7 @@ export function formatTime(ms: number): string {
 export const formatSigned = (v: bigint): string => `${v > 0n ? '+' : ''}${formatAmount(v, CARD_DECIMALS, { group: ',' })}`;
 
 function searchText(i: HistoryItem): string {
-  return [i.id, i.kindLabel, i.kind, i.stateLabel, i.state, i.currency, i.counterpart, i.counterpartKey ?? '',
+  return [i.id, i.kindLabel, i.kind, i.stateLabel, i.state, i.currency, i.counterpart, i.counterpartKey ?? '', ...i.through.map((t) => t.name),
     i.amount.toString(), formatSigned(i.amount), formatTime(i.time)].join(' ').toLowerCase();
 }
 

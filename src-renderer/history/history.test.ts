@@ -3,7 +3,7 @@ import { type HistoryEntry, type NodeReport, receipt as receiptCodec } from '../
 import { encode, toBase64Url } from '../../src-core/codec/index.ts';
 import type { Receipt } from '../../src-core/proto/index.ts';
 import { CSV_HEADER, csvField, historyCsv, parseCsv } from './history-csv.ts';
-import { NO_FILTER, choices, filterItems, formatTime, historyItem } from './history-model.ts';
+import { type HistoryItem, NO_FILTER, choices, filterItems, formatTime, historyItem, showsThrough, throughText } from './history-model.ts';
 
 const bob = new Uint8Array(32).fill(5);
 const stranger = new Uint8Array(32).fill(6);
@@ -22,8 +22,11 @@ function row(r: Partial<HistoryEntry>): HistoryEntry {
 }
 
 const rows = [
-  row({ id: 'payment:aa', kind: 'payment', amount: -60n, counterpart: toBase64Url(bob), state: 'success', data: encode(receiptCodec, receipt) }),
-  row({ id: 'invoice:bb', kind: 'invoice', amount: 340282366920938463463374607431768211455n, state: 'collected', time: 1_700_000_001_000 }),
+  row({ id: 'payment:aa', kind: 'payment', amount: -60n, counterpart: toBase64Url(bob), state: 'success', data: encode(receiptCodec, receipt), via: [{ friend: toBase64Url(bob), amount: 60n }] }),
+  row({
+    id: 'invoice:bb', kind: 'invoice', amount: 340282366920938463463374607431768211455n, state: 'collected', time: 1_700_000_001_000,
+    via: [{ friend: toBase64Url(bob), amount: 340282366920938463463374607431768211000n }, { friend: toBase64Url(stranger), amount: 455n }],
+  }),
   row({ id: 'payment:cc', kind: 'payment', amount: -5n, counterpart: toBase64Url(stranger), state: 'canceled', currency: 'USD' }),
   row({ id: 'received:dd', kind: 'received', amount: 7n, state: 'collected' }),
 ];
@@ -46,6 +49,17 @@ describe('historyItem', () => {
       ['Fee paid', 'paid', true, 'Bob, "the builder"'],
       ['Fee earned', 'earned', true, toBase64Url(stranger)],
     ]);
+  });
+
+  it('names the friends a payment went through, and says so only when it tells something', () => {
+    expect(items[1]?.through.map((t) => t.name)).toEqual(['Bob, "the builder"', toBase64Url(stranger)]);
+    expect(showsThrough(items[1] as HistoryItem)).toBe(true);
+    expect(throughText(items[1] as HistoryItem)).toBe(`Bob, "the builder" 340,282,366,920,938,463,463,374,607,431,768,211,000, ${toBase64Url(stranger)} 455`);
+    expect(showsThrough(items[0] as HistoryItem)).toBe(false); // straight to Bob, through Bob
+    expect(showsThrough(items[3] as HistoryItem)).toBe(false); // not recorded
+    const routed = historyItem(row({ kind: 'payment', counterpart: toBase64Url(stranger), via: [{ friend: toBase64Url(bob), amount: 5n }] }), report);
+    expect([showsThrough(routed), throughText(routed)]).toEqual([true, 'Bob, "the builder"']);
+    expect(filterItems(items, { ...NO_FILTER, text: 'builder collected' }).map((i) => i.id)).toEqual(['invoice:bb']);
   });
 
   it('ignores data that is not a receipt', () => {
@@ -79,14 +93,15 @@ describe('historyCsv', () => {
     expect(csv.endsWith('\r\n')).toBe(true);
     const lines = csv.split('\r\n');
     expect(lines[0]).toBe(CSV_HEADER.join(','));
-    expect(lines[1]).toBe(`${formatTime(1_700_000_000_000)},payment,success,FST,-60,3,"Bob, ""the builder""",${toBase64Url(bob)},payment:aa`);
+    expect(lines[1]).toBe(`${formatTime(1_700_000_000_000)},payment,success,FST,-60,3,"Bob, ""the builder""",${toBase64Url(bob)},payment:aa,"Bob, ""the builder""=60"`);
     expect(lines[2]).toContain(',340282366920938463463374607431768211455,,');
     expect(parseCsv(csv)).toEqual([
       [...CSV_HEADER],
-      [formatTime(1_700_000_000_000), 'payment', 'success', 'FST', '-60', '3', 'Bob, "the builder"', toBase64Url(bob), 'payment:aa'],
-      [formatTime(1_700_000_001_000), 'invoice', 'collected', 'FST', '340282366920938463463374607431768211455', '', '', '', 'invoice:bb'],
-      [formatTime(1_700_000_000_000), 'payment', 'canceled', 'USD', '-5', '', toBase64Url(stranger), toBase64Url(stranger), 'payment:cc'],
-      [formatTime(1_700_000_000_000), 'received', 'collected', 'FST', '7', '', '', '', 'received:dd'],
+      [formatTime(1_700_000_000_000), 'payment', 'success', 'FST', '-60', '3', 'Bob, "the builder"', toBase64Url(bob), 'payment:aa', 'Bob, "the builder"=60'],
+      [formatTime(1_700_000_001_000), 'invoice', 'collected', 'FST', '340282366920938463463374607431768211455', '', '', '', 'invoice:bb',
+        `Bob, "the builder"=340282366920938463463374607431768211000; ${toBase64Url(stranger)}=455`],
+      [formatTime(1_700_000_000_000), 'payment', 'canceled', 'USD', '-5', '', toBase64Url(stranger), toBase64Url(stranger), 'payment:cc', ''],
+      [formatTime(1_700_000_000_000), 'received', 'collected', 'FST', '7', '', '', '', 'received:dd', ''],
     ]);
   });
 
