@@ -14,28 +14,16 @@ import { compareCurrencies, type FriendCurrencyReport, hexOf, type NodeReport } 
 
 export type Rate = FriendCurrencyReport['rate'];
 
-export interface FriendExposure {
+/** The report's figures for one friend and currency (their meaning: FriendCurrencyReport), and
+ *  what they expose. */
+export interface FriendExposure extends Pick<FriendCurrencyReport,
+  'currency' | 'balance' | 'localMaxDebt' | 'remoteMaxDebt' | 'localPendingDebt' | 'remotePendingDebt' | 'rate' | 'remoteRequestsOpen'> {
   /** Hex of the friend's public key: a stable key for lists and alerts. */
   readonly friendKey: string;
   readonly name: string;
   readonly enabled: boolean;
   readonly online: boolean;
   readonly inconsistent: boolean;
-  readonly currency: string;
-  /** What the friend owes us (negative: what we owe). */
-  readonly balance: bigint;
-  /** How far the friend lets us owe it. */
-  readonly localMaxDebt: bigint;
-  /** How far we let the friend owe us. */
-  readonly remoteMaxDebt: bigint;
-  /** Credits frozen in requests we sent the friend. */
-  readonly localPendingDebt: bigint;
-  /** Credits frozen in requests the friend sent us. */
-  readonly remotePendingDebt: bigint;
-  /** Our fee for forwarding the friend's requests. */
-  readonly rate: Rate;
-  /** The friend accepts our requests through it. */
-  readonly remoteRequestsOpen: boolean;
   /** What we could lose if this friend defaulted: max(balance, 0) + LPD. */
   readonly atRisk: bigint;
   /** What we can still pay through this friend: max(0, LMD + balance − LPD). */
