@@ -3,9 +3,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  type Codec, I128_MAX, I128_MIN, U128_MAX, U64_MAX, bool, bytes, decodeExact, encode, fixedBytes, i128, list, map,
-  option, refine, struct, u128, u16, u32, u64, u8, union, unit, utf8,
+  type Codec, I128_MAX, I128_MIN, U128_MAX, U64_MAX, bool, bytes, decodeExact, encode, fixedBytes, i128, list, map, option, refine, struct, u128, u16, u32, u64, u8, union, unit, utf8,
 } from './index.ts';
+import { envelope, payment } from './test-fixtures.ts';
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 
@@ -15,20 +15,6 @@ function roundTrips<T>(c: Codec<T>, v: T): void {
   expect(decoded).toEqual({ ok: true, value: v });
   if (decoded.ok) expect(encode(c, decoded.value)).toEqual(encoded);
 }
-
-const payment = union({
-  request: [1, struct({ requestId: fixedBytes(16), route: list(fixedBytes(32), { max: 8 }), amount: u128 })],
-  cancel: [2, struct({ requestId: fixedBytes(16) })],
-  note: [3, struct({ text: utf8({ maxBytes: 40 }), urgent: bool })],
-  ping: [4, unit],
-});
-const envelope = struct({
-  version: u8,
-  balance: i128,
-  sequence: u64,
-  ops: list(payment, { max: 5 }),
-  memo: option(bytes({ max: 20 })),
-});
 
 const byteArray = (max: number): fc.Arbitrary<Uint8Array> => fc.uint8Array({ maxLength: max });
 const fixed = (n: number): fc.Arbitrary<Uint8Array> => fc.uint8Array({ minLength: n, maxLength: n });

@@ -4,8 +4,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   type Codec, DecodeError, type DecodeErrorCode, bool, bytes, decodeExact, describeDecodeError, encode, fixedBytes,
-  hostileInputs, i128, list, option, refine, struct, truncationsAndExtensions, u128, u16, u32, u64, u8, union, unit, utf8,
+  hostileInputs, list, option, refine, struct, truncationsAndExtensions, u128, u16, u32, u8, union, unit, utf8,
 } from './index.ts';
+import { envelope, payment } from './test-fixtures.ts';
 
 const be32 = (n: number): number[] => [(n >>> 24) & 0xff, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff];
 const bytesOf = (...parts: (number | number[])[]): Uint8Array => Uint8Array.from(parts.flat());
@@ -16,15 +17,6 @@ function failure<T>(c: Codec<T>, input: Uint8Array): DecodeError {
   return r.error;
 }
 
-const payment = union({
-  request: [1, struct({ requestId: fixedBytes(16), route: list(fixedBytes(32), { max: 8 }), amount: u128 })],
-  cancel: [2, struct({ requestId: fixedBytes(16) })],
-  note: [3, struct({ text: utf8({ maxBytes: 40 }), urgent: bool })],
-  ping: [4, unit],
-});
-const envelope = struct({
-  version: u8, balance: i128, sequence: u64, ops: list(payment, { max: 5 }), memo: option(bytes({ max: 20 })),
-});
 const sampleEnvelope = {
   version: 1,
   balance: -42n,
