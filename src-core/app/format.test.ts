@@ -6,6 +6,7 @@ import {
 } from './format.ts';
 import type { FriendCurrencyReport, FriendReport, NodeReport } from './node-report.ts';
 import { emptyReport } from './report.ts';
+import { TUTORIAL_FRIENDS_TABLES as TUTORIAL } from './tutorial-tables.ts';
 
 const key = (i: number): Uint8Array => new Uint8Array(32).fill(i);
 const b64 = (s: string): Uint8Array => {
@@ -28,46 +29,7 @@ function withFriend(f: Partial<FriendReport>, currencies: FriendCurrencyReport[]
   };
 }
 
-/** The tutorial's literal outputs (seeds/000), in the order it shows them. */
-const TUTORIAL = {
-  afterAddFriend: [
-    '| st | name  | balance       |',
-    '| D- | node1 | C: LR=-, RR=- |',
-    '|    |       | B  =100       |',
-    '|    |       | LMD=0         |',
-    '|    |       | RMD=0         |',
-    '|    |       | LPD=0         |',
-    '|    |       | RPD=0         |',
-  ],
-  afterEnable: [
-    '| st | name  | balance       |',
-    '| E+ | node1 | C: LR=-, RR=- |',
-    '|    |       | B  =100       |',
-    '|    |       | LMD=0         |',
-    '|    |       | RMD=0         |',
-    '|    |       | LPD=0         |',
-    '|    |       | RPD=0         |',
-  ],
-  afterMaxDebt: [
-    '| st | name  | balance       |',
-    '| E+ | node1 | C: LR=-, RR=- |',
-    '|    |       | B  =100       |',
-    '|    |       | LMD=150       |',
-    '|    |       | RMD=200       |',
-    '|    |       | LPD=0         |',
-    '|    |       | RPD=0         |',
-  ],
-  afterOpen: [
-    '| st | name  | balance       |',
-    '| E+ | node1 | C: LR=+, RR=+ |',
-    '|    |       | B  =100       |',
-    '|    |       | LMD=150       |',
-    '|    |       | RMD=200       |',
-    '|    |       | LPD=0         |',
-    '|    |       | RPD=0         |',
-  ],
-};
-const text = (lines: string[]): string => `${lines.join('\n')}\n`;
+const text = (lines: readonly string[]): string => `${lines.join('\n')}\n`;
 
 describe('formatFriendsTable', () => {
   it('says there are no friends as the tutorial shows', () => {

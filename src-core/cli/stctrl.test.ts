@@ -10,6 +10,7 @@ import {
   type AckResult, type AppPermissions, type AppRequest, AppServerSession, type FriendCurrencyReport, type NodeReport,
   type ReportMutation, ackError, ackOk, applyReportMutations, emptyReport, findFriend,
 } from '../app/index.ts';
+import { TUTORIAL_FRIENDS_TABLES } from '../app/tutorial-tables.ts';
 import { toBase64Url } from '../codec/index.ts';
 import { nodeBackend } from '../crypto/backend.node.ts';
 import { identityFromSeed } from '../crypto/index.ts';
@@ -173,29 +174,11 @@ describe('stctrl, the tutorial steps', () => {
 
   it('adds, enables, limits and opens a friend, with the tables the tutorial shows', async () => {
     expect((await stctrl('config', 'add-friend', '-n', 'node1', '-f', join(dir, 'node1.friend'), '--balance=100')).code).toBe(0);
-    expect((await stctrl('info', 'friends')).out).toBe([
-      '| st | name  | balance       |',
-      '| D- | node1 | C: LR=-, RR=- |',
-      '|    |       | B  =100       |',
-      '|    |       | LMD=0         |',
-      '|    |       | RMD=0         |',
-      '|    |       | LPD=0         |',
-      '|    |       | RPD=0         |',
-      '',
-    ].join('\n'));
+    expect((await stctrl('info', 'friends')).out).toBe([...TUTORIAL_FRIENDS_TABLES.afterAddFriend, ''].join('\n'));
     for (const args of [['enable-friend', '-n', 'node1'], ['set-friend-max-debt', '-n', 'node1', '-m', '200'], ['open-friend', '-n', 'node1']]) {
       expect(await stctrl('config', ...args)).toEqual({ code: 0, out: '', err: '' });
     }
-    expect((await stctrl('info', 'friends')).out).toBe([
-      '| st | name  | balance       |',
-      '| E+ | node1 | C: LR=+, RR=+ |',
-      '|    |       | B  =100       |',
-      '|    |       | LMD=150       |',
-      '|    |       | RMD=200       |',
-      '|    |       | LPD=0         |',
-      '|    |       | RPD=0         |',
-      '',
-    ].join('\n'));
+    expect((await stctrl('info', 'friends')).out).toBe([...TUTORIAL_FRIENDS_TABLES.afterOpen, ''].join('\n'));
     const add = seen.find((r) => r.kind === 'add-friend');
     expect(add).toMatchObject({ name: 'node1', initialBalances: [{ currency: 'FST', balance: 100n }] });
   });
