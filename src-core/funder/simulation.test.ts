@@ -10,6 +10,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeExact, encode } from '../codec/index.ts';
 import { nodeBackend } from '../crypto/backend.node.ts';
+import { prng } from '../index/graph-gen.ts';
 import { type Rate, checkReceiptForInvoice } from '../proto/index.ts';
 import type { AppRequest, FunderEvent } from './events.ts';
 import { type Hex, fromHex, toHex } from './hex.ts';
@@ -22,16 +23,6 @@ import { type Envelope, type TestNode, makeNode } from './testkit.ts';
 
 const crypto = nodeBackend;
 
-function prng(seed: number): () => number { // mulberry32
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Part {
   readonly buyer: number;
