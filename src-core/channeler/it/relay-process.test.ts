@@ -64,6 +64,19 @@ function node(identity: Signer, timing: { keepaliveMs?: number; timeoutMs?: numb
   return { channeler, events };
 }
 
+type TestNode = ReturnType<typeof node>;
+const bothOnline = (l: TestNode, d: TestNode): boolean => l.channeler.isOnline(dialer.publicKey) && d.channeler.isOnline(listener.publicKey);
+const bothOffline = (l: TestNode, d: TestNode): boolean => !l.channeler.isOnline(dialer.publicKey) && !d.channeler.isOnline(listener.publicKey);
+
+/** The listener on relay `rl`, the dialer on `rd`, each told the other's relay; once both see the other online. */
+async function befriendOver(l: TestNode, rl: { addr: RelayAddress }, d: TestNode, rd: { addr: RelayAddress }): Promise<void> {
+  l.channeler.setRelays([rl.addr]);
+  d.channeler.setRelays([rd.addr]);
+  l.channeler.updateFriend({ publicKey: dialer.publicKey, relays: [rd.addr] });
+  d.channeler.updateFriend({ publicKey: listener.publicKey, relays: [rl.addr] });
+  await until(() => bothOnline(l, d), 'online');
+}
+
 describe('channelers through strelay processes', () => {
   it('reconnect after the relay in use is killed with SIGKILL and restarted', async () => {
     const rl = await strelay(1);
@@ -71,16 +84,12 @@ describe('channelers through strelay processes', () => {
     const l = node(listener);
     const d = node(dialer);
     try {
-      l.channeler.setRelays([rl.addr]);
-      d.channeler.setRelays([rd.addr]);
-      l.channeler.updateFriend({ publicKey: dialer.publicKey, relays: [rd.addr] });
-      d.channeler.updateFriend({ publicKey: listener.publicKey, relays: [rl.addr] });
-      await until(() => l.channeler.isOnline(dialer.publicKey) && d.channeler.isOnline(listener.publicKey), 'online');
+      await befriendOver(l, rl, d, rd);
 
       rl.child.kill('SIGKILL');
-      await until(() => !l.channeler.isOnline(dialer.publicKey) && !d.channeler.isOnline(listener.publicKey), 'offline');
+      await until(() => bothOffline(l, d), 'offline');
       await strelay(1, rl.addr.address);
-      await until(() => l.channeler.isOnline(dialer.publicKey) && d.channeler.isOnline(listener.publicKey), 'online again');
+      await until(() => bothOnline(l, d), 'online again');
 
       expect(await d.channeler.send(listener.publicKey, Uint8Array.of(1, 2, 3))).toBe(true);
       await until(() => l.events.some((e) => e.kind === 'message'), 'message');
@@ -100,15 +109,11 @@ describe('channelers through strelay processes', () => {
     const l = node(listener, timing);
     const d = node(dialer, timing);
     try {
-      l.channeler.setRelays([rl.addr]);
-      d.channeler.setRelays([rd.addr]);
-      l.channeler.updateFriend({ publicKey: dialer.publicKey, relays: [rd.addr] });
-      d.channeler.updateFriend({ publicKey: listener.publicKey, relays: [rl.addr] });
-      await until(() => l.channeler.isOnline(dialer.publicKey) && d.channeler.isOnline(listener.publicKey), 'online');
+      await befriendOver(l, rl, d, rd);
       rl.child.kill('SIGSTOP'); // sockets stay open, nothing moves: only keepalives can tell
-      await until(() => !l.channeler.isOnline(dialer.publicKey) && !d.channeler.isOnline(listener.publicKey), 'offline');
+      await until(() => bothOffline(l, d), 'offline');
       rl.child.kill('SIGCONT');
-      await until(() => l.channeler.isOnline(dialer.publicKey) && d.channeler.isOnline(listener.publicKey), 'online again');
+      await until(() => bothOnline(l, d), 'online again');
       expect(await l.channeler.send(dialer.publicKey, Uint8Array.of(9))).toBe(true);
       await until(() => d.events.some((e) => e.kind === 'message'), 'message');
     } finally {
