@@ -1,6 +1,6 @@
 /** History rows: payments and invoices as the wallet lists them. Kept in a real SQL table,
  *  queryable by time range, kind, counterpart and state, with paging (docs/store.md). */
-import type { Database, SqlValue } from 'sql.js';
+import type { Database, SqlValue, Statement } from 'sql.js';
 import { type Codec, type Reader, bytes, list, option, refine, struct, u64, utf8 } from '../codec/index.ts';
 
 export interface HistoryRow {
@@ -228,14 +228,19 @@ export function queryHistoryRows(db: Database, q: HistoryQuery): HistoryRow[] {
   }
 }
 
-export function historyRowById(db: Database, id: string): HistoryRow | undefined {
-  const stmt = db.prepare(`SELECT ${COLUMNS} FROM history WHERE id = ?`);
+export const SELECT_HISTORY_ROW_SQL = `SELECT ${COLUMNS} FROM history WHERE id = ?`;
+
+/** With `prepared` (SELECT_HISTORY_ROW_SQL, kept by the caller), no statement is compiled per call:
+ *  the node looks a payment's row up on every step that touches it. */
+export function historyRowById(db: Database, id: string, prepared?: Statement): HistoryRow | undefined {
+  const stmt = prepared ?? db.prepare(SELECT_HISTORY_ROW_SQL);
   try {
     stmt.bind([id]);
     if (!stmt.step()) return undefined;
     return rowFrom(stmt.get());
   } finally {
-    stmt.free();
+    if (prepared === undefined) stmt.free();
+    else stmt.reset();
   }
 }
 

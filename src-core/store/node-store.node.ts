@@ -9,7 +9,7 @@ import { fsyncDir, isCode, replaceFile } from './atomic-file.node.ts';
 import { type CheckpointPolicy, DEFAULT_CHECKPOINT_POLICY, dueThresholdBytes } from './checkpoint-policy.ts';
 import { StoreError } from './errors.ts';
 import {
-  type HistoryQuery, type HistoryRow, UPSERT_HISTORY_SQL, checkHistoryRow, countHistoryRows, historyParams, historyRowById,
+  type HistoryQuery, type HistoryRow, SELECT_HISTORY_ROW_SQL, UPSERT_HISTORY_SQL, checkHistoryRow, countHistoryRows, historyParams, historyRowById,
   queryHistoryRows,
 } from './history.ts';
 import {
@@ -240,6 +240,7 @@ class SqlNodeStore implements NodeStore {
   /** The history upsert, prepared at the first flush that has rows (sql.js 1.16 keeps prepared
    *  statements across export(); db.close() frees it). */
   private upsertHistory: Statement | undefined;
+  private selectHistoryRow: Statement | undefined;
 
   constructor(
     readonly path: string,
@@ -313,7 +314,7 @@ class SqlNodeStore implements NodeStore {
 
   historyRow(id: string): HistoryRow | undefined {
     this.usable();
-    return historyRowById(this.db, id);
+    return historyRowById(this.db, id, this.selectHistoryRow ??= this.db.prepare(SELECT_HISTORY_ROW_SQL));
   }
 
   get checkpointDue(): boolean {
