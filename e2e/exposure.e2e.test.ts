@@ -178,6 +178,10 @@ describe('credit exposure and alerts in Chromium (browser mode, real strelay)', 
     expect(titles).toEqual(['Bob: near its limit in FST', 'Bob is offline']);
     // the dismissed near-limit alert stays dismissed while its condition holds
     expect(await a.getByRole('alert').filter({ hasText: 'near its limit' }).count()).toBe(0);
+    // the cards list says so for every card, open or not: a condition, not a dismissable alert
+    await a.getByRole('button', { name: '← All cards' }).click();
+    await a.getByRole('listitem', { name: 'Alice' }).getByText('A debt of this card is at 90 % of its limit').waitFor();
+    await a.screenshot({ path: artifactPath('exposure-04-cards-near-limit-dark.png'), fullPage: true });
     expect(problems).toEqual([]);
     await context.close();
   });

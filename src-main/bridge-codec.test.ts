@@ -12,6 +12,7 @@ const card: CardView = {
   address: null,
   backedUpAt: null,
   needsReset: 2,
+  closestToLimit: 92,
   problem: null,
 };
 

@@ -51,6 +51,10 @@ export interface CardView {
   /** How many of the card's friends have an inconsistent channel (frozen until reset), so the
    *  cards list can say so for every card, not only the open one; 0 while the card is offline. */
   readonly needsReset: number;
+  /** The highest percent (0–1000) of its limit that any debt of the card reaches, in either
+   *  direction, counting frozen credits (src-core/app/debt-limits.ts): the cards list warns past
+   *  the alert setting's near-limit percent. 0 while the card is offline. */
+  readonly closestToLimit: number;
   /** Why the card is offline although the wallet is unlocked (its node did not start; its remote
    *  node cannot be reached or does not trust the wallet), in one sentence; null otherwise. */
   readonly problem: string | null;
@@ -277,6 +281,7 @@ const cardView: Schema<CardView> = obj({
   address: nullable(str({ maxLength: 300, minLength: 1 })),
   backedUpAt: nullable(int({ min: 0, max: Number.MAX_SAFE_INTEGER })),
   needsReset: int({ min: 0, max: 1_000_000 }),
+  closestToLimit: int({ min: 0, max: 1000 }),
   problem: nullable(str({ maxLength: 1000 })),
 });
 const cardList = obj({ cards: list(cardView, { max: 10_000 }) });

@@ -37,9 +37,16 @@ describe('cardSummary', () => {
   it('counts the friends whose channel is inconsistent, next to the balances', () => {
     const broken: FriendReport = { ...friend([['FST', 4n]]), channel: { kind: 'inconsistent', localResetTerms: [], remoteResetTerms: undefined } };
     const s = cardSummary(report([friend([['FST', 1n]]), broken, broken]));
-    expect(s).toEqual({ balances: [{ currency: 'FST', balance: 9n }], needsReset: 2 });
-    expect(sameSummary(s, { balances: s.balances, needsReset: 2 })).toBe(true);
-    expect(sameSummary(s, { balances: s.balances, needsReset: 1 })).toBe(false);
+    expect(s).toEqual({ balances: [{ currency: 'FST', balance: 9n }], needsReset: 2, closestToLimit: 0 });
+    expect(sameSummary(s, { ...s, needsReset: 2 })).toBe(true);
+    expect(sameSummary(s, { ...s, needsReset: 1 })).toBe(false);
     expect(cardSummary(report([friend([])])).needsReset).toBe(0);
+  });
+
+  it('says how close the nearest debt is to its limit, so the list can warn for any card', () => {
+    const owing: FriendReport = { ...friend([]), currencies: [{ ...friend([['FST', -46n]]).currencies[0]!, localMaxDebt: 50n }] };
+    const s = cardSummary(report([friend([['FST', 1n]]), owing]));
+    expect(s.closestToLimit).toBe(92);
+    expect(sameSummary(s, { ...s, closestToLimit: 91 })).toBe(false);
   });
 });

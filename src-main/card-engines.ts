@@ -8,6 +8,8 @@ export interface CardEngineStatus {
   readonly balances: readonly CardBalance[];
   /** Friends whose channel is inconsistent (CardView.needsReset); 0 when unknown. */
   readonly needsReset?: number;
+  /** The highest percent of its limit any of the card's debts reaches (CardView.closestToLimit). */
+  readonly closestToLimit?: number;
   /** Why it is not online, when known (one sentence). */
   readonly problem?: string;
 }

@@ -115,6 +115,7 @@ export function createWalletHost(opts: WalletHostOptions): WalletHost {
       address: c.kind === 'remote' ? c.address : null,
       backedUpAt: c.kind === 'local' ? c.backedUpAt : null,
       needsReset: st.needsReset ?? 0,
+      closestToLimit: st.closestToLimit ?? 0,
       problem: walletKey === undefined || st.online ? null : (st.problem ?? startProblems.get(c.id) ?? null),
     };
   };

@@ -12,3 +12,4 @@ export * from './client.ts';
 export * from './format.ts';
 export * from './buyer.ts';
 export * from './history-query.ts';
+export * from './debt-limits.ts';

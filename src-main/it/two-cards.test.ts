@@ -147,6 +147,9 @@ describe('two local cards in one host', () => {
     await until(b, balanceWith(keyA, 30n), 'Bob to be owed 30 by Alice');
     const balances = async () => Object.fromEntries(((await call('cards.list')).value.cards as Array<{ name: string; balances: unknown }>).map((c) => [c.name, c.balances]));
     expect(await balances()).toEqual({ Alice: [{ currency: 'FST', balance: '-30' }], Bob: [{ currency: 'FST', balance: '30' }] });
+    // every card says how near its nearest debt is to its limit: 30 of 100, owed by Alice to Bob
+    const cards = (await call('cards.list')).value.cards as Array<{ name: string; closestToLimit: number }>;
+    expect(Object.fromEntries(cards.map((c) => [c.name, c.closestToLimit]))).toEqual({ Alice: 30, Bob: 30 });
 
     // lock: the nodes stop, nothing is shown; unlock: they start again from their databases
     expect(await call('wallet.lock')).toMatchObject({ ok: true });

@@ -10,8 +10,7 @@
  *  - inconsistent: the channel with the friend is inconsistent (it needs a reset).
  *  An alert's key stays the same while its condition holds, so the UI fires each one once and a
  *  dismissed one stays dismissed until its condition clears. */
-import { hexOf, type NodeReport } from '../../src-core/app/index.ts';
-import { percentOfLimit } from '../exposure/exposure.ts';
+import { debtSides, hexOf, measurable, type NodeReport, percentOfLimit } from '../../src-core/app/index.ts';
 
 export interface AlertSettings {
   /** 1..100: a debt at or above this share of its limit alerts. */
@@ -66,13 +65,9 @@ export function currentAlerts(report: NodeReport, lastSeen: LastSeen, settings: 
       out.push({ kind: 'offline', key: `offline:${friendKey}`, friendKey, friendName, lastSeenMs: seen });
     }
     for (const c of f.currencies) {
-      const sides = [
-        { side: 'we-owe' as const, debt: c.localPendingDebt - c.balance, limit: c.localMaxDebt },
-        { side: 'friend-owes' as const, debt: c.balance + c.remotePendingDebt, limit: c.remoteMaxDebt },
-      ];
-      for (const s of sides) {
+      for (const s of debtSides(c)) {
         const percent = percentOfLimit(s.debt, s.limit);
-        if (s.debt > 0n && s.limit > 0n && percent >= settings.nearLimitPercent) {
+        if (measurable(s) && percent >= settings.nearLimitPercent) {
           out.push({ kind: 'near-limit', key: `near-limit:${friendKey}:${s.side}:${c.currency}`, friendKey, friendName, currency: c.currency, ...s, percent });
         }
       }

@@ -6,6 +6,8 @@ import { RemoveCard } from './cards/RemoveCard.tsx';
 
 export interface CardItemProps {
   readonly card: CardView;
+  /** The alert setting's near-limit percent (alerts.ts): at or past it, the card says so. */
+  readonly nearLimitPercent: number;
   readonly onRename: (cardId: string, name: string) => Promise<Result<CardView, BridgeError>>;
   readonly onRemove: (cardId: string) => Promise<Result<void, BridgeError>>;
   readonly onOpen: (cardId: string) => void;
@@ -15,7 +17,7 @@ type Mode = { readonly kind: 'view' } | { readonly kind: 'rename'; readonly name
 
 /** One card: name, where it runs, balances, its last backup; rename in place; export a backup;
  *  remove only after confirming, with a backup offered first (RemoveCard). */
-export function CardItem({ card, onRename, onRemove, onOpen }: CardItemProps) {
+export function CardItem({ card, nearLimitPercent, onRename, onRemove, onOpen }: CardItemProps) {
   const id = useId();
   const [mode, setMode] = useState<Mode>({ kind: 'view' });
   const [busy, setBusy] = useState(false);
@@ -51,6 +53,9 @@ export function CardItem({ card, onRename, onRemove, onOpen }: CardItemProps) {
           </div>
           {card.problem !== null && <div className="card-meta warn" role="status">{card.problem}</div>}
           {card.needsReset > 0 && <div className="card-meta warn" role="status">{describeNeedsReset(card.needsReset)}</div>}
+          {card.closestToLimit >= nearLimitPercent && card.closestToLimit > 0 && (
+            <div className="card-meta warn" role="status">{describeNearLimit(card.closestToLimit)}</div>
+          )}
           {card.kind === 'local' && <div className={`card-meta${card.backedUpAt === null ? ' warn' : ''}`}>{describeBackedUp(card.backedUpAt)}</div>}
         </div>
         <div className="balance" aria-label={`Balances of ${card.name}`}>
@@ -95,6 +100,10 @@ export function CardItem({ card, onRename, onRemove, onOpen }: CardItemProps) {
 
 /** A card whose channels need a reset, said on the cards list so a card that is not open is
  *  noticed too: those friendships carry no payments until one side accepts the other's terms. */
+export function describeNearLimit(percent: number): string {
+  return `A debt of this card is at ${percent >= 1000 ? 'over 1000' : percent} % of its limit: open the card's Exposure tab to see which.`;
+}
+
 export function describeNeedsReset(n: number): string {
   return `${n === 1 ? '1 friend needs' : `${n} friends need`} a channel reset: open the card, then the friend, to compare both sides' terms.`;
 }

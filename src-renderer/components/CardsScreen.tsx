@@ -19,6 +19,7 @@ export function CardsScreen() {
   const importNode = useAppStore((s) => s.importNode);
   const changePassword = useAppStore((s) => s.changePassword);
   const openCard = useAppStore((s) => s.openCard);
+  const nearLimitPercent = useAppStore((s) => s.alertSettings.nearLimitPercent);
 
   return (
     <>
@@ -38,7 +39,7 @@ export function CardsScreen() {
             A card holds your friends and balances. Create one below to start paying and getting paid.
           </p>
         ) : (
-          <CardList cards={cards} onRename={renameCard} onRemove={removeCard} onOpen={(id) => void openCard(id)} />
+          <CardList cards={cards} nearLimitPercent={nearLimitPercent} onRename={renameCard} onRemove={removeCard} onOpen={(id) => void openCard(id)} />
         )}
       </section>
       <LinkBox />

@@ -1,8 +1,8 @@
-import type { NodeReport } from '../../src-core/app/index.ts';
+import { type NodeReport, percentOfLimit } from '../../src-core/app/index.ts';
 import { AlertSettingsForm } from '../alerts/AlertSettingsForm.tsx';
 import { CARD_DECIMALS } from '../card/friend-input.ts';
 import { formatAmount } from '../format-amount.ts';
-import { cardExposure, type CurrencyExposure, describeRate, type FriendExposure, percentOfLimit } from './exposure.ts';
+import { cardExposure, type CurrencyExposure, describeRate, type FriendExposure } from './exposure.ts';
 import './exposure.css';
 
 const amount = (v: bigint): string => formatAmount(v, CARD_DECIMALS, { group: ',' });

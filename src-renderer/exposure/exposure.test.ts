@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FriendCurrencyReport, FriendReport, NodeReport } from '../../src-core/app/index.ts';
-import { cardExposure, describeRate, percentOfLimit } from './exposure.ts';
+import { cardExposure, describeRate } from './exposure.ts';
 
 const key = (b: number): Uint8Array => new Uint8Array(32).fill(b);
 
@@ -70,16 +70,5 @@ describe('describeRate', () => {
     expect(describeRate({ mul: 2 ** 31, add: 0 })).toBe('50 %');
     expect(describeRate({ mul: 42949673, add: 1 })).toBe('1 % + 1'); // 2^32 / 100 rounded up
     expect(describeRate({ mul: 1, add: 0 })).toBe('0 %');
-  });
-});
-
-describe('percentOfLimit', () => {
-  it('rounds down, treats a debt against a zero limit as full, and nothing owed as 0', () => {
-    expect(percentOfLimit(89n, 99n)).toBe(89);
-    expect(percentOfLimit(90n, 100n)).toBe(90);
-    expect(percentOfLimit(5n, 0n)).toBe(100);
-    expect(percentOfLimit(0n, 0n)).toBe(0);
-    expect(percentOfLimit(-5n, 10n)).toBe(0);
-    expect(percentOfLimit(10n ** 30n, 1n)).toBe(1000);
   });
 });

@@ -117,11 +117,3 @@ export function describeRate(rate: Rate): string {
   return parts.join(' + ');
 }
 
-/** How much of a limit a debt uses, in whole percent rounded down (0 when nothing is owed; a
- *  debt with a zero limit counts as 100 %). */
-export function percentOfLimit(debt: bigint, limit: bigint): number {
-  if (debt <= 0n) return 0;
-  if (limit <= 0n) return 100;
-  const p = (debt * 100n) / limit;
-  return p > 1000n ? 1000 : Number(p);
-}

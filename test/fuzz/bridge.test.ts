@@ -13,7 +13,7 @@ import { fuzzConfig, fuzzTimeout, runFuzz, textTarget } from './harness.ts';
 const cfg = fuzzConfig();
 const card: CardView = {
   id: 'AAECAwQFBgcICQoLDA0ODw', name: 'Groceries', publicKey: 'A'.repeat(43), kind: 'local', online: true,
-  balances: [{ currency: 'FST', balance: -(1n << 127n) }, { currency: 'USD', balance: 12345n }], address: null, backedUpAt: 1_700_000_000_000, needsReset: 0, problem: null,
+  balances: [{ currency: 'FST', balance: -(1n << 127n) }, { currency: 'USD', balance: 12345n }], address: null, backedUpAt: 1_700_000_000_000, needsReset: 0, closestToLimit: 0, problem: null,
 };
 const callSeeds = [
   encodeCall(1, 'cards.list', {}),
