@@ -16,6 +16,7 @@ import { nodeBackend as crypto } from '../../src-core/crypto/backend.node.ts';
 import { identityFromSeed } from '../../src-core/crypto/index.ts';
 import { listenIndexServer } from '../../src-core/index/server.node.ts';
 import { systemClock } from '../../src-core/net/index.ts';
+import { until } from '../../src-core/node/it/harness.ts';
 import { startRelayServer } from '../../src-core/relay/server.node.ts';
 import { openWalletHost, type RunningHost } from '../host.node.ts';
 
@@ -68,19 +69,6 @@ async function connect(h: RunningHost, call: (n: string, a?: unknown) => Promise
   const c = await client;
   cleanups.push(async () => c.close());
   return c;
-}
-
-function until(app: AppClient, pred: (r: NodeReport) => boolean, what: string, ms = 30_000): Promise<void> {
-  if (pred(app.report)) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { sub.dispose(); reject(new Error(`timed out waiting for ${what}`)); }, ms);
-    const sub = app.onDidChangeReport(({ report }) => {
-      if (!pred(report)) return;
-      clearTimeout(timer);
-      sub.dispose();
-      resolve();
-    });
-  });
 }
 
 async function quote(app: AppClient, destination: Uint8Array, amount: bigint): Promise<PaymentPlan> {
