@@ -2,6 +2,7 @@
  *  history rows (query-history, newest first), `info statement` writes a verifiable statement
  *  for one friend and currency (docs/files.md "Statement"). */
 import { type AppClient, type HistoryEntry, formatTable, printable } from '../app/index.ts';
+import { toBase64Url } from '../codec/index.ts';
 import { exportStatement, formatStatement } from '../statement/index.ts';
 import { type CommandSpec, type OptionSpec, type Parsed, CliError, UsageError } from './args.ts';
 import { writeFile } from 'node:fs/promises';
@@ -27,11 +28,17 @@ export const statementCommand: CommandSpec = {
   ],
 };
 
-export function formatHistory(rows: readonly HistoryEntry[]): string {
+/** `through`: the friends whose channels carried the row's parts (its via), by name where
+ *  `nameOf` knows the key, with the amount through each when there are several. */
+export function formatHistory(rows: readonly HistoryEntry[], nameOf: (key: string) => string | undefined = () => undefined): string {
   if (rows.length === 0) return 'No history.\n';
-  return formatTable(['time (UTC)', 'kind', 'currency', 'amount', 'state', 'counterpart'], rows.map((r) => [
+  const through = (r: HistoryEntry): string => {
+    const names = r.via.map((v) => ({ name: nameOf(v.friend) ?? v.friend, amount: v.amount }));
+    return names.length === 1 ? names[0]?.name ?? '' : names.map((v) => `${v.name}=${v.amount}`).join(', ');
+  };
+  return formatTable(['time (UTC)', 'kind', 'currency', 'amount', 'state', 'counterpart', 'through'], rows.map((r) => [
     new Date(r.time).toISOString().replace(/\.\d{3}Z$/, 'Z'), printable(r.kind), printable(r.currency), r.amount.toString(), printable(r.state),
-    printable(r.counterpart ?? ''),
+    printable(r.counterpart ?? ''), printable(through(r)),
   ]));
 }
 
@@ -46,7 +53,8 @@ export async function runHistory(client: AppClient, p: Parsed, out: (s: string) 
   const limitText = p.values.get('limit') ?? '20';
   if (!/^[1-9][0-9]{0,2}$/.test(limitText) || Number(limitText) > 256) throw new UsageError('--limit must be 1..256');
   const page = await client.queryHistory({ kind: p.values.get('kind'), currency: p.values.get('currency'), limit: Number(limitText) });
-  out(formatHistory(page.rows));
+  const names = new Map(client.report.friends.map((f) => [toBase64Url(f.publicKey), f.name]));
+  out(formatHistory(page.rows, (key) => names.get(key)));
 }
 
 export async function runStatement(client: AppClient, p: Parsed, out: (s: string) => void, now: number): Promise<void> {

@@ -113,9 +113,10 @@ describe('stverify statement with statements exported from real nodes', () => {
     const cli = ['-I', join(b.dir, 'app.ident'), '-T', join(b.dir, 'node.ticket')];
     expect(await stctrlMain([...cli, 'info', 'history', '-k', 'payment', '--limit', '2'], io)).toBe(0);
     const table = out.split('\n');
-    expect(table[0]).toMatch(/\| time \(UTC\) +\| kind +\| currency \| amount \| state +\| counterpart +\|/);
-    expect(out.match(/\| payment \| FST +\| -20 +\| success \|/g)).toHaveLength(1);
-    expect(out.match(/\| payment \| FST +\| -7 +\| success \|/g)).toHaveLength(1);
+    expect(table[0]).toMatch(/\| time \(UTC\) +\| kind +\| currency \| amount \| state +\| counterpart +\| through \|/);
+    // paid straight to the friend S, through S's channel
+    expect(out.match(/\| payment \| FST +\| -20 +\| success \| [A-Za-z0-9_-]{43} \| S +\|/g)).toHaveLength(1);
+    expect(out.match(/\| payment \| FST +\| -7 +\| success \| [A-Za-z0-9_-]{43} \| S +\|/g)).toHaveLength(1);
     out = '';
     const file = join(net.dir, 'stctrl.statement');
     expect(await stctrlMain([...cli, 'info', 'statement', '-n', 'S', '-o', file], io)).toBe(0);
