@@ -165,7 +165,7 @@ describe('remote cards in the wallet host', () => {
     // removing the card closes its connection and forgets it
     expect(await again.call('cards.remove', { cardId })).toMatchObject({ ok: true });
     expect((await again.call('cards.list')).value.cards).toEqual([]);
-    expect(again.h.remotes.status(cardId)).toEqual({ online: false, balances: [], needsReset: 0 });
+    expect(again.h.remotes.status(cardId)).toEqual({ online: false, balances: [], needsReset: 0, closestToLimit: 0 });
     expect([...w.internal, ...again.internal]).toEqual([]);
   }, 90_000);
 
@@ -240,7 +240,7 @@ describe('remote cards in the wallet host', () => {
       await until(n);
     }
     expect(retries()).toEqual([1000, 2000, 4000, 4000, 4000]);
-    expect(remotes.status('c1')).toEqual({ online: false, balances: [], needsReset: 0, problem: expect.stringMatching(/^Cannot reach the node of this card at /) });
+    expect(remotes.status('c1')).toEqual({ online: false, balances: [], needsReset: 0, closestToLimit: 0, problem: expect.stringMatching(/^Cannot reach the node of this card at /) });
     expect(await remotes.appRequest('c1', Uint8Array.of(1))).toMatchObject({ ok: false, error: { code: 'unavailable', message: expect.stringMatching(/Cannot reach/) } });
     expect(appSeed).toEqual(new Uint8Array(32).fill(2)); // the caller's key is untouched; the card keeps a copy
     await remotes.stop('c1');
