@@ -59,6 +59,8 @@ afterAll(async () => {
 interface Payment {
   readonly from: string; readonly to: string; readonly amount: bigint; readonly ok: boolean; readonly ms: number; readonly multi?: boolean;
   readonly invoice?: string; readonly receipt?: string; readonly disrupted: boolean;
+  /** How it went, for the report of a failed invariant: stctrl's last line, or the seller's choice. */
+  readonly note?: string;
 }
 
 /** `stregister verify-receipt` run as the seller would, offline, from the scenario's folder. */
@@ -120,6 +122,10 @@ describe.skipIf(!canRun)(canRun ? title : `${title} (skipped: ${support.reasons.
     });
     const payments: Payment[] = [];
     await mkdir(join(dir, 'pay'));
+    // Each payment's files get their own number, taken when it starts: payments.length is the
+    // same for concurrent workers until one finishes, and a second worker would overwrite the
+    // first's invoice (both then paid the second amount while the first was counted).
+    let fileSeq = 0;
     const retry = async (name: string, args: string[], done: (out: string) => boolean): Promise<string | undefined> => {
       for (let i = 0; i < 60; i++) {
         const res = await nn.ctrl(name, args);
@@ -134,10 +140,11 @@ describe.skipIf(!canRun)(canRun ? title : `${title} (skipped: ${support.reasons.
     const payByCommit = async (from: string, to: string, amount: bigint, multi = false): Promise<boolean> => {
       const t0 = performance.now();
       const buyerCrashed = ((wasDown, crashed0) => (): boolean => wasDown || down.has(from) || (crashes.get(from) ?? 0) !== crashed0)(down.has(from), crashes.get(from) ?? 0);
-      const file = `pay/${payments.length}-${from}-${to}-commit`;
+      const file = `pay/${fileSeq++}-${from}-${to}-commit`;
       const inv = `${file}.invoice`;
+      let note = 'commit flow';
       const done = (ok: boolean, disrupted: boolean): boolean => {
-        payments.push({ from, to, amount, ok, ms: performance.now() - t0, disrupted, multi, ...(ok ? { invoice: inv, receipt: `${file}.receipt` } : {}) });
+        payments.push({ from, to, amount, ok, ms: performance.now() - t0, disrupted, multi, note, ...(ok ? { invoice: inv, receipt: `${file}.receipt` } : {}) });
         return ok;
       };
       if ((await nn.ctrl(to, ['seller', 'create-invoice', '-a', String(amount), '-i', inv])).code !== 0) return done(false, false);
@@ -159,6 +166,7 @@ describe.skipIf(!canRun)(canRun ? title : `${title} (skipped: ${support.reasons.
       const id = /Payment id: (\S+)/.exec(bought.out)?.[1];
       const collect = !late && bought.code === 0 && id !== undefined && !r.chance(0.2);
       commits[collect ? 'collect' : 'cancel']++;
+      note = `commit flow, ${late ? 'canceled late' : collect ? 'collected' : 'canceled'} by the seller; buyer: ${(bought.err.trim() || bought.out.trim()).split('\n').pop() ?? ''}`;
       const sellerDone = late ? canceledLate : collect
         ? await retry(to, ['seller', 'commit-invoice', '-i', inv, '-c', `${file}.commit`], () => true)
         : await retry(to, ['seller', 'cancel-invoice', '-i', inv], () => true);
@@ -182,7 +190,7 @@ describe.skipIf(!canRun)(canRun ? title : `${title} (skipped: ${support.reasons.
       const t0 = performance.now();
       const wasDown = down.has(from);
       const crashed0 = crashes.get(from) ?? 0;
-      const file = `pay/${payments.length}-${from}-${to}`;
+      const file = `pay/${fileSeq++}-${from}-${to}`;
       let res;
       if (invoiced) {
         await writeFile(join(dir, `${file}.invoice`), formatInvoice({ invoiceId: r.bytes(32), currency: 'FST', destPublicKey: nn.keyOf(to), totalDestPayment: amount }));
@@ -197,7 +205,8 @@ describe.skipIf(!canRun)(canRun ? title : `${title} (skipped: ${support.reasons.
         why(res.err || res.out);
       }
       const disrupted = wasDown || down.has(from) || (crashes.get(from) ?? 0) !== crashed0;
-      payments.push({ from, to, amount, ok, ms: performance.now() - t0, disrupted, multi, ...(invoiced ? { invoice: `${file}.invoice`, receipt: `${file}.receipt` } : {}) });
+      const note = `${invoiced ? 'pay-invoice' : 'send-funds'}: ${(res.err.trim() || res.out.trim()).split('\n').pop() ?? ''}`;
+      payments.push({ from, to, amount, ok, ms: performance.now() - t0, disrupted, multi, note, ...(invoiced ? { invoice: `${file}.invoice`, receipt: `${file}.receipt` } : {}) });
       return ok;
     };
     // before the storm: wait until the index server knows enough for a payment
@@ -343,8 +352,10 @@ describe.skipIf(!canRun)(canRun ? title : `${title} (skipped: ${support.reasons.
     }));
     if (problem !== undefined) {
       const tables = await Promise.all(names.map(async (n) => `${n}:\n${(await nn.ctrl(n, ['info', 'friends'])).out}${(await nn.ctrl(n, ['info', 'payments'])).out}`
+        + `${(await nn.ctrl(n, ['info', 'history', '--limit', '256'])).out}`
         + `  log, last lines:\n    ${nn.logTail(n, 12).join('\n    ')}\n`));
-      console.log(`after the storm: ${problem}\n${tables.join('\n')}`);
+      const list = payments.map((p, i) => `  ${i} ${p.from}→${p.to} ${p.amount}${p.multi === true ? ' (split)' : ''}: ${p.ok ? 'ok' : 'failed'}${p.disrupted ? ', buyer disrupted' : ''} — ${p.note ?? ''}`);
+      console.log(`after the storm: ${problem}\npayments:\n${list.join('\n')}\n${tables.join('\n')}`);
     }
     expect(problem).toBeUndefined();
     expect(badReceipts).toEqual([]);
