@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MultiRoute } from '../../src-core/app/index.ts';
-import { describeRate, quoteFrom } from './pay-model.ts';
+import type { Invoice } from '../../src-core/proto/index.ts';
+import { describeEarlierPayment, describeRate, earlierPaymentOf, quoteFrom } from './pay-model.ts';
 
 const k = (n: number): Uint8Array => new Uint8Array(32).fill(n);
 
@@ -25,5 +26,24 @@ describe('the fee quote', () => {
     expect(q?.routes.map((r) => [r.share, r.fees, r.rate.add])).toEqual([[30n, 2n, 2], [30n, 1n, 1]]);
     expect(q?.totalFees).toBe(3n);
     expect(quoteFrom(routes, 100n)).toBeUndefined();
+  });
+});
+
+describe('earlierPaymentOf', () => {
+  const invoice = (id: number, seller: number): Invoice => ({
+    invoiceId: new Uint8Array(32).fill(id), currency: 'FST', destPublicKey: new Uint8Array(32).fill(seller), totalDestPayment: 5n,
+  });
+  it('finds a payment of the same invoice to the same seller that paid or may pay it; a cancelled one does not count', () => {
+    const records = [
+      { invoice: invoice(1, 7), state: { kind: 'canceled' } },
+      { invoice: invoice(2, 7), state: { kind: 'committed' } },
+      { invoice: invoice(3, 8), state: { kind: 'paid' } },
+    ];
+    expect(earlierPaymentOf(records, invoice(1, 7))).toBeUndefined();
+    expect(earlierPaymentOf(records, invoice(2, 7))?.state.kind).toBe('committed');
+    expect(earlierPaymentOf(records, invoice(3, 8))?.state.kind).toBe('paid');
+    expect(earlierPaymentOf(records, invoice(3, 7))).toBeUndefined(); // same id, another seller
+    expect(describeEarlierPayment('paid')).toMatch(/already paid/);
+    expect(describeEarlierPayment('paying')).toMatch(/under way/);
   });
 });

@@ -27,6 +27,22 @@ export function invoiceToPay(text: string, report: NodeReport, nowSeconds: numbe
   return { ok: true, value: inv };
 }
 
+/** A payment of the same invoice (its id, to the same seller) that paid it or still may: paying
+ *  again would pay the seller twice (a destination that collects by itself takes a second
+ *  payment of one invoice id). Cancelled ones do not count: nothing moved. */
+export function earlierPaymentOf<T extends { readonly invoice: Invoice; readonly state: { readonly kind: string } }>(
+  records: readonly T[], inv: Invoice,
+): T | undefined {
+  return records.find((r) => r.state.kind !== 'canceled'
+    && bytesEqual(r.invoice.invoiceId, inv.invoiceId) && bytesEqual(r.invoice.destPublicKey, inv.destPublicKey));
+}
+
+export function describeEarlierPayment(kind: string): string {
+  return kind === 'paid'
+    ? 'This invoice is already paid: its receipt is under Payments below. Paying it again would pay the seller twice.'
+    : 'A payment of this invoice is already under way (see Payments below). Paying it again would pay the seller twice.';
+}
+
 export interface KeyPaymentInput {
   /** The destination card's public key (base64url, as `stctrl info public-key` prints it). */
   readonly publicKey: string;

@@ -113,6 +113,9 @@ describe('invoice and pay slices', () => {
     if (paid.state.kind !== 'committed' || paid.state.commit === undefined) throw new Error('no commit');
     const commit = paid.state.commit;
     await until(a, () => a.getState().invoices[cardId(a)]?.[0]?.state === 'paid', "Alice's invoice to be paid");
+    // the same invoice again: refused before any quote, nothing paid twice
+    expect(await b.getState().readInvoiceToPay(inv.fileText)).toMatchObject({ ok: false, error: expect.stringMatching(/already under way.*pay the seller twice/) });
+    expect(b.getState().payDraft.kind).toBe('empty');
 
     // a commit of another invoice, garbage and an invoice instead of a commit change nothing
     const other = { ...commit.commit, invoiceId: new Uint8Array(32).fill(9) };
@@ -142,6 +145,7 @@ describe('invoice and pay slices', () => {
     expect(b.getState().payments[bobCard]?.[0]?.state.kind).toBe('committed');
     await b.getState().openCard(bobCard);
     await until(b, () => b.getState().payments[cardId(b)]?.[0]?.state.kind === 'paid', "Bob's receipt");
+    expect(await b.getState().readInvoiceToPay(inv.qrText)).toMatchObject({ ok: false, error: expect.stringMatching(/already paid: its receipt/) });
     await until(b2, () => b2.getState().payments[bobCard]?.[0]?.state.kind === 'paid', "the second window's receipt");
     const done = b.getState().payments[cardId(b)]?.[0];
     if (done?.state.kind !== 'paid') throw new Error('not paid');

@@ -9,7 +9,9 @@ import type { Commit, Invoice, Receipt } from '../../src-core/proto/index.ts';
 import type { Result } from '../../src-main/bridge.ts';
 import { formatMoney } from '../format-amount.ts';
 import { commitsFromHistory, paymentsFromHistory } from '../invoice/from-history.ts';
-import { type KeyPaymentInput, type Quote, invoiceToPay, keyPayment, quoteFrom, sameQuote } from '../pay/pay-model.ts';
+import {
+  type KeyPaymentInput, type Quote, describeEarlierPayment, earlierPaymentOf, invoiceToPay, keyPayment, quoteFrom, sameQuote,
+} from '../pay/pay-model.ts';
 import { feeAboveCap, feeCapOf } from '../fee-cap/fee-cap.ts';
 import type { AppState } from './app-store.ts';
 
@@ -189,7 +191,10 @@ export const createPaySlice = (random: (n: number) => Uint8Array = platformRando
     async readInvoiceToPay(text) {
       const s = get().cardSession;
       if (s.kind !== 'open') return { ok: false, error: 'No card is open.' };
-      return draft(invoiceToPay(text, s.report), false);
+      const inv = invoiceToPay(text, s.report);
+      const earlier = inv.ok ? earlierPaymentOf(get().payments[s.cardId] ?? [], inv.value) : undefined;
+      if (earlier !== undefined) return { ok: false, error: describeEarlierPayment(earlier.state.kind) };
+      return draft(inv, false);
     },
     async readKeyToPay(input) {
       const s = get().cardSession;
