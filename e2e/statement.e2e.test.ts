@@ -13,6 +13,7 @@ import { parseIdent, parseNodeTicket } from '../src-core/files/index.ts';
 import { listenIndexServer, type RunningIndexServer } from '../src-core/index/server.node.ts';
 import { secureChannel, systemClock } from '../src-core/net/index.ts';
 import { tcpConnect } from '../src-core/net/tcp.node.ts';
+import { befriendByApp, until } from '../src-core/node/it/harness.ts';
 import { type RelayServer, startRelayServer } from '../src-core/relay/server.node.ts';
 import { parseStatement, verifyStatement } from '../src-core/statement/index.ts';
 import { runBin } from '../src-core/cli/it/spawn.ts';
@@ -65,27 +66,10 @@ async function cliClient(page: Page, name: string): Promise<AppClient> {
   return c;
 }
 
-function until(app: AppClient, pred: (r: NodeReport) => boolean, what: string, ms = 30_000): Promise<void> {
-  if (pred(app.report)) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { sub.dispose(); reject(new Error(`timed out waiting for ${what}`)); }, ms);
-    const sub = app.onDidChangeReport(({ report }) => {
-      if (!pred(report)) return;
-      clearTimeout(timer);
-      sub.dispose();
-      resolve();
-    });
+function befriend(a: AppClient, friend: Uint8Array, name: string): Promise<void> {
+  return befriendByApp(a, friend, name, {
+    relay: { publicKey: relaySigner.publicKey, address: relay.address }, index: { publicKey: indexSigner.publicKey, address: index.clientAddress },
   });
-}
-
-async function befriend(a: AppClient, friend: Uint8Array, name: string): Promise<void> {
-  const relayAddress = { publicKey: relaySigner.publicKey, address: relay.address };
-  await a.request({ kind: 'add-relay', relay: { ...relayAddress, name: 'relay' } });
-  await a.request({ kind: 'add-index-server', server: { publicKey: indexSigner.publicKey, address: index.clientAddress, name: 'index' } });
-  await a.request({ kind: 'add-friend', friendPublicKey: friend, name, relays: [relayAddress], initialBalances: [{ currency: 'FST', balance: 0n }] });
-  await a.request({ kind: 'set-friend-currency-max-debt', friendPublicKey: friend, currency: 'FST', remoteMaxDebt: 100n });
-  await a.request({ kind: 'open-friend-currency', friendPublicKey: friend, currency: 'FST' });
-  await a.request({ kind: 'enable-friend', friendPublicKey: friend });
 }
 
 async function pay(from: AppClient, dest: Uint8Array, amount: bigint): Promise<void> {

@@ -16,7 +16,7 @@ import { nodeBackend as crypto } from '../../src-core/crypto/backend.node.ts';
 import { identityFromSeed } from '../../src-core/crypto/index.ts';
 import { listenIndexServer } from '../../src-core/index/server.node.ts';
 import { systemClock } from '../../src-core/net/index.ts';
-import { until } from '../../src-core/node/it/harness.ts';
+import { befriendByApp, until } from '../../src-core/node/it/harness.ts';
 import { startRelayServer } from '../../src-core/relay/server.node.ts';
 import { openWalletHost, type RunningHost } from '../host.node.ts';
 
@@ -106,14 +106,8 @@ describe('two local cards in one host', () => {
     const keyB = fromBase64Url(cardB.publicKey) as Uint8Array;
     const relayAddress = { publicKey: relaySigner.publicKey, address: relay.address };
 
-    const befriend = async (a: AppClient, friend: Uint8Array, name: string): Promise<void> => {
-      await a.request({ kind: 'add-relay', relay: { ...relayAddress, name: 'relay' } });
-      await a.request({ kind: 'add-index-server', server: { publicKey: indexSigner.publicKey, address: index.clientAddress, name: 'index' } });
-      await a.request({ kind: 'add-friend', friendPublicKey: friend, name, relays: [relayAddress], initialBalances: [{ currency: 'FST', balance: 0n }] });
-      await a.request({ kind: 'set-friend-currency-max-debt', friendPublicKey: friend, currency: 'FST', remoteMaxDebt: 100n });
-      await a.request({ kind: 'open-friend-currency', friendPublicKey: friend, currency: 'FST' });
-      await a.request({ kind: 'enable-friend', friendPublicKey: friend });
-    };
+    const befriend = (a: AppClient, friend: Uint8Array, name: string): Promise<void> =>
+      befriendByApp(a, friend, name, { relay: relayAddress, index: { publicKey: indexSigner.publicKey, address: index.clientAddress } });
     const open = (friend: Uint8Array) => (r: NodeReport): boolean => {
       const f = findFriend(r, friend);
       return f?.online === true && f.currencies.some((c) => c.remoteRequestsOpen && c.localMaxDebt === 100n);

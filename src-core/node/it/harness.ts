@@ -147,3 +147,18 @@ export async function pay(buyer: TestNode, dest: Uint8Array, amount: bigint, pla
     destPublicKey: dest, autoCollect: true,
   }, p, (k) => crypto.randomBytes(k));
 }
+
+/** One side of a friendship made through the app protocol, as the wallet's tests make it: the
+ *  relay and index server added, the friend added in FST at 0 with a max debt, opened, enabled. */
+export async function befriendByApp(
+  app: AppClient, friend: Uint8Array, name: string,
+  servers: { readonly relay: { publicKey: Uint8Array; address: string }; readonly index: { publicKey: Uint8Array; address: string } },
+  maxDebt = 100n,
+): Promise<void> {
+  await app.request({ kind: 'add-relay', relay: { ...servers.relay, name: 'relay' } });
+  await app.request({ kind: 'add-index-server', server: { ...servers.index, name: 'index' } });
+  await app.request({ kind: 'add-friend', friendPublicKey: friend, name, relays: [servers.relay], initialBalances: [{ currency: 'FST', balance: 0n }] });
+  await app.request({ kind: 'set-friend-currency-max-debt', friendPublicKey: friend, currency: 'FST', remoteMaxDebt: maxDebt });
+  await app.request({ kind: 'open-friend-currency', friendPublicKey: friend, currency: 'FST' });
+  await app.request({ kind: 'enable-friend', friendPublicKey: friend });
+}
