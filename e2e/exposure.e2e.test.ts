@@ -10,7 +10,7 @@ import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRenderer } from '../src-main/build.node.ts';
 import { type Background, background, freePort, runBin } from '../src-core/node/it/procs.ts';
-import { artifactPath, createCard, launchChromium, type RunningWallet, startWallet } from './support.ts';
+import { artifactPath, createCard, launchChromium, type RunningWallet, show, startWallet, status } from './support.ts';
 
 const PASSWORD = 'exposure e2e password';
 let dir = '';
@@ -40,21 +40,8 @@ afterAll(async () => {
   if (dir !== '') rmSync(dir, { recursive: true, force: true });
 });
 
-const status = (scope: Page | Locator, text: string | RegExp): Promise<void> => scope.getByRole('status').filter({ hasText: text }).first().waitFor();
 
 
-/** Shows `card`'s page (from wherever the window is) on `tab`. */
-async function show(page: Page, card: string, tab: string): Promise<void> {
-  const heading = page.getByRole('heading', { name: card, level: 1 });
-  if (!(await heading.isVisible())) {
-    const back = page.getByRole('button', { name: '← All cards' });
-    if (await back.isVisible()) await back.click();
-    await page.getByRole('button', { name: `Open ${card}` }).click();
-    await heading.waitFor();
-  }
-  await page.getByRole('tab', { name: tab, exact: true }).click();
-  await page.getByRole('tab', { name: tab, exact: true, selected: true }).waitFor();
-}
 
 async function addRelay(page: Page, card: string): Promise<void> {
   await show(page, card, 'Settings');

@@ -9,9 +9,9 @@ import { expect } from 'vitest';
 import { runBin } from '../src-core/node/it/procs.ts';
 import { buildRenderer } from '../src-main/build.node.ts';
 import { qrPixels, readQrPixels } from '../src-renderer/qr/qr-pixels.ts';
-import { artifactPath, createCard, launchChromium, openWalletWindow, startWallet, type RunningWallet } from './support.ts';
+import { addServerTickets, alert, artifactPath, createCard, launchChromium, openWalletWindow, show, startWallet, status, type RunningWallet } from './support.ts';
 
-export { createCard };
+export { alert, createCard, show, status };
 import { type TicketedServers, startTicketedServers } from './servers.ts';
 
 export const PASSWORD = 'money world password';
@@ -117,32 +117,8 @@ export async function shopAndBuyer(world: World): Promise<{ shop: Window; buyer:
 }
 
 
-/** Shows `card`'s page (from wherever the window is) on `tab`. */
-export async function show(page: Page, card: string, tab: string): Promise<void> {
-  const heading = page.getByRole('heading', { name: card, level: 1 });
-  if (!(await heading.isVisible())) {
-    const back = page.getByRole('button', { name: '← All cards' });
-    if (await back.isVisible()) await back.click();
-    await page.getByRole('button', { name: `Open ${card}` }).click();
-    await heading.waitFor();
-  }
-  await page.getByRole('tab', { name: tab, exact: true }).click();
-  await page.getByRole('tab', { name: tab, exact: true, selected: true }).waitFor();
-}
-
-export const status = (scope: Page | Locator, text: string | RegExp): Promise<void> => scope.getByRole('status').filter({ hasText: text }).first().waitFor();
-export const alert = (scope: Page | Locator, text: string | RegExp): Promise<void> => scope.getByRole('alert').filter({ hasText: text }).first().waitFor();
-
-export async function addServers(world: World, page: Page, card: string): Promise<void> {
-  await show(page, card, 'Settings');
-  await page.getByRole('textbox', { name: 'Relay ticket', exact: true }).fill(world.relayTicket);
-  await page.getByRole('textbox', { name: 'Relay name', exact: true }).fill('relay');
-  await page.getByRole('button', { name: 'Add relay' }).click();
-  await status(page, 'The relay "relay" is added.');
-  await page.getByRole('textbox', { name: 'Index server ticket', exact: true }).fill(world.indexTicket);
-  await page.getByRole('textbox', { name: 'Index server name', exact: true }).fill('index');
-  await page.getByRole('button', { name: 'Add index server' }).click();
-  await status(page, 'The index server "index" is added.');
+export function addServers(world: World, page: Page, card: string): Promise<void> {
+  return addServerTickets(page, card, { relay: world.relayTicket, index: world.indexTicket });
 }
 
 export async function friendFile(page: Page, card: string): Promise<string> {

@@ -17,7 +17,9 @@ import { formatQrPayload, parseCommit } from '../src-core/files/index.ts';
 import { buildRenderer } from '../src-main/build.node.ts';
 import { qrPixels } from '../src-renderer/qr/qr-pixels.ts';
 import { runBin } from '../src-core/node/it/procs.ts';
-import { artifactPath, createCard, launchChromium, openWalletWindow, type RunningWallet, startWallet, type WalletWindow } from './support.ts';
+import {
+  addServerTickets, alert, artifactPath, createCard, launchChromium, openWalletWindow, type RunningWallet, show, startWallet, status, type WalletWindow,
+} from './support.ts';
 import { type TicketedServers, startTicketedServers } from './servers.ts';
 
 const PASSWORD = 'payment story password';
@@ -79,32 +81,10 @@ async function openWindow(wallet: RunningWallet): Promise<Window> {
 }
 
 
-/** Shows `card`'s page (from wherever the window is) on `tab`. */
-async function show(page: Page, card: string, tab: string): Promise<void> {
-  const heading = page.getByRole('heading', { name: card, level: 1 });
-  if (!(await heading.isVisible())) {
-    const back = page.getByRole('button', { name: '← All cards' });
-    if (await back.isVisible()) await back.click();
-    await page.getByRole('button', { name: `Open ${card}` }).click();
-    await heading.waitFor();
-  }
-  await page.getByRole('tab', { name: tab, exact: true }).click();
-  await page.getByRole('tab', { name: tab, exact: true, selected: true }).waitFor();
-}
 
-const status = (scope: Page | Locator, text: string | RegExp): Promise<void> => scope.getByRole('status').filter({ hasText: text }).first().waitFor();
-const alert = (scope: Page | Locator, text: string | RegExp): Promise<void> => scope.getByRole('alert').filter({ hasText: text }).first().waitFor();
 
-async function addServers(page: Page, card: string): Promise<void> {
-  await show(page, card, 'Settings');
-  await page.getByRole('textbox', { name: 'Relay ticket', exact: true }).fill(relayTicket);
-  await page.getByRole('textbox', { name: 'Relay name', exact: true }).fill('story relay');
-  await page.getByRole('button', { name: 'Add relay' }).click();
-  await status(page, 'The relay "story relay" is added.');
-  await page.getByRole('textbox', { name: 'Index server ticket', exact: true }).fill(indexTicket);
-  await page.getByRole('textbox', { name: 'Index server name', exact: true }).fill('story index');
-  await page.getByRole('button', { name: 'Add index server' }).click();
-  await status(page, 'The index server "story index" is added.');
+function addServers(page: Page, card: string): Promise<void> {
+  return addServerTickets(page, card, { relay: relayTicket, index: indexTicket }, { relay: 'story relay', index: 'story index' });
 }
 
 /** The friend QR code the card shows, as the PNG on screen. */

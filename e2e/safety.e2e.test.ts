@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRenderer } from '../src-main/build.node.ts';
-import { artifactPath, createCard, launchChromium, openWalletWindow, type RunningWallet, startWallet } from './support.ts';
+import {
+  addServerTickets, alert, artifactPath, createCard, launchChromium, openWalletWindow, type RunningWallet, startWallet, status,
+} from './support.ts';
 import { type TicketedServers, startTicketedServers } from './servers.ts';
 
 const PASSWORD = 'safety e2e password';
@@ -36,8 +38,6 @@ afterAll(async () => {
   if (dir !== '') rmSync(dir, { recursive: true, force: true });
 });
 
-const status = (scope: Page | Locator, text: string | RegExp): Promise<void> => scope.getByRole('status').filter({ hasText: text }).first().waitFor();
-const alert = (scope: Page | Locator, text: string | RegExp): Promise<void> => scope.getByRole('alert').filter({ hasText: text }).first().waitFor();
 
 
 async function toCards(page: Page): Promise<void> {
@@ -57,16 +57,8 @@ async function show(page: Page, card: string, tab: string): Promise<void> {
   await page.getByRole('tab', { name: tab, exact: true, selected: true }).waitFor();
 }
 
-async function addServers(page: Page, card: string): Promise<void> {
-  await show(page, card, 'Settings');
-  await page.getByRole('textbox', { name: 'Relay ticket', exact: true }).fill(relayTicket);
-  await page.getByRole('textbox', { name: 'Relay name', exact: true }).fill('e2e relay');
-  await page.getByRole('button', { name: 'Add relay' }).click();
-  await status(page, 'The relay "e2e relay" is added.');
-  await page.getByRole('textbox', { name: 'Index server ticket', exact: true }).fill(indexTicket);
-  await page.getByRole('textbox', { name: 'Index server name', exact: true }).fill('e2e index');
-  await page.getByRole('button', { name: 'Add index server' }).click();
-  await status(page, 'The index server "e2e index" is added.');
+function addServers(page: Page, card: string): Promise<void> {
+  return addServerTickets(page, card, { relay: relayTicket, index: indexTicket }, { relay: 'e2e relay', index: 'e2e index' });
 }
 
 async function befriend(page: Page, card: string, friend: string): Promise<void> {

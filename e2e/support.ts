@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { buildRenderer } from '../src-main/build.node.ts';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -156,4 +156,36 @@ export async function openCard(page: Page, name: string): Promise<void> {
   if (await back.count() > 0) await back.click();
   await page.getByRole('button', { name: `Open ${name}` }).click();
   await page.getByRole('heading', { name, level: 1 }).waitFor();
+}
+
+/** Waits for a status or alert line with `text` inside `scope`. */
+export const status = (scope: Page | Locator, text: string | RegExp): Promise<void> => scope.getByRole('status').filter({ hasText: text }).first().waitFor();
+export const alert = (scope: Page | Locator, text: string | RegExp): Promise<void> => scope.getByRole('alert').filter({ hasText: text }).first().waitFor();
+
+/** Shows `card`'s page (from wherever the window is) on `tab`. */
+export async function show(page: Page, card: string, tab: string): Promise<void> {
+  const heading = page.getByRole('heading', { name: card, level: 1 });
+  if (!(await heading.isVisible())) {
+    const back = page.getByRole('button', { name: '← All cards' });
+    if (await back.isVisible()) await back.click();
+    await page.getByRole('button', { name: `Open ${card}` }).click();
+    await heading.waitFor();
+  }
+  await page.getByRole('tab', { name: tab, exact: true }).click();
+  await page.getByRole('tab', { name: tab, exact: true, selected: true }).waitFor();
+}
+
+/** Adds a relay and an index server to `card` from their tickets' text, on its Settings tab. */
+export async function addServerTickets(
+  page: Page, card: string, tickets: { readonly relay: string; readonly index: string }, names = { relay: 'relay', index: 'index' },
+): Promise<void> {
+  await show(page, card, 'Settings');
+  await page.getByRole('textbox', { name: 'Relay ticket', exact: true }).fill(tickets.relay);
+  await page.getByRole('textbox', { name: 'Relay name', exact: true }).fill(names.relay);
+  await page.getByRole('button', { name: 'Add relay' }).click();
+  await status(page, `The relay "${names.relay}" is added.`);
+  await page.getByRole('textbox', { name: 'Index server ticket', exact: true }).fill(tickets.index);
+  await page.getByRole('textbox', { name: 'Index server name', exact: true }).fill(names.index);
+  await page.getByRole('button', { name: 'Add index server' }).click();
+  await status(page, `The index server "${names.index}" is added.`);
 }
