@@ -9,7 +9,7 @@ import { formatAppTicket } from '../files/index.ts';
 import { secureChannel, systemClock } from '../net/index.ts';
 import { tcpConnect } from '../net/tcp.node.ts';
 import { startRelayServer } from '../relay/server.node.ts';
-import { initNodeDatabase, openNodeStore } from '../store/index.node.ts';
+import { type NodeStore, initNodeDatabase, openNodeStore } from '../store/index.node.ts';
 import { type RunningNode, startNode } from './node.ts';
 
 const seed = new Uint8Array(32).fill(41);
@@ -26,11 +26,12 @@ afterEach(async () => {
   dir = '';
 });
 
-async function start(listen = false): Promise<RunningNode> {
-  const store = await openNodeStore(join(dir, 'n.db'), { publicKey: me.publicKey });
+async function start(listen = false, wrap: (s: NodeStore) => NodeStore = (s) => s, log?: (line: string) => void): Promise<RunningNode> {
+  const store = wrap(await openNodeStore(join(dir, 'n.db'), { publicKey: me.publicKey }));
   const node = await startNode({
     identitySeed: seed, store, crypto, clock: systemClock, random: (n) => crypto.randomBytes(n),
     ...(listen ? { listenAddress: '127.0.0.1:0', trustedDir: join(dir, 'trusted') } : {}),
+    ...(log !== undefined ? { log } : {}),
   });
   open.push(node);
   return node;
@@ -129,5 +130,35 @@ describe('a node engine in-process (the wallet\'s local card)', () => {
     // one report change per request before the refreshes were shared
     expect(changes).toBeGreaterThan(0);
     expect(changes).toBeLessThan(10);
+  });
+
+  it('journals a step and answers it even when its history rows cannot be derived (a bug there), and says so', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'node-engine-'));
+    await initNodeDatabase(join(dir, 'n.db'), me.publicKey);
+    const logs: string[] = [];
+    // a payment's row is built on the last row under its id: make that lookup fail
+    const failingHistory = (s: NodeStore): NodeStore => new Proxy(s, {
+      get(target, key) {
+        if (key === 'historyRow') return () => { throw new Error('history lookup broke'); };
+        const v: unknown = Reflect.get(target, key);
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      },
+    });
+    const node = await start(false, failingHistory, (line) => logs.push(line));
+    const app = await local(node);
+    const paymentId = new Uint8Array(16).fill(7);
+    await app.request({
+      kind: 'create-payment', paymentId, invoiceId: new Uint8Array(32).fill(8), currency: 'FST', totalDestPayment: 5n,
+      destPublicKey: new Uint8Array(32).fill(9), autoCollect: true,
+    });
+    expect(app.report.openPayments.map((p) => Buffer.from(p.paymentId).toString('hex'))).toEqual(['07'.repeat(16)]);
+    expect(logs.some((l) => l.includes('history rows of a step not written: history lookup broke'))).toBe(true);
+    expect(node.queryHistory({ kind: 'payment' })).toEqual([]);
+    // the payment itself was journaled: it is still there after a restart
+    app.close();
+    await node.close();
+    open.splice(0);
+    const again = await local(await start());
+    expect(again.report.openPayments).toHaveLength(1);
   });
 });
