@@ -7,26 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { qrPixels } from '../src-renderer/qr/qr-pixels.ts';
+import { qrVideoY4m } from './qr-video.ts';
 import { bundleForPage, launchChromium } from './support.ts';
 
 const PAYLOAD = 'offset:invoice:AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyAhIiMkJSYnKCkqKywtLi8w';
-const W = 640;
-const H = 480;
 
-/** A few frames of 4:2:0 video: the code centred on white, luma only (chroma neutral). */
-function y4mOf(text: string): Buffer {
-  const { pixels, size } = qrPixels(text, 5);
-  const y = Buffer.alloc(W * H, 235);
-  const ox = Math.floor((W - size) / 2);
-  const oy = Math.floor((H - size) / 2);
-  for (let r = 0; r < size; r++) {
-    for (let c = 0; c < size; c++) if ((pixels[(r * size + c) * 4] as number) < 128) y[(oy + r) * W + ox + c] = 16;
-  }
-  const chroma = Buffer.alloc((W / 2) * (H / 2) * 2, 128);
-  const frame = Buffer.concat([Buffer.from('FRAME\n'), y, chroma]);
-  return Buffer.concat([Buffer.from(`YUV4MPEG2 W${W} H${H} F10:1 Ip A1:1 C420jpeg\n`), frame, frame, frame]);
-}
+const y4mOf = (text: string): Buffer => qrVideoY4m(text, 5);
 
 let dir: string;
 let browser: Browser;

@@ -8,31 +8,14 @@ import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { runBin } from '../src-core/node/it/procs.ts';
 import { buildRenderer } from '../src-main/build.node.ts';
-import { qrPixels, readQrPixels } from '../src-renderer/qr/qr-pixels.ts';
+import { readQrPixels } from '../src-renderer/qr/qr-pixels.ts';
+import { qrVideoY4m } from './qr-video.ts';
 import { addServerTickets, alert, artifactPath, createCard, launchChromium, openWalletWindow, show, startWallet, status, type RunningWallet } from './support.ts';
 
 export { alert, createCard, show, status };
 import { type TicketedServers, startTicketedServers } from './servers.ts';
 
 export const PASSWORD = 'money world password';
-const W = 640;
-const H = 480;
-
-/** A few frames of 4:2:0 video: `text`'s QR code centred on white (blank without text). */
-export function y4mOf(text: string | undefined): Buffer {
-  const y = Buffer.alloc(W * H, 235);
-  if (text !== undefined) {
-    const { pixels, size } = qrPixels(text, 4);
-    const ox = Math.floor((W - size) / 2);
-    const oy = Math.floor((H - size) / 2);
-    for (let r = 0; r < size; r++) {
-      for (let c = 0; c < size; c++) if ((pixels[(r * size + c) * 4] as number) < 128) y[(oy + r) * W + ox + c] = 16;
-    }
-  }
-  const chroma = Buffer.alloc((W / 2) * (H / 2) * 2, 128);
-  const frame = Buffer.concat([Buffer.from('FRAME\n'), y, chroma]);
-  return Buffer.concat([Buffer.from(`YUV4MPEG2 W${W} H${H} F10:1 Ip A1:1 C420jpeg\n`), frame, frame, frame]);
-}
 
 export interface World {
   readonly dir: string;
@@ -60,7 +43,7 @@ export async function startWorld(prefix: string, opts: { readonly servers: boole
   let indexTicket = '';
   const rendererDir = join(dir, 'renderer');
   const video = join(dir, 'camera.y4m');
-  writeFileSync(video, y4mOf(undefined));
+  writeFileSync(video, qrVideoY4m(undefined));
   const setup: Promise<unknown>[] = [buildRenderer(rendererDir)];
   if (opts.servers) {
     setup.push(startTicketedServers(dir).then((started) => {
@@ -80,7 +63,7 @@ export async function startWorld(prefix: string, opts: { readonly servers: boole
     film: (text) => {
       const fd = openSync(video, 'r+');
       try {
-        const bytes = y4mOf(text);
+        const bytes = qrVideoY4m(text);
         writeSync(fd, bytes, 0, bytes.length, 0);
       } finally {
         closeSync(fd);

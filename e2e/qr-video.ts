@@ -6,13 +6,16 @@ import { qrPixels } from '../src-renderer/qr/qr-pixels.ts';
 const W = 640;
 const H = 480;
 
-export function qrVideoY4m(text: string, scale = 4): Buffer {
-  const { pixels, size } = qrPixels(text, scale);
+/** `text` undefined: a blank picture (a camera that sees no code). */
+export function qrVideoY4m(text: string | undefined, scale = 4): Buffer {
   const y = Buffer.alloc(W * H, 235);
-  const ox = Math.floor((W - size) / 2);
-  const oy = Math.floor((H - size) / 2);
-  for (let r = 0; r < size; r++) {
-    for (let c = 0; c < size; c++) if ((pixels[(r * size + c) * 4] as number) < 128) y[(oy + r) * W + ox + c] = 16;
+  if (text !== undefined) {
+    const { pixels, size } = qrPixels(text, scale);
+    const ox = Math.floor((W - size) / 2);
+    const oy = Math.floor((H - size) / 2);
+    for (let r = 0; r < size; r++) {
+      for (let c = 0; c < size; c++) if ((pixels[(r * size + c) * 4] as number) < 128) y[(oy + r) * W + ox + c] = 16;
+    }
   }
   const chroma = Buffer.alloc((W / 2) * (H / 2) * 2, 128);
   const frame = Buffer.concat([Buffer.from('FRAME\n'), y, chroma]);
