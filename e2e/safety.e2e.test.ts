@@ -12,6 +12,7 @@ import { buildRenderer } from '../src-main/build.node.ts';
 import {
   addServerTickets, alert, artifactPath, createCard, launchChromium, openWalletWindow, type RunningWallet, startWallet, status,
 } from './support.ts';
+import { befriend as addFriend } from './money-world.ts';
 import { type TicketedServers, startTicketedServers } from './servers.ts';
 
 const PASSWORD = 'safety e2e password';
@@ -66,18 +67,7 @@ async function befriend(page: Page, card: string, friend: string): Promise<void>
   const toggle = page.getByRole('button', { name: 'Show my friend file' });
   if (await toggle.isVisible()) await toggle.click();
   const file = (await page.getByLabel('My friend file').textContent()) ?? '';
-  await show(page, card, 'Friends');
-  await page.getByLabel('Friend file', { exact: true }).fill(file);
-  await page.getByRole('button', { name: 'Add friend' }).click();
-  await status(page, 'Friend added');
-  const item = page.getByRole('listitem', { name: `Friend ${friend}` });
-  await item.getByLabel(`Max debt for ${friend} (FST)`).fill('100');
-  await item.getByRole('button', { name: 'Set max debt' }).click();
-  await item.getByText('lets owe 100').waitFor();
-  await item.getByRole('button', { name: 'Open requests' }).click();
-  await item.getByText('requests open').waitFor();
-  await item.getByRole('button', { name: `Enable ${friend}` }).click();
-  await item.getByText(/^enabled/).waitFor();
+  await addFriend(page, card, file, friend);
 }
 
 /** Fills the safety form on the cards page and saves it with `password`. */
