@@ -20,6 +20,7 @@ import { runBin } from '../src-core/node/it/procs.ts';
 import {
   addServerTickets, alert, artifactPath, createCard, launchChromium, openWalletWindow, type RunningWallet, show, startWallet, status, type WalletWindow,
 } from './support.ts';
+import { befriend as addFriend } from './money-world.ts';
 import { type TicketedServers, startTicketedServers } from './servers.ts';
 
 const PASSWORD = 'payment story password';
@@ -105,14 +106,7 @@ async function befriend(page: Page, card: string, qr: Buffer, friend: string): P
   await page.waitForFunction((n) => (document.querySelector('textarea') as HTMLTextAreaElement | null)?.value.includes(`"name": "${n}"`) === true, friend);
   await page.getByRole('button', { name: 'Add friend' }).click();
   await status(page, 'Friend added');
-  const item = page.getByRole('listitem', { name: `Friend ${friend}` });
-  await item.getByLabel(`Max debt for ${friend} (FST)`).fill('100');
-  await item.getByRole('button', { name: 'Set max debt' }).click();
-  await item.getByText('lets owe 100').waitFor();
-  await item.getByRole('button', { name: 'Open requests' }).click();
-  await item.getByText('requests open').waitFor();
-  await item.getByRole('button', { name: `Enable ${friend}` }).click();
-  await item.getByText(/^enabled/).waitFor();
+  await addFriend(page, card, undefined, friend); // added already: lets it owe 100, opens requests, enables it
 }
 
 async function friendsOnline(page: Page, card: string, friend: string): Promise<void> {
