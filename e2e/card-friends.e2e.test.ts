@@ -3,8 +3,8 @@
  *  bad input is refused with a message, and a friend's limits and requests are set. */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readQrPixels } from '../src-renderer/qr/qr-pixels.ts';
 import { artifactPath, type BrowserWallet, createCard, openBrowserWallet, openWalletWindow, type RunningWallet } from './support.ts';
+import { qrTextOf } from './money-world.ts';
 
 let session: BrowserWallet | undefined;
 let wallet: RunningWallet;
@@ -28,23 +28,7 @@ async function friendFileOf(page: Page, card: string): Promise<string> {
   await page.getByRole('button', { name: 'Show my friend file' }).click();
   const text = await page.getByLabel('My friend file').textContent();
   const img = page.getByRole('img', { name: 'My friend file as a QR code' });
-  await img.waitFor();
-  // the QR code on screen carries the same text
-  const pixels = await img.evaluate(async (el: HTMLImageElement) => {
-    await el.decode();
-    const canvas = document.createElement('canvas');
-    canvas.width = el.naturalWidth;
-    canvas.height = el.naturalHeight;
-    const g = canvas.getContext('2d');
-    if (g === null) throw new Error('no 2d context');
-    g.drawImage(el, 0, 0);
-    const data = g.getImageData(0, 0, canvas.width, canvas.height).data;
-    let binary = ''; // a string crosses to the test fast; an array of numbers does not
-    for (let i = 0; i < data.length; i += 0x8000) binary += String.fromCharCode(...data.subarray(i, i + 0x8000));
-    return { w: canvas.width, h: canvas.height, base64: btoa(binary) };
-  });
-  const rgba = new Uint8ClampedArray(Buffer.from(pixels.base64, 'base64'));
-  expect(readQrPixels(rgba, pixels.w, pixels.h)).toEqual({ ok: true, value: text });
+  expect(await qrTextOf(img)).toEqual(text); // the QR code on screen carries the same text
   return text ?? '';
 }
 
