@@ -70,7 +70,7 @@ export function historyFilterOf(f: Partial<HistoryFilter> = {}): HistoryFilter {
   };
 }
 
-/** One friend's share of an incoming payment: base64url key and a positive amount. */
+/** One friend's share of a payment's parts: base64url key and a positive amount. */
 export interface HistoryVia {
   readonly friend: string;
   readonly amount: bigint;

@@ -357,8 +357,8 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
     }
     const durable = records.length > 0 || history.length > 0 ? persist(() => store.append(records, history)) : Promise.resolve();
     for (const r of history) unflushedRows.set(r.id, r);
-    void durable.finally(() => { for (const r of history) if (unflushedRows.get(r.id) === r) unflushedRows.delete(r.id); }).catch(() => {});
-    durable.catch(() => {});
+    const forget = (): void => { for (const r of history) if (unflushedRows.get(r.id) === r) unflushedRows.delete(r.id); };
+    void durable.then(forget, forget); // also handles the rejection (persist has made it fatal)
     await maybeCheckpoint();
     const cfg = config;
     const acks = results.filter((r) => r.kind === 'ack');

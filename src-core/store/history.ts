@@ -1,7 +1,7 @@
 /** History rows: payments and invoices as the wallet lists them. Kept in a real SQL table,
  *  queryable by time range, kind, counterpart and state, with paging (docs/store.md). */
 import type { Database, SqlValue, Statement } from 'sql.js';
-import { type Codec, type Reader, bytes, list, option, refine, struct, u64, utf8 } from '../codec/index.ts';
+import { type Codec, type Reader, U128_MAX, bytes, list, option, refine, struct, u64, utf8 } from '../codec/index.ts';
 
 export interface HistoryRow {
   /** Unique; appending a row with an existing id replaces it (e.g. a payment changing state). */
@@ -16,13 +16,13 @@ export interface HistoryRow {
   readonly state: string;
   /** Opaque, e.g. the encoded receipt. */
   readonly data: Uint8Array;
-  /** A collected invoice or received payment: the friends whose channels delivered its parts
-   *  (base64url keys, each once, sorted) and how much came through each. Absent (never an empty
-   *  list) on other rows and on rows written before schema version 2. */
+  /** A payment, or a collected invoice or received payment: the friends whose channels carried
+   *  its parts (base64url keys, each once, sorted) and how much went through each. Absent (never
+   *  an empty list) on other rows and on rows written before schema version 2. */
   readonly via?: readonly HistoryVia[];
 }
 
-/** One friend's share of an incoming payment. */
+/** One friend's share of a payment's parts. */
 export interface HistoryVia {
   /** base64url public key of the friend. */
   readonly friend: string;
@@ -34,12 +34,11 @@ export const HISTORY_LIMITS = { id: 256, kind: 64, currency: 64, counterpart: 25
 
 const DECIMAL = /^-?(0|[1-9][0-9]*)$/;
 const POSITIVE = /^[1-9][0-9]{0,38}$/;
-/** 2^128 - 1: amounts are u128 on the wire. */
-const MAX_U128 = (1n << 128n) - 1n;
+const VIA_FRIEND = /^[A-Za-z0-9_-]{1,64}$/;
 
 const viaWire = struct({
   friend: utf8({ maxBytes: HISTORY_LIMITS.viaFriend }),
-  amount: refine(utf8({ maxBytes: 40 }), (s) => (POSITIVE.test(s) && BigInt(s) <= MAX_U128 ? undefined : 'via amount is not a positive u128')),
+  amount: refine(utf8({ maxBytes: 40 }), (s) => (POSITIVE.test(s) && BigInt(s) <= U128_MAX ? undefined : 'via amount is not a positive u128')),
 });
 
 /** The journal's row before schema version 2 (journal magic OFJRNL01): no `via`. */
@@ -150,8 +149,8 @@ export function checkHistoryRow(v: HistoryRow): void {
     if (!Array.isArray(v.via)) throw new TypeError('history row via: array expected');
     if (v.via.length > HISTORY_LIMITS.via) throw new RangeError(`history row via: more than ${HISTORY_LIMITS.via} friends`);
     for (const x of v.via) {
-      if (typeof x?.friend !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(x.friend)) throw new TypeError('history row via friend: base64url key expected');
-      if (typeof x.amount !== 'bigint' || x.amount <= 0n || x.amount > MAX_U128) throw new RangeError('history row via amount: positive u128 expected');
+      if (typeof x?.friend !== 'string' || !VIA_FRIEND.test(x.friend)) throw new TypeError('history row via friend: base64url key expected');
+      if (typeof x.amount !== 'bigint' || x.amount <= 0n || x.amount > U128_MAX) throw new RangeError('history row via amount: positive u128 expected');
     }
   }
 }
